@@ -1,0 +1,259 @@
+package io.redwire.processor.generate;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import io.redwire.processor.model.CacheSpec;
+import io.redwire.processor.model.CacheWrite;
+import io.redwire.processor.model.InterfaceModel;
+import io.redwire.processor.model.KeyTemplate;
+import io.redwire.processor.model.MethodModel;
+import io.redwire.processor.model.Param;
+import io.redwire.processor.model.ResultShape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the caching parts of a proxy: one {@code CacheRegion} field per {@code @Cached} method, the
+ * straight-line hit path, a small loader class per cached method for the miss path, and the
+ * {@code @CachePut} / {@code @CacheEvict} calls after a method returns.
+ */
+final class CacheMethods {
+
+  static final String CACHE = ProxyWriter.RUNTIME + ".cache";
+  static final ClassName REGION = ClassName.get(CACHE, "CacheRegion");
+  static final ClassName SETTINGS = ClassName.get(CACHE, "CacheSettings");
+  static final ClassName REFRESH = ClassName.get(CACHE, "CacheSettings", "Refresh");
+  static final ClassName LOADER = ClassName.get(CACHE, "CacheLoader");
+  static final ClassName ASYNC_LOADER = ClassName.get(CACHE, "AsyncCacheLoader");
+  static final ClassName KEY_WRITER = ClassName.get(ProxyWriter.RUNTIME + ".key", "KeyWriter");
+  static final ClassName OPTIONAL = ClassName.get("java.util", "Optional");
+  static final ClassName FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
+
+  private final InterfaceModel model;
+  private final CodecWriter codecs;
+  private final ClassName self;
+  /** Cache name -> field holding its region. */
+  private final Map<String, String> regionFields = new LinkedHashMap<>();
+  private final List<TypeSpec> loaders = new ArrayList<>();
+  private final NameAllocator memberNames = new NameAllocator();
+
+  CacheMethods(InterfaceModel model, CodecWriter codecs, ClassName self) {
+    this.model = model;
+    this.codecs = codecs;
+    this.self = self;
+    memberNames.newName("delegate");
+  }
+
+  void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
+    for (CacheSpec c : model.caches()) {
+      String constant = ProxyWriter.constant(c.name());
+      String fingerprint = memberNames.newName(constant + "_FINGERPRINT");
+      String settings = memberNames.newName(constant + "_SETTINGS");
+      String field = memberNames.newName(ProxyWriter.identifier(c.name()) + "Cache");
+      regionFields.put(c.name(), field);
+      TypeName value = TypeName.get(c.result().value());
+      cls.addField(FieldSpec.builder(TypeName.LONG, fingerprint, Modifier.PRIVATE, Modifier.STATIC,
+              Modifier.FINAL)
+          .addJavadoc("Shape of $L; a value stored by another shape reads as a miss.\n",
+              c.valueType().shape().replace("$", "$$"))
+          .initializer("0x$LL", Long.toHexString(c.valueType().fingerprint()))
+          .build());
+      cls.addField(FieldSpec.builder(SETTINGS, settings, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .initializer("new $T($S, $LL, $L, $L, $LL, $T.$L)", SETTINGS, c.name(), c.ttlMillis(),
+              c.jitterPercent(), c.nulls(), c.nullTtlMillis(), REFRESH, c.refresh().name())
+          .build());
+      cls.addField(FieldSpec.builder(ParameterizedTypeName.get(REGION, value), field, Modifier.PRIVATE,
+          Modifier.FINAL).build());
+      ctor.addStatement("this.$N = $T.of(redwire, $N, $N, $L)", field, REGION, settings, fingerprint,
+          codecs.codec(c.valueType()));
+    }
+  }
+
+  void addTypes(TypeSpec.Builder cls) {
+    loaders.forEach(cls::addType);
+  }
+
+  /** The body of a {@code @Cached} method. */
+  void cached(TypeSpec.Builder cls, MethodSpec.Builder method, MethodModel m, NameAllocator names) {
+    CacheSpec c = m.cached();
+    String region = regionFields.get(c.name());
+    String key = key(method, c.key(), region, names);
+    String raw = names.newName("raw");
+    String hit = names.newName("hit");
+    ResultShape r = m.result();
+    String loader = loader(m, c);
+    method.addStatement("byte[] $N = this.$N.get($N)", raw, region, key);
+    method.beginControlFlow("if ($N != null)", raw);
+    method.addStatement("$T $N = this.$N.hit($N)", Object.class, hit, region, raw);
+    method.beginControlFlow("if ($N != $T.MISS)", hit, REGION);
+    CodeBlock value = CodeBlock.of("this.$N.value($N)", region, hit);
+    switch (r.wrapper()) {
+      case OPTIONAL -> method.addStatement("return $T.ofNullable($L)", OPTIONAL, value);
+      case COMPLETABLE_FUTURE, COMPLETION_STAGE ->
+          method.addStatement("return $T.completedFuture($L)", FUTURE, value);
+      default -> method.addStatement("return $L", value);
+    }
+    method.endControlFlow();
+    method.endControlFlow();
+    CodeBlock load = CodeBlock.of("new $N($L)", loader, ProxyWriter.arguments(m));
+    switch (r.wrapper()) {
+      case OPTIONAL -> method.addStatement("return $T.ofNullable(this.$N.load($N, $N, $L))", OPTIONAL,
+          region, key, raw, load);
+      case COMPLETABLE_FUTURE, COMPLETION_STAGE ->
+          method.addStatement("return this.$N.loadAsync($N, $N, $L)", region, key, raw, load);
+      default -> method.addStatement("return this.$N.load($N, $N, $L)", region, key, raw, load);
+    }
+  }
+
+  /** The body of a method with {@code @CachePut} and/or {@code @CacheEvict}: call, then write. */
+  void writes(MethodSpec.Builder method, MethodModel m, NameAllocator names) {
+    ResultShape r = m.result();
+    String result = null;
+    if (r.wrapper() == ResultShape.Wrapper.VOID) {
+      method.addStatement("this.delegate.$L($L)", m.name(), ProxyWriter.arguments(m));
+    } else {
+      result = names.newName("result");
+      method.addStatement("$T $N = this.delegate.$L($L)", TypeName.get(r.declared()), result, m.name(),
+          ProxyWriter.arguments(m));
+    }
+    for (CacheWrite w : m.writes()) {
+      String region = regionFields.get(w.cacheName());
+      boolean async = r.async();
+      if (w.kind() == CacheWrite.Kind.EVICT && w.all()) {
+        if (async) {
+          method.addStatement("this.$N.evictAllWhenComplete($N)", region, result);
+        } else {
+          method.addStatement("this.$N.evictAll()", region);
+        }
+        continue;
+      }
+      String key = key(method, w.key(), region, names);
+      if (w.kind() == CacheWrite.Kind.EVICT) {
+        if (async) {
+          method.addStatement("this.$N.evictWhenComplete($N, $N)", region, key, result);
+        } else {
+          method.addStatement("this.$N.evict($N)", region, key);
+        }
+      } else if (async) {
+        method.addStatement("this.$N.putWhenComplete($N, $N)", region, key, result);
+      } else if (r.wrapper() == ResultShape.Wrapper.OPTIONAL) {
+        method.addStatement("this.$N.put($N, $N == null ? null : $N.orElse(null))", region, key, result,
+            result);
+      } else {
+        method.addStatement("this.$N.put($N, $N)", region, key, result);
+      }
+    }
+    if (result != null) {
+      method.addStatement("return $N", result);
+    }
+  }
+
+  /** Statements that build the key of {@code template} into a new local; returns the local's name. */
+  private String key(MethodSpec.Builder method, KeyTemplate template, String region, NameAllocator names) {
+    String k = names.newName("k");
+    String key = names.newName("key");
+    method.addStatement("$T $N = $T.begin(this.$N.prefix())", KEY_WRITER, k, KEY_WRITER, region);
+    for (KeyTemplate.Segment s : template.segments()) {
+      if (s instanceof KeyTemplate.Literal l) {
+        if (!l.text().isEmpty()) {
+          method.addStatement("$N.literal($L)", k, literal(l.text()));
+        }
+      } else {
+        part(method, k, (KeyTemplate.Ref) s, names);
+      }
+    }
+    method.addStatement("byte[] $N = $N.end()", key, k);
+    return key;
+  }
+
+  private final Map<String, String> literals = new LinkedHashMap<>();
+
+  /** A static field holding a template literal's UTF-8 bytes. */
+  private CodeBlock literal(String text) {
+    String field = literals.computeIfAbsent(text, t -> memberNames.newName("KEY_TEXT_" + literals.size()));
+    return CodeBlock.of("$N", field);
+  }
+
+  void addLiterals(TypeSpec.Builder cls) {
+    for (Map.Entry<String, String> e : literals.entrySet()) {
+      cls.addField(FieldSpec.builder(byte[].class, e.getValue(), Modifier.PRIVATE, Modifier.STATIC,
+              Modifier.FINAL)
+          .initializer("$S.getBytes($T.UTF_8)", e.getKey(), ClassName.get("java.nio.charset",
+              "StandardCharsets"))
+          .build());
+    }
+  }
+
+  private void part(MethodSpec.Builder method, String k, KeyTemplate.Ref ref, NameAllocator names) {
+    if (ref.steps().isEmpty()) {
+      method.addStatement("$N.part($N)", k, ref.param().name());
+      return;
+    }
+    String receiver = ref.param().name();
+    int open = 0;
+    for (int i = 0; i < ref.steps().size(); i++) {
+      method.beginControlFlow("if ($N == null)", receiver);
+      method.addStatement("$N.part(($T) null)", k, Object.class);
+      method.nextControlFlow("else");
+      open++;
+      KeyTemplate.Step step = ref.steps().get(i);
+      if (i == ref.steps().size() - 1) {
+        method.addStatement("$N.part($N.$N())", k, receiver, step.name());
+      } else {
+        String local = names.newName(step.name());
+        method.addStatement("$T $N = $N.$N()", TypeName.get(step.type()), local, receiver, step.name());
+        receiver = local;
+      }
+    }
+    for (int i = 0; i < open; i++) {
+      method.endControlFlow();
+    }
+  }
+
+  /** An inner class that calls the delegate on a miss: named, not a lambda, allocated only on the miss path. */
+  private String loader(MethodModel m, CacheSpec c) {
+    String name = memberNames.newName("Load" + ProxyWriter.capitalized(m.name()));
+    ResultShape r = m.result();
+    TypeName value = TypeName.get(r.value());
+    boolean async = r.async();
+    TypeSpec.Builder type = TypeSpec.classBuilder(name)
+        .addModifiers(Modifier.PRIVATE, Modifier.FINAL)
+        .addSuperinterface(ParameterizedTypeName.get(async ? ASYNC_LOADER : LOADER, value));
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
+    for (Param p : m.params()) {
+      TypeName t = TypeName.get(p.type());
+      type.addField(t, p.name(), Modifier.PRIVATE, Modifier.FINAL);
+      ctor.addParameter(t, p.name());
+      ctor.addStatement("this.$N = $N", p.name(), p.name());
+    }
+    type.addMethod(ctor.build());
+    CodeBlock call = CodeBlock.of("$T.this.delegate.$L($L)", self, m.name(),
+        CodeBlock.join(m.params().stream().map(p -> CodeBlock.of("this.$N", p.name())).toList(), ", "));
+    MethodSpec.Builder load = MethodSpec.methodBuilder("load")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addException(Exception.class);
+    if (async) {
+      load.returns(ParameterizedTypeName.get(ClassName.get("java.util.concurrent", "CompletionStage"), value))
+          .addStatement("return $L", call);
+    } else if (r.wrapper() == ResultShape.Wrapper.OPTIONAL) {
+      load.returns(value)
+          .addStatement("$T result = $L", TypeName.get(r.declared()), call)
+          .addStatement("return result == null ? null : result.orElse(null)");
+    } else {
+      load.returns(value).addStatement("return $L", call);
+    }
+    type.addMethod(load.build());
+    loaders.add(type.build());
+    return name;
+  }
+}

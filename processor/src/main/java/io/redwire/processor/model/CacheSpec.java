@@ -1,0 +1,24 @@
+package io.redwire.processor.model;
+
+/**
+ * One {@code @Cached} method: its cache name, TTLs in milliseconds and key.
+ *
+ * @param valueType how the stored value (the result, unwrapped from Optional or a future) is encoded
+ */
+public record CacheSpec(
+    Origin origin,
+    String name,
+    long ttlMillis,
+    KeyTemplate key,
+    int jitterPercent,
+    boolean nulls,
+    long nullTtlMillis,
+    Refresh refresh,
+    ResultShape result,
+    ValueType valueType) {
+
+  /** Mirrors {@code io.redwire.Cached.Refresh}. */
+  public enum Refresh {
+    NONE, EARLY, BACKGROUND
+  }
+}

@@ -1,0 +1,91 @@
+package io.redwire.processor.read;
+
+import io.redwire.processor.model.CacheSpec;
+import io.redwire.processor.model.CacheWrite;
+import io.redwire.processor.model.KeyTemplate;
+import io.redwire.processor.model.Origin;
+import io.redwire.processor.model.Param;
+import io.redwire.processor.model.ResultShape;
+import io.redwire.processor.model.ValueType;
+import io.redwire.processor.validate.Diagnostics;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.ExecutableElement;
+
+/** Reads {@code @Cached}, {@code @CachePut} and {@code @CacheEvict} from a method's annotation mirrors. */
+public final class CacheReader {
+
+  public static final String CACHED = "io.redwire.Cached";
+  public static final String CACHE_PUT = "io.redwire.CachePut";
+  public static final String CACHE_EVICT = "io.redwire.CacheEvict";
+  public static final String CACHE_EVICT_LIST = "io.redwire.CacheEvict.List";
+
+  private final KeyTemplates keys;
+  private final ValueTypeReader values;
+  private final Diagnostics diagnostics;
+
+  public CacheReader(KeyTemplates keys, ValueTypeReader values, Diagnostics diagnostics) {
+    this.keys = keys;
+    this.values = values;
+    this.diagnostics = diagnostics;
+  }
+
+  /** The method's {@code @Cached}, or null when it has none. Durations and key are checked here. */
+  public CacheSpec readCached(ExecutableElement method, List<Param> params, ResultShape result) {
+    AnnotationMirror a = Mirrors.find(method, CACHED);
+    if (a == null) {
+      return null;
+    }
+    Origin at = new Origin(method, a);
+    String name = Mirrors.string(a, "name");
+    if (name.isEmpty()) {
+      name = method.getSimpleName().toString();
+    }
+    long ttl = duration(at, "Cached", "ttl", true);
+    boolean nulls = Mirrors.bool(a, "nulls");
+    long nullTtl = Mirrors.string(a, "nullTtl").isEmpty() ? ttl : duration(at, "Cached", "nullTtl", false);
+    KeyTemplate key = keys.parse(Mirrors.string(a, "key"), params, at, "key");
+    ValueType value = result.isVoid() ? null : values.read(result.value(), method);
+    return new CacheSpec(at, name, ttl, key, Mirrors.integer(a, "jitter"), nulls, nullTtl,
+        CacheSpec.Refresh.valueOf(Mirrors.enumName(a, "refresh")), result, value);
+  }
+
+  /** The method's {@code @CachePut} and {@code @CacheEvict}s, in source order. */
+  public List<CacheWrite> readWrites(ExecutableElement method, List<Param> params) {
+    List<CacheWrite> writes = new ArrayList<>();
+    AnnotationMirror put = Mirrors.find(method, CACHE_PUT);
+    if (put != null) {
+      writes.add(write(method, params, put, CacheWrite.Kind.PUT));
+    }
+    for (AnnotationMirror evict : Mirrors.findAll(method, CACHE_EVICT, CACHE_EVICT_LIST)) {
+      writes.add(write(method, params, evict, CacheWrite.Kind.EVICT));
+    }
+    return List.copyOf(writes);
+  }
+
+  private CacheWrite write(ExecutableElement method, List<Param> params, AnnotationMirror a,
+      CacheWrite.Kind kind) {
+    Origin at = new Origin(method, a);
+    boolean all = kind == CacheWrite.Kind.EVICT && Mirrors.bool(a, "all");
+    String template = Mirrors.string(a, "key");
+    KeyTemplate key = all ? null : keys.parse(template, params, at, "key");
+    return new CacheWrite(at, kind, Mirrors.string(a, "name"), key, all);
+  }
+
+  /** The member's duration in ms; reports and returns -1 when missing (if required) or malformed. */
+  private long duration(Origin at, String annotation, String member, boolean required) {
+    String text = Mirrors.string(at.annotation(), member);
+    if (text.isBlank()) {
+      if (required) {
+        diagnostics.durationMissing(at, annotation, member);
+      }
+      return -1;
+    }
+    long ms = Durations.parseMillis(text);
+    if (ms < 0) {
+      diagnostics.durationInvalid(at, annotation, member, text);
+    }
+    return ms;
+  }
+}

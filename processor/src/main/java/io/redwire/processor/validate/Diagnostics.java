@@ -1,0 +1,295 @@
+package io.redwire.processor.validate;
+
+import io.redwire.processor.model.Origin;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Every message the processor can print, in one place. Each is tagged and follows one form:
+ * {@code [Redwire/Code] rule; what was found. fix.} and is reported on the narrowest element or
+ * annotation value.
+ */
+public final class Diagnostics {
+
+  private final Messager messager;
+  private int errors;
+
+  public Diagnostics(Messager messager) {
+    this.messager = messager;
+  }
+
+  /** How many errors were reported so far; nothing is generated once this is above zero. */
+  public int errors() {
+    return errors;
+  }
+
+  // ---------------------------------------------------------------- where annotations may go
+
+  public void notOnInterface(Element method, String annotation) {
+    error(Origin.of(method), null, "NotOnInterface",
+        "@%s applies to methods of interfaces; %s is declared in %s %s. Move the method to an interface"
+            + " and implement it in the class you wrap.",
+        annotation, describe(method), kindOf(method.getEnclosingElement()),
+        method.getEnclosingElement().getSimpleName());
+  }
+
+  public void staticOrPrivate(Element method, String annotation) {
+    error(Origin.of(method), null, "MethodNotOverridable",
+        "@%s needs a method the generated class can implement; %s is %s. Make it an abstract or default"
+            + " interface method.",
+        annotation, describe(method), method.getModifiers().contains(javax.lang.model.element.Modifier.STATIC)
+            ? "static" : "private");
+  }
+
+  public void interfaceNotAccessible(TypeElement type, String why) {
+    error(Origin.of(type), null, "InterfaceNotAccessible",
+        "the generated class must implement %s from its package; %s. Make the interface public or"
+            + " package-private and top-level or static-nested.",
+        type.getQualifiedName(), why);
+  }
+
+  public void interfaceSealed(TypeElement type) {
+    error(Origin.of(type), null, "InterfaceSealed",
+        "the generated class implements the interface; %s is sealed and does not permit it. Remove"
+            + " 'sealed' or wrap a non-sealed interface.",
+        type.getQualifiedName());
+  }
+
+  // ---------------------------------------------------------------- durations and names
+
+  public void durationMissing(Origin at, String annotation, String member) {
+    error(at, member, "DurationMissing",
+        "@%s needs %s; %s leaves it empty. Write a duration such as %s = \"10m\".",
+        annotation, member, describe(at.element()), member);
+  }
+
+  public void durationInvalid(Origin at, String annotation, String member, String text) {
+    error(at, member, "Duration",
+        "@%s(%s) must be a positive duration; found \"%s\". Use a number with ms, s, m, h or d"
+            + " (\"250ms\", \"30s\", \"10m\", \"2h\", \"1d\") or ISO-8601 such as \"PT10M\".",
+        annotation, member, text);
+  }
+
+  public void nameInvalid(Origin at, String annotation, String name) {
+    error(at, "name", "Name",
+        "@%s names may hold letters, digits, '.', '_' and '-'; found \"%s\". Rename it.",
+        annotation, name);
+  }
+
+  // ---------------------------------------------------------------- key templates
+
+  public void keySyntax(Origin at, String member, String template, String problem) {
+    error(at, member, "KeySyntax",
+        "key templates are text with {name} or {name.component} placeholders; \"%s\" %s. Fix the"
+            + " template.",
+        template, problem);
+  }
+
+  public void keyUnknownName(Origin at, String member, String placeholder, String name, String where,
+      Collection<String> candidates) {
+    String closest = closest(name, candidates);
+    String fix = closest != null
+        ? "Did you mean {" + placeholder.substring(0, placeholder.length() - name.length()) + closest + "}?"
+        : candidates.isEmpty()
+            ? "There is nothing to name there."
+            : "Use one of: " + String.join(", ", sorted(candidates)) + ".";
+    error(at, member, "KeyUnknownName",
+        "key placeholders name %s; {%s} names '%s', which %s does not have. %s",
+        where.startsWith("parameters") ? "parameters" : "record components or no-arg accessors",
+        placeholder, name, where, fix);
+  }
+
+  public void keyPartType(Origin at, String member, String placeholder, String type) {
+    error(at, member, "KeyPartType",
+        "key parts must be primitives, boxes, strings, enums, UUID, BigInteger, BigDecimal or java.time"
+            + " values; {%s} is a %s. Name one of its components instead, e.g. {%s.id}.",
+        placeholder, type, placeholder);
+  }
+
+  public void keyAdjacent(Origin at, String member, String template, String left, String right) {
+    error(at, member, "KeyAdjacent",
+        "two key placeholders must be separated by text containing ':' so no two argument tuples share"
+            + " a key; \"%s\" puts {%s} and {%s} together. Write {%s}:{%s}.",
+        template, left, right, left, right);
+  }
+
+  public void keyShape(Origin at, String annotation, String cache, String cacheShape, String shape) {
+    error(at, "key", "KeyShape",
+        "@%s must address the keys of cache \"%s\", whose key is %s; this key is %s. Write a key with the"
+            + " same text and part types.",
+        annotation, cache, cacheShape, shape);
+  }
+
+  // ---------------------------------------------------------------- caching
+
+  public void cachedVoid(Origin at) {
+    ExecutableElement m = (ExecutableElement) at.element();
+    error(at, null, "CachedVoid",
+        "@Cached methods must return a value; %s returns %s. Remove @Cached or return the value to"
+            + " cache.",
+        describe(m), m.getReturnType());
+  }
+
+  public void jitterRange(Origin at, int jitter) {
+    error(at, "jitter", "Jitter",
+        "@Cached(jitter) is a percentage from 0 to 100; found %d. Use a value such as 10.", jitter);
+  }
+
+  public void nullTtlWithoutNulls(Origin at) {
+    error(at, "nullTtl", "NullTtlWithoutNulls",
+        "@Cached(nullTtl) applies only to cached nulls; this method has nulls = false. Add nulls = true"
+            + " or remove nullTtl.");
+  }
+
+  public void nullsOnPrimitive(Origin at, String type) {
+    error(at, "nulls", "NullsOnPrimitive",
+        "@Cached(nulls = true) caches null results; %s returns %s, which is never null. Remove nulls.",
+        describe(at.element()), type);
+  }
+
+  public void duplicateCacheName(Origin at, String name, Element first) {
+    error(at, "name", "CacheNameDuplicate",
+        "cache names must be unique in an interface; \"%s\" is also the cache of %s. Give one of them"
+            + " another name.",
+        name, describe(first));
+  }
+
+  public void cacheNameMissing(Origin at, String annotation) {
+    error(at, "name", "CacheNameMissing",
+        "@%s must name the cache it writes; %s leaves name empty. Write name = \"<the @Cached name>\".",
+        annotation, describe(at.element()));
+  }
+
+  public void cacheNameUnknown(Origin at, String annotation, String name, Collection<String> caches) {
+    String closest = closest(name, caches);
+    error(at, "name", "CacheNameUnknown",
+        "@%s must name a @Cached method's cache in the same interface; there is no cache \"%s\". %s",
+        annotation, name,
+        closest != null ? "Did you mean \"" + closest + "\"?"
+            : caches.isEmpty() ? "Add @Cached to the method whose results it should write."
+            : "Caches here: " + String.join(", ", sorted(caches)) + ".");
+  }
+
+  public void evictAllWithKey(Origin at) {
+    error(at, "key", "EvictAllWithKey",
+        "@CacheEvict(all = true) clears the whole cache and takes no key; found key = \"%s\". Remove"
+            + " the key or all = true.",
+        at.value("key") == null ? "" : at.value("key").getValue());
+  }
+
+  public void putVoid(Origin at) {
+    error(at, null, "CachePutVoid",
+        "@CachePut stores the method's result; %s returns void. Return the value to store or use"
+            + " @CacheEvict.",
+        describe(at.element()));
+  }
+
+  public void putType(Origin at, String cache, String cacheType, String found) {
+    error(at, null, "CachePutType",
+        "@CachePut must return the value type of cache \"%s\" (%s); %s returns %s. Return %s.",
+        cache, cacheType, describe(at.element()), found, cacheType);
+  }
+
+  public void conflict(Origin at, String first, String second) {
+    error(at, null, "Conflict",
+        "a method is either read through a cache or writes one; %s has both @%s and @%s. Keep one.",
+        describe(at.element()), first, second);
+  }
+
+  public void noCodec(Origin at, String type, String reason) {
+    error(at, null, "NoCodec",
+        "stored values need a codec Redwire can generate; %s. Store a record, enum or supported type,"
+            + " or annotate the type or method with @UseCodec(YourCodec.class).",
+        reason.isEmpty() ? type + " has none" : reason);
+  }
+
+  // ---------------------------------------------------------------- internal
+
+  /** The report primitive: tag, message, and the narrowest place available. */
+  void error(Origin at, String member, String code, String format, Object... args) {
+    errors++;
+    String text = "[Redwire/" + code + "] " + String.format(format, args);
+    AnnotationValue value = member == null ? null : at.value(member);
+    if (at.annotation() != null && value != null) {
+      messager.printMessage(Diagnostic.Kind.ERROR, text, at.element(), at.annotation(), value);
+    } else if (at.annotation() != null) {
+      messager.printMessage(Diagnostic.Kind.ERROR, text, at.element(), at.annotation());
+    } else {
+      messager.printMessage(Diagnostic.Kind.ERROR, text, at.element());
+    }
+  }
+
+  /** A crash inside the processor, reported instead of thrown so javac ends cleanly. */
+  public void internal(Element at, Throwable t) {
+    errors++;
+    messager.printMessage(Diagnostic.Kind.ERROR,
+        "[Redwire/Internal] the processor failed on this element; " + t + ". Please report it with"
+            + " the source that triggers it.",
+        at);
+  }
+
+  /** {@code Catalog.product(long)} style, as a user reads it. */
+  static String describe(Element e) {
+    if (e instanceof ExecutableElement m) {
+      String params = m.getParameters().stream()
+          .map(p -> simpleType(p.asType().toString()))
+          .collect(Collectors.joining(", "));
+      return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(" + params + ")";
+    }
+    return e.getSimpleName().toString();
+  }
+
+  private static String simpleType(String type) {
+    return type.replaceAll("\\b(?:[a-z_$][\\w$]*\\.)+", "");
+  }
+
+  private static String kindOf(Element e) {
+    return switch (e.getKind()) {
+      case CLASS -> "class";
+      case ENUM -> "enum";
+      case RECORD -> "record";
+      case ANNOTATION_TYPE -> "annotation";
+      default -> e.getKind().toString().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static List<String> sorted(Collection<String> names) {
+    return names.stream().sorted().toList();
+  }
+
+  /** The candidate closest to {@code name} by edit distance, if close enough to be a likely typo. */
+  static String closest(String name, Collection<String> candidates) {
+    return candidates.stream()
+        .filter(c -> distance(name.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT))
+            <= Math.max(2, name.length() / 3))
+        .min(Comparator.<String>comparingInt(c -> distance(name, c)).thenComparing(c -> c))
+        .orElse(null);
+  }
+
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}
