@@ -1,7 +1,9 @@
 package io.redwire.runtime;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -43,7 +45,10 @@ record RedisUri(boolean ssl, String host, int port, String user, String password
     }
     String user = null;
     String password = null;
-    String userInfo = uri.getUserInfo(); // decoded
+    String userInfo = uri.getUserInfo(); // decoded; null for a registry-based authority
+    if (userInfo == null && uri.getHost() == null && authority.lastIndexOf('@') >= 0) {
+      userInfo = percentDecode(authority.substring(0, authority.lastIndexOf('@')));
+    }
     if (userInfo != null) {
       int colon = userInfo.indexOf(':');
       if (colon < 0) {
@@ -126,6 +131,28 @@ record RedisUri(boolean ssl, String host, int port, String user, String password
       return uri;
     }
     return uri.substring(0, start) + "***" + uri.substring(at);
+  }
+
+  /** Decodes {@code %XX} escapes (as UTF-8); other characters are kept as they are. */
+  private static String percentDecode(String raw) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int i = 0;
+    while (i < raw.length()) {
+      char c = raw.charAt(i);
+      if (c == '%' && i + 2 < raw.length()) {
+        int hi = Character.digit(raw.charAt(i + 1), 16);
+        int lo = Character.digit(raw.charAt(i + 2), 16);
+        if (hi >= 0 && lo >= 0) {
+          out.write(hi * 16 + lo);
+          i += 3;
+          continue;
+        }
+      }
+      int end = i + Character.charCount(raw.codePointAt(i));
+      out.writeBytes(raw.substring(i, end).getBytes(StandardCharsets.UTF_8));
+      i = end;
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private static String safeScheme(String scheme) {

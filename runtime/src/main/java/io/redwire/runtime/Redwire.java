@@ -142,7 +142,7 @@ public final class Redwire implements AutoCloseable {
    */
   public ScheduledExecutorService background() {
     ScheduledExecutorService b = background;
-    if (b != null) {
+    if (b != null && !closed) {
       return b;
     }
     synchronized (lock) {
