@@ -495,13 +495,13 @@ public final class RedisServer implements AutoCloseable {
               "no redis-server on PATH and " + resource + " is not on the classpath");
         }
         Path dir = Files.createTempDirectory("redwire-redis-bin-");
+        dir.toFile().deleteOnExit(); // registered first, so deleted after the file inside it
         Path file = dir.resolve(resource);
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         if (!file.toFile().setExecutable(true, true)) {
           throw new IllegalStateException("could not chmod +x " + file);
         }
         file.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
         embedded = file;
         return file;
       } catch (IOException e) {
