@@ -1,0 +1,114 @@
+package io.redwire.runtime;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A {@link RedwireMetrics} that counts every event per (event, name), for tests, diagnostics and
+ * simple dashboards. Thread-safe; counting is a {@link LongAdder} increment.
+ *
+ * <p>The event is the name of the listener method, e.g. {@code count("cacheHit", "product")}.
+ * {@code cacheLoad} also adds its duration to a total, read with {@link #totalNanos}.
+ */
+public final class CountingMetrics implements RedwireMetrics {
+
+  private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> nanos = new ConcurrentHashMap<>();
+
+  /** Creates a listener with every count at zero. */
+  public CountingMetrics() {}
+
+  /** How many times {@code event} (a listener method name) happened for {@code name}. */
+  public long count(String event, String name) {
+    LongAdder adder = counts.get(key(event, name));
+    return adder == null ? 0 : adder.sum();
+  }
+
+  /** Total nanoseconds recorded by timed events (e.g. {@code "cacheLoad"}) for {@code name}. */
+  public long totalNanos(String event, String name) {
+    LongAdder adder = nanos.get(key(event, name));
+    return adder == null ? 0 : adder.sum();
+  }
+
+  /** Sets every count and total back to zero. */
+  public void reset() {
+    counts.clear();
+    nanos.clear();
+  }
+
+  /**
+   * Every non-zero count, one {@code event[name]=count} per line in sorted order, timed events
+   * followed by their total in milliseconds.
+   */
+  public String summary() {
+    Map<String, String> lines = new TreeMap<>();
+    counts.forEach((k, v) -> lines.put(k, display(k) + "=" + v.sum()));
+    nanos.forEach(
+        (k, v) ->
+            lines.computeIfPresent(
+                k, (key, line) -> line + String.format(" (%.3f ms)", v.sum() / 1e6)));
+    return String.join("\n", lines.values());
+  }
+
+  @Override
+  public String toString() {
+    return "CountingMetrics{" + summary().replace('\n', ' ') + "}";
+  }
+
+  @Override
+  public void cacheHit(String cache) {
+    inc("cacheHit", cache);
+  }
+
+  @Override
+  public void cacheMiss(String cache) {
+    inc("cacheMiss", cache);
+  }
+
+  @Override
+  public void cacheLoad(String cache, long nanos) {
+    inc("cacheLoad", cache);
+    this.nanos.computeIfAbsent(key("cacheLoad", cache), k -> new LongAdder()).add(nanos);
+  }
+
+  @Override
+  public void cacheEarlyRefresh(String cache) {
+    inc("cacheEarlyRefresh", cache);
+  }
+
+  @Override
+  public void cacheStampedeWait(String cache) {
+    inc("cacheStampedeWait", cache);
+  }
+
+  @Override
+  public void redisError(String name, String operation, Exception e) {
+    inc("redisError", name);
+  }
+
+  @Override
+  public void circuitOpened(String name) {
+    inc("circuitOpened", name);
+  }
+
+  @Override
+  public void circuitClosed(String name) {
+    inc("circuitClosed", name);
+  }
+
+  /** Counts one {@code event} for {@code name}; for subclass-free extension by later patterns. */
+  void inc(String event, String name) {
+    counts.computeIfAbsent(key(event, name), k -> new LongAdder()).increment();
+  }
+
+  private static String key(String event, String name) {
+    return event + '\u0000' + name;
+  }
+
+  private static String display(String key) {
+    int sep = key.indexOf('\u0000');
+    return key.substring(0, sep) + "[" + key.substring(sep + 1) + "]";
+  }
+}

@@ -1,0 +1,424 @@
+package io.redwire.runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The runtime that generated proxies call: one Jedis client, the key namespace, run-time overrides
+ * of compiled TTLs, limits and leases, the metrics listener and a small background executor.
+ *
+ * <p>Create one per application (or per Redis deployment) and share it; it is thread-safe.
+ *
+ * <pre>{@code
+ * Redwire redwire = Redwire.connect("redis://:secret@cache.internal:6379/0");
+ * Redwire redwire = Redwire.builder()
+ *     .client(RedisClusterClient.builder().nodes(nodes).build()) // yours: Redwire won't close it
+ *     .namespace("shop-prod")
+ *     .ttl("product", Duration.ofMinutes(2))                    // overrides @Cached(ttl = ...)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Every key Redwire writes starts with {@code <namespace>:<kind>:<name>:} ({@link #prefix}).
+ */
+public final class Redwire implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Redwire.class);
+
+  /** The namespace used when none is configured. */
+  public static final String DEFAULT_NAMESPACE = "redwire";
+
+  static final int CONNECT_TIMEOUT_MILLIS = 2000;
+  static final int SOCKET_TIMEOUT_MILLIS = 2000;
+  private static final int BACKGROUND_THREADS = 2;
+
+  private final UnifiedJedis client;
+  private final boolean ownsClient;
+  private final String namespace;
+  private final Map<String, Duration> ttls;
+  private final Map<String, Limit> limits;
+  private final Map<String, Duration> leases;
+  private final RedwireMetrics metrics;
+  private final boolean cluster;
+
+  private final Object lock = new Object();
+  private final List<AutoCloseable> closeables = new ArrayList<>(); // guarded by lock
+  private volatile ScheduledExecutorService background; // created under lock
+  private volatile boolean closed; // written under lock
+
+  private Redwire(Builder b, UnifiedJedis client, boolean ownsClient) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+    this.namespace = b.namespace;
+    this.ttls = Map.copyOf(b.ttls);
+    this.limits = Map.copyOf(b.limits);
+    this.leases = Map.copyOf(b.leases);
+    this.metrics = b.metrics;
+    this.cluster = isClusterClient(client);
+  }
+
+  /**
+   * Connects to one Redis server: {@code redis://[[user]:password@]host[:port][/db]}, or {@code
+   * rediss://...} for TLS (verified against the JVM's trust store). The port defaults to 6379 and
+   * the database to 0; percent-encode special characters in the user and password. Connect and
+   * socket timeouts are 2 s. The returned Redwire owns the client and closes it.
+   *
+   * @throws IllegalArgumentException for another scheme or a malformed URI (the message never
+   *     contains the password)
+   */
+  public static Redwire connect(String uri) {
+    return builder().uri(uri).build();
+  }
+
+  /** A builder; set exactly one of {@link Builder#client} and {@link Builder#uri}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The Jedis client every pattern uses. */
+  public UnifiedJedis client() {
+    return client;
+  }
+
+  /** The first segment of every key. */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The metrics listener ({@link RedwireMetrics#NONE} unless configured). */
+  public RedwireMetrics metrics() {
+    return metrics;
+  }
+
+  /** Whether the client talks to a Redis Cluster ({@link RedisClusterClient} or {@link JedisCluster}). */
+  public boolean isCluster() {
+    return cluster;
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** The operator's TTL override for {@code name}, else {@code compiled}. */
+  public Duration ttl(String name, Duration compiled) {
+    Duration override = ttls.get(name);
+    return override != null ? override : compiled;
+  }
+
+  /** The operator's rate limit override for {@code name}, else {@code compiled}. */
+  public Limit limit(String name, Limit compiled) {
+    Limit override = limits.get(name);
+    return override != null ? override : compiled;
+  }
+
+  /** The operator's lock lease override for {@code name}, else {@code compiled}. */
+  public Duration lease(String name, Duration compiled) {
+    Duration override = leases.get(name);
+    return override != null ? override : compiled;
+  }
+
+  /**
+   * A shared scheduler for background work (early refreshes, lock watchdogs), created on first use
+   * with 2 daemon threads named {@code redwire-background-N} and shut down by {@link #close()}.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public ScheduledExecutorService background() {
+    ScheduledExecutorService b = background;
+    if (b != null && !closed) {
+      return b;
+    }
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("Redwire is closed");
+      }
+      if (background == null) {
+        ScheduledThreadPoolExecutor executor =
+            new ScheduledThreadPoolExecutor(BACKGROUND_THREADS, new BackgroundThreads());
+        executor.setRemoveOnCancelPolicy(true);
+        background = executor;
+      }
+      return background;
+    }
+  }
+
+  /**
+   * The UTF-8 bytes of {@code <namespace>:<kind>:<name>:}, the start of every key of one pattern
+   * instance (e.g. kind {@code "cache"}, name {@code "product"}).
+   *
+   * @throws IllegalArgumentException if kind or name is empty or holds ':', '{', '}', whitespace or
+   *     control characters
+   */
+  public byte[] prefix(String kind, String name) {
+    checkName("kind", kind);
+    checkName("name", name);
+    return (namespace + ':' + kind + ':' + name + ':').getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Registers a resource to close with this Redwire (resources close in reverse order of
+   * registration, before the background executor and the client; their errors are logged). After
+   * {@link #close()} the resource is closed at once.
+   */
+  public void onClose(AutoCloseable resource) {
+    Objects.requireNonNull(resource, "resource");
+    synchronized (lock) {
+      if (!closed) {
+        closeables.add(resource);
+        return;
+      }
+    }
+    closeQuietly(resource);
+  }
+
+  /**
+   * Closes registered resources (newest first), stops the background executor and closes the
+   * client if Redwire created it. Idempotent; never throws.
+   */
+  @Override
+  public void close() {
+    List<AutoCloseable> toClose;
+    ScheduledExecutorService executor;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = new ArrayList<>(closeables);
+      closeables.clear();
+      executor = background;
+    }
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      closeQuietly(toClose.get(i));
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+      if (!(Thread.currentThread() instanceof BackgroundThread)) {
+        try {
+          if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+            log.warn("Redwire background tasks did not stop within 5 s");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    if (ownsClient) {
+      closeQuietly(client);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Redwire[namespace="
+        + namespace
+        + ", client="
+        + client.getClass().getSimpleName()
+        + (closed ? ", closed" : "")
+        + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      log.warn("Closing {} failed", resource, e);
+    } catch (Error e) {
+      log.error("Closing {} failed", resource, e);
+      throw e;
+    }
+  }
+
+  @SuppressWarnings("deprecation") // JedisCluster is still a cluster client users may hand us
+  private static boolean isClusterClient(UnifiedJedis client) {
+    return client instanceof RedisClusterClient || client instanceof JedisCluster;
+  }
+
+  static RedisClient newClient(RedisUri uri) {
+    return RedisClient.builder()
+        .hostAndPort(uri.host(), uri.port())
+        .clientConfig(clientConfig(uri))
+        .build();
+  }
+
+  static DefaultJedisClientConfig clientConfig(RedisUri uri) {
+    DefaultJedisClientConfig.Builder config =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
+            .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
+            .database(uri.database())
+            .ssl(uri.ssl());
+    if (uri.user() != null) {
+      config.user(uri.user());
+    }
+    if (uri.password() != null) {
+      config.password(uri.password());
+    }
+    return config.build();
+  }
+
+  /**
+   * Checks a namespace, kind or name: non-empty, and no ':', '{', '}', whitespace or control
+   * character (they would forge key separators or hash tags).
+   *
+   * @return {@code value}
+   * @throws IllegalArgumentException saying which character is not allowed, and where
+   */
+  static String checkName(String what, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(what + " must not be null");
+    }
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      String bad = null;
+      if (c == ':' || c == '{' || c == '}') {
+        bad = "'" + c + "'";
+      } else if (Character.isISOControl(c)) {
+        bad = String.format("control character U+%04X", (int) c);
+      } else if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        bad = String.format("whitespace U+%04X", (int) c);
+      }
+      if (bad != null) {
+        throw new IllegalArgumentException(
+            what
+                + " must not contain "
+                + bad
+                + " (found at index "
+                + i
+                + "); ':', '{', '}', whitespace and control characters are reserved for key"
+                + " structure");
+      }
+    }
+    return value;
+  }
+
+  private static final class BackgroundThread extends Thread {
+    BackgroundThread(Runnable r, String name) {
+      super(r, name);
+      setDaemon(true);
+    }
+  }
+
+  private static final class BackgroundThreads implements ThreadFactory {
+    private static final AtomicInteger NEXT = new AtomicInteger(1);
+
+    @Override
+    public Thread newThread(Runnable r) {
+      return new BackgroundThread(r, "redwire-background-" + NEXT.getAndIncrement());
+    }
+  }
+
+  /**
+   * Configures a {@link Redwire}. Not thread-safe; {@link #build()} copies what it needs, so a
+   * builder may be reused.
+   */
+  public static final class Builder {
+    private UnifiedJedis client;
+    private String uri;
+    private String namespace = DEFAULT_NAMESPACE;
+    private final Map<String, Duration> ttls = new HashMap<>();
+    private final Map<String, Limit> limits = new HashMap<>();
+    private final Map<String, Duration> leases = new HashMap<>();
+    private RedwireMetrics metrics = RedwireMetrics.NONE;
+
+    private Builder() {}
+
+    /** Uses an existing client (standalone, Sentinel or Cluster); Redwire will not close it. */
+    public Builder client(UnifiedJedis client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Connects to this URI (see {@link Redwire#connect}); Redwire owns and closes the client. */
+    public Builder uri(String uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+      return this;
+    }
+
+    /**
+     * The first segment of every key (default {@code "redwire"}), e.g. per application or
+     * environment.
+     *
+     * @throws IllegalArgumentException if empty or holding ':', '{', '}', whitespace or control
+     *     characters
+     */
+    public Builder namespace(String namespace) {
+      this.namespace = checkName("namespace", namespace);
+      return this;
+    }
+
+    /** Overrides the compiled TTL of the cache (or other pattern) {@code name}. */
+    public Builder ttl(String name, Duration ttl) {
+      ttls.put(checkName("name", name), positive("ttl", ttl));
+      return this;
+    }
+
+    /** Overrides the compiled rate limit of {@code name}: {@code permits} per {@code per}. */
+    public Builder limit(String name, long permits, Duration per) {
+      limits.put(checkName("name", name), new Limit(permits, per));
+      return this;
+    }
+
+    /** Overrides the compiled lock lease of {@code name}. */
+    public Builder lease(String name, Duration lease) {
+      leases.put(checkName("name", name), positive("lease", lease));
+      return this;
+    }
+
+    /** The metrics listener (default {@link RedwireMetrics#NONE}). */
+    public Builder metrics(RedwireMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * Creates the Redwire; with {@link #uri} this creates its client (connections are opened
+     * lazily, so an unreachable server shows on first use).
+     *
+     * @throws IllegalStateException unless exactly one of {@link #client} and {@link #uri} was set
+     * @throws IllegalArgumentException for a bad URI
+     */
+    public Redwire build() {
+      if ((client == null) == (uri == null)) {
+        throw new IllegalStateException(
+            "set exactly one of client(UnifiedJedis) and uri(String)"
+                + (client == null ? "; neither was set" : "; both were set"));
+      }
+      if (client != null) {
+        return new Redwire(this, client, false);
+      }
+      RedisUri parsed = RedisUri.parse(uri);
+      return new Redwire(this, newClient(parsed), true);
+    }
+
+    private static Duration positive(String what, Duration d) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

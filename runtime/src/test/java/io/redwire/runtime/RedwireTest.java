@@ -1,0 +1,164 @@
+package io.redwire.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redwire.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+class RedwireTest {
+
+  static RedisServer server;
+  static RedisClient client;
+
+  @BeforeAll
+  static void start() {
+    server = RedisServer.start();
+    client = RedisClient.create(server.host(), server.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+    server.close();
+  }
+
+  private static Redwire.Builder builder() {
+    return Redwire.builder().client(client);
+  }
+
+  @Test
+  void validatesTheNamespaceNamingTheBadCharacter() {
+    assertEquals("shop-prod_1.eu", builder().namespace("shop-prod_1.eu").build().namespace());
+    assertEquals("ünïcødé", builder().namespace("ünïcødé").build().namespace());
+    String[][] cases = {
+      {"a:b", "':'"},
+      {"{tag}", "'{'"},
+      {"tag}", "'}'"},
+      {"a b", "whitespace U+0020"},
+      {"a\tb", "control character U+0009"},
+      {"a\nb", "control character U+000A"},
+      {"a\u0007", "control character U+0007"},
+      {"a\u00a0b", "whitespace U+00A0"},
+      {"a\u2003b", "whitespace U+2003"},
+    };
+    for (String[] c : cases) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> builder().namespace(c[0]));
+      assertTrue(e.getMessage().startsWith("namespace must not contain " + c[1]), e.getMessage());
+    }
+    IllegalArgumentException empty =
+        assertThrows(IllegalArgumentException.class, () -> builder().namespace(""));
+    assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> builder().namespace(null));
+  }
+
+  @Test
+  void prefixIsNamespaceKindName() {
+    Redwire redwire = builder().namespace("shop").build();
+    assertArrayEquals(
+        "shop:cache:product:".getBytes(StandardCharsets.UTF_8), redwire.prefix("cache", "product"));
+    assertArrayEquals(
+        "redwire:lock:jöb:".getBytes(StandardCharsets.UTF_8),
+        builder().build().prefix("lock", "jöb"));
+    IllegalArgumentException kind =
+        assertThrows(IllegalArgumentException.class, () -> redwire.prefix("ca:che", "product"));
+    assertTrue(kind.getMessage().startsWith("kind must not contain ':'"), kind.getMessage());
+    IllegalArgumentException name =
+        assertThrows(IllegalArgumentException.class, () -> redwire.prefix("cache", "{p}"));
+    assertTrue(name.getMessage().startsWith("name must not contain '{'"), name.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> redwire.prefix("", "x"));
+  }
+
+  @Test
+  void operatorOverridesWinOverCompiledValues() {
+    Redwire redwire =
+        builder()
+            .ttl("product", Duration.ofMinutes(2))
+            .limit("api", 5, Duration.ofSeconds(1))
+            .lease("nightly", Duration.ofMinutes(30))
+            .build();
+    Duration compiled = Duration.ofMinutes(10);
+    assertEquals(Duration.ofMinutes(2), redwire.ttl("product", compiled));
+    assertSame(compiled, redwire.ttl("other", compiled));
+    Limit compiledLimit = new Limit(100, Duration.ofMinutes(1));
+    assertEquals(new Limit(5, Duration.ofSeconds(1)), redwire.limit("api", compiledLimit));
+    assertSame(compiledLimit, redwire.limit("other", compiledLimit));
+    assertEquals(Duration.ofMinutes(30), redwire.lease("nightly", compiled));
+    assertSame(compiled, redwire.lease("product", compiled), "ttl and lease are separate");
+  }
+
+  @Test
+  void rejectsInvalidOverrides() {
+    Redwire.Builder b = builder();
+    assertThrows(IllegalArgumentException.class, () -> b.ttl("p", Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> b.ttl("p", Duration.ofSeconds(-1)));
+    assertThrows(NullPointerException.class, () -> b.ttl("p", null));
+    assertThrows(IllegalArgumentException.class, () -> b.ttl("a:b", Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class, () -> b.lease("p", Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> b.limit("p", 0, Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class, () -> b.limit("p", 1, Duration.ZERO));
+    assertThrows(NullPointerException.class, () -> b.metrics(null));
+  }
+
+  @Test
+  void backgroundExecutorIsLazyDaemonNamedAndStoppedOnClose() throws Exception {
+    Redwire redwire = builder().build();
+    ScheduledExecutorService background = redwire.background();
+    assertSame(background, redwire.background());
+    Thread thread = background.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
+    assertTrue(thread.isDaemon());
+    assertTrue(thread.getName().startsWith("redwire-background-"), thread.getName());
+    redwire.close();
+    assertTrue(background.isShutdown());
+    assertTrue(background.awaitTermination(5, TimeUnit.SECONDS));
+    assertThrows(IllegalStateException.class, redwire::background);
+  }
+
+  @Test
+  void closesRegisteredResourcesInReverseOrderAndSwallowsTheirErrors() {
+    List<String> closed = new CopyOnWriteArrayList<>();
+    Redwire redwire = builder().build();
+    redwire.onClose(() -> closed.add("first"));
+    redwire.onClose(
+        () -> {
+          closed.add("failing");
+          throw new IllegalStateException("boom (expected by the test)");
+        });
+    redwire.onClose(() -> closed.add("last"));
+    redwire.close();
+    assertEquals(List.of("last", "failing", "first"), closed);
+    redwire.close();
+    assertEquals(3, closed.size(), "close is idempotent");
+    redwire.onClose(() -> closed.add("late"));
+    assertEquals("late", closed.get(3), "registered after close: closed at once");
+    assertEquals("PONG", client.ping(), "a client we were given stays open");
+  }
+
+  @Test
+  void closeFromABackgroundThreadDoesNotDeadlock() throws Exception {
+    Redwire redwire = builder().build();
+    redwire.background().submit(redwire::close).get(5, TimeUnit.SECONDS);
+    assertTrue(redwire.isClosed());
+  }
+
+  @Test
+  void usesTheConfiguredMetrics() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = builder().metrics(metrics).build();
+    assertSame(metrics, redwire.metrics());
+    assertTrue(redwire.toString().contains("namespace=redwire"), redwire.toString());
+  }
+}

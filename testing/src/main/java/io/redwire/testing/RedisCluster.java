@@ -1,0 +1,144 @@
+package io.redwire.testing;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A Redis Cluster of N masters (no replicas) made of {@link RedisServer}s on free local ports, for
+ * tests. The 16384 slots are split evenly in the order of {@link #nodes()}: node 0 holds the
+ * lowest slots.
+ */
+public final class RedisCluster implements AutoCloseable {
+
+  /** Slots of a Redis Cluster. */
+  public static final int SLOTS = 16384;
+
+  private static final long FORM_TIMEOUT_NANOS = 20_000_000_000L;
+
+  private final List<RedisServer> nodes;
+
+  private RedisCluster(List<RedisServer> nodes) {
+    this.nodes = Collections.unmodifiableList(nodes);
+  }
+
+  /**
+   * Starts {@code masters} servers in cluster mode, assigns the slots evenly, joins them and waits
+   * (up to ~20 s) until every node reports {@code cluster_state:ok} and knows every other node.
+   */
+  public static RedisCluster start(int masters) {
+    if (masters < 1) {
+      throw new IllegalArgumentException("masters must be >= 1, got " + masters);
+    }
+    List<RedisServer> nodes = new ArrayList<>(masters);
+    try {
+      for (int i = 0; i < masters; i++) {
+        nodes.add(
+            RedisServer.start(
+                "--cluster-enabled", "yes",
+                "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "2000"));
+      }
+      for (int i = 0; i < masters; i++) {
+        int from = i * SLOTS / masters;
+        int to = (i + 1) * SLOTS / masters; // exclusive
+        String[] cmd = new String[2 + to - from];
+        cmd[0] = "CLUSTER";
+        cmd[1] = "ADDSLOTS"; // ADDSLOTSRANGE needs Redis 7; the bundled binaries are 6.2
+        for (int s = from; s < to; s++) {
+          cmd[2 + s - from] = String.valueOf(s);
+        }
+        nodes.get(i).command(cmd);
+      }
+      RedisServer first = nodes.get(0);
+      for (int i = 1; i < masters; i++) {
+        first.command("CLUSTER", "MEET", nodes.get(i).host(), String.valueOf(nodes.get(i).port()));
+      }
+      RedisCluster cluster = new RedisCluster(nodes);
+      cluster.awaitFormed();
+      return cluster;
+    } catch (RuntimeException e) {
+      for (RedisServer node : nodes) {
+        try {
+          node.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The master nodes, in slot order. */
+  public List<RedisServer> nodes() {
+    return nodes;
+  }
+
+  /**
+   * Waits until every running node reports {@code cluster_state:ok} and knows all nodes.
+   *
+   * @throws IllegalStateException after ~20 s, with each node's CLUSTER INFO
+   */
+  public void awaitFormed() {
+    long deadline = System.nanoTime() + FORM_TIMEOUT_NANOS;
+    while (true) {
+      StringBuilder states = new StringBuilder();
+      boolean ok = true;
+      for (RedisServer node : nodes) {
+        String info;
+        try {
+          info = node.command("CLUSTER", "INFO");
+        } catch (RuntimeException e) {
+          info = e.toString();
+        }
+        boolean nodeOk =
+            info.contains("cluster_state:ok")
+                && info.contains("cluster_known_nodes:" + nodes.size() + "\r")
+                && info.contains("cluster_slots_assigned:" + SLOTS);
+        ok &= nodeOk;
+        states.append(node.port()).append(": ").append(info.replace("\r\n", " ")).append('\n');
+      }
+      if (ok) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("cluster did not form:\n" + states);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Stops every node and deletes their directories. */
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (RedisServer node : nodes) {
+      try {
+        node.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  @Override
+  public String toString() {
+    List<Integer> ports = new ArrayList<>();
+    for (RedisServer node : nodes) {
+      ports.add(node.port());
+    }
+    return "RedisCluster" + ports;
+  }
+}
