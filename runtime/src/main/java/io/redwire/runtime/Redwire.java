@@ -7,11 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -56,6 +58,8 @@ public final class Redwire implements AutoCloseable {
   private final Map<String, Duration> leases;
   private final RedwireMetrics metrics;
   private final boolean cluster;
+  private final CircuitBreaker breaker;
+  private final ConcurrentHashMap<String, Object> shared = new ConcurrentHashMap<>();
 
   private final Object lock = new Object();
   private final List<AutoCloseable> closeables = new ArrayList<>(); // guarded by lock
@@ -71,6 +75,22 @@ public final class Redwire implements AutoCloseable {
     this.leases = Map.copyOf(b.leases);
     this.metrics = b.metrics;
     this.cluster = isClusterClient(client);
+    RedwireMetrics m = b.metrics;
+    this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerCoolDown.toNanos(),
+        new CircuitBreaker.Listener() {
+          @Override
+          public void opened() {
+            log.warn("Redis failed {} times in a row; skipping it for {} ms", b.breakerThreshold,
+                b.breakerCoolDown.toMillis());
+            m.circuitOpened("redis");
+          }
+
+          @Override
+          public void closed() {
+            log.info("Redis answers again; using it again");
+            m.circuitClosed("redis");
+          }
+        });
   }
 
   /**
@@ -170,6 +190,23 @@ public final class Redwire implements AutoCloseable {
     checkName("kind", kind);
     checkName("name", name);
     return (namespace + ':' + kind + ':' + name + ':').getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The circuit breaker every pattern consults before calling Redis: after repeated failures Redis
+   * is skipped for a cool-down, then tried again by one caller.
+   */
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /**
+   * The object registered under {@code id}, created by {@code factory} on first use: how generated
+   * proxies built on one Redwire share per-name state (a cache's single-flight table, say).
+   */
+  public Object shared(String id, Supplier<?> factory) {
+    Object existing = shared.get(id);
+    return existing != null ? existing : shared.computeIfAbsent(id, k -> factory.get());
   }
 
   /**
@@ -341,6 +378,8 @@ public final class Redwire implements AutoCloseable {
     private final Map<String, Duration> ttls = new HashMap<>();
     private final Map<String, Limit> limits = new HashMap<>();
     private final Map<String, Duration> leases = new HashMap<>();
+    private int breakerThreshold = 5;
+    private Duration breakerCoolDown = Duration.ofSeconds(5);
     private RedwireMetrics metrics = RedwireMetrics.NONE;
 
     private Builder() {}
@@ -384,6 +423,19 @@ public final class Redwire implements AutoCloseable {
     /** Overrides the compiled lock lease of {@code name}. */
     public Builder lease(String name, Duration lease) {
       leases.put(checkName("name", name), positive("lease", lease));
+      return this;
+    }
+
+    /**
+     * After {@code threshold} consecutive Redis failures, skip Redis for {@code coolDown} (default:
+     * 5 failures, 5 s).
+     */
+    public Builder circuitBreaker(int threshold, Duration coolDown) {
+      if (threshold < 1) {
+        throw new IllegalArgumentException("threshold must be at least 1, got " + threshold);
+      }
+      this.breakerThreshold = threshold;
+      this.breakerCoolDown = positive("coolDown", coolDown);
       return this;
     }
 

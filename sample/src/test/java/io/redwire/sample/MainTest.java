@@ -1,0 +1,30 @@
+package io.redwire.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redwire.testing.RedisServer;
+import org.junit.jupiter.api.Test;
+
+/** The sample's main flow end to end, on a redis-server started for the test. */
+class MainTest {
+
+  @Test
+  void checkoutReadsThroughTheCachesAndUpdatesEvict() {
+    try (RedisServer server = RedisServer.start()) {
+      Main.Report report = Main.run(server.uri(), 200);
+      // 4 products and 8 (sku, currency) prices are loaded once each; everything else is a hit
+      assertEquals(4, report.productMisses(), report.toString());
+      assertEquals(196, report.productHits(), report.toString());
+      assertEquals(8, report.priceMisses(), report.toString());
+      assertEquals(192, report.priceHits(), report.toString());
+      assertEquals(8, report.priceQuotes());
+      // 4 product loads + 1 lookup of X-404 + 1 update + 1 reload after the update's eviction
+      assertEquals(7, report.catalogQueries(), report.toString());
+      assertFalse(report.unknownFound());
+      assertEquals("The Pragmatic Programmer, 20th anniversary", report.nameAfterUpdate());
+      assertTrue(report.toString().contains("hit rate 98.0%"), report.toString());
+    }
+  }
+}
