@@ -10,7 +10,9 @@ public final class FingerprintMismatchException extends CodecException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The fingerprint of the type the reader knows. */
     private final long expected;
+    /** The fingerprint stored in the value header. */
     private final long found;
 
     /**
