@@ -1,0 +1,432 @@
+package io.redwire.processor.generate;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import io.redwire.processor.model.ValueType;
+import io.redwire.processor.model.ValueType.ArrayOf;
+import io.redwire.processor.model.ValueType.BackRef;
+import io.redwire.processor.model.ValueType.Boxed;
+import io.redwire.processor.model.ValueType.BuiltIn;
+import io.redwire.processor.model.ValueType.Component;
+import io.redwire.processor.model.ValueType.EnumType;
+import io.redwire.processor.model.ValueType.ListOf;
+import io.redwire.processor.model.ValueType.MapOf;
+import io.redwire.processor.model.ValueType.OptionalOf;
+import io.redwire.processor.model.ValueType.Primitive;
+import io.redwire.processor.model.ValueType.RecordType;
+import io.redwire.processor.model.ValueType.SealedType;
+import io.redwire.processor.model.ValueType.SetOf;
+import io.redwire.processor.model.ValueType.Unsupported;
+import io.redwire.processor.model.ValueType.UserCodec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Writes the codecs for {@link ValueType}s into a generated class.
+ *
+ * <p>{@link #codec} returns an expression of type {@code Codec<T>} (for a primitive, the boxed codec):
+ * a {@code Codecs} constant for built-in types, otherwise the name of a {@code private static final}
+ * field of the generated class. It registers whatever fields and nested classes that field needs, once
+ * per type. {@link #addTo} then adds them, in the order they were first needed (a field's
+ * dependencies always come before it, so class initialisation never sees a null codec).
+ *
+ * <p>Names: fields are {@code UPPER_SNAKE_CODEC} ({@code PRODUCT_CODEC}, {@code LIST_OF_TAG_CODEC}),
+ * nested classes are {@code <Name>Codec} ({@code ProductCodec}); clashes get a numeric suffix.
+ * Records and sealed interfaces get a nested {@code private static final class} with straight-line
+ * {@code write}/{@code read}; everything else is built from {@code Codecs} combinators.
+ */
+public final class CodecWriter {
+
+  private static final String RUNTIME = "io.redwire.runtime.codec";
+  private static final ClassName CODEC = ClassName.get(RUNTIME, "Codec");
+  private static final ClassName CODECS = ClassName.get(RUNTIME, "Codecs");
+  private static final ClassName OUTPUT = ClassName.get(RUNTIME, "Output");
+  private static final ClassName INPUT = ClassName.get(RUNTIME, "Input");
+  private static final ClassName CODEC_EXCEPTION = ClassName.get(RUNTIME, "CodecException");
+
+  /** Type key (see {@link #key}) to the expression naming its codec. */
+  private final Map<String, CodeBlock> codecs = new HashMap<>();
+  private final List<FieldSpec> fields = new ArrayList<>();
+  private final List<TypeSpec> classes = new ArrayList<>();
+  private final Set<String> fieldNames = new HashSet<>();
+  /** Lower-cased: nested class files must not clash on case-insensitive file systems. */
+  private final Set<String> classNames = new HashSet<>();
+
+  public CodecWriter() {}
+
+  /**
+   * An expression of type {@code Codec<T>} for {@code t} (for a primitive, its boxed codec).
+   *
+   * @throws IllegalArgumentException for {@link Unsupported}: report it instead of generating code
+   */
+  public CodeBlock codec(ValueType t) {
+    if (t instanceof Unsupported u) {
+      throw new IllegalArgumentException("cannot write a codec for an unsupported type: " + u.message());
+    }
+    if (t instanceof Primitive p) {
+      return CodeBlock.of("$T.$N", CODECS, boxConstant(p.kind()));
+    }
+    if (t instanceof Boxed b) {
+      return CodeBlock.of("$T.$N", CODECS, boxConstant(b.kind()));
+    }
+    if (t instanceof BuiltIn b) {
+      return CodeBlock.of("$T.$N", CODECS, b.constant());
+    }
+    String key = key(t);
+    CodeBlock known = codecs.get(key);
+    if (known != null) {
+      return known;
+    }
+    if (t instanceof BackRef r) {
+      throw new IllegalStateException("back-reference to " + r.typeName() + " outside its definition");
+    }
+    if (t instanceof RecordType r) {
+      return recordCodec(r, key);
+    }
+    if (t instanceof SealedType s) {
+      return sealedCodec(s, key);
+    }
+    if (t instanceof EnumType e) {
+      TypeName type = TypeName.get(e.type());
+      return field(key, e.type(), baseName(e.type()),
+          CodeBlock.of("$T.enumOf($T.values())", CODECS, type));
+    }
+    if (t instanceof UserCodec u) {
+      TypeName codecClass = TypeName.get(u.codecType());
+      CodeBlock init = u.useInstance()
+          ? CodeBlock.of("$T.INSTANCE", codecClass)
+          : CodeBlock.of("new $T()", codecClass);
+      return field(key, u.type(), userCodecBase(u.codecType()), init);
+    }
+    // Combinators: arguments first, so their fields are initialised before this one.
+    CodeBlock init;
+    if (t instanceof ListOf l) {
+      init = CodeBlock.of("$T.list($L)", CODECS, codec(l.element()));
+    } else if (t instanceof SetOf s) {
+      init = CodeBlock.of("$T.set($L)", CODECS, codec(s.element()));
+    } else if (t instanceof OptionalOf o) {
+      init = CodeBlock.of("$T.optional($L)", CODECS, codec(o.element()));
+    } else if (t instanceof MapOf m) {
+      CodeBlock keys = codec(m.key());
+      CodeBlock values = codec(m.value());
+      init = CodeBlock.of("$T.map($L, $L)", CODECS, keys, values);
+    } else if (t instanceof ArrayOf a) {
+      init = CodeBlock.of("$T.array($L, $T::new)", CODECS, codec(a.component()), TypeName.get(a.type()));
+    } else {
+      throw new IllegalArgumentException("unknown value type " + t);
+    }
+    // A recursive type may have registered this very combinator while its argument was written.
+    known = codecs.get(key);
+    if (known != null) {
+      return known;
+    }
+    return field(key, t.type(), baseName(t.type()), init);
+  }
+
+  /** Adds the registered fields and nested classes, in the order they were first needed. */
+  public void addTo(TypeSpec.Builder generatedClass) {
+    generatedClass.addFields(fields);
+    generatedClass.addTypes(classes);
+  }
+
+  private static String key(ValueType t) {
+    return t instanceof UserCodec u ? u.shape() : t.typeName();
+  }
+
+  private CodeBlock field(String key, TypeMirror type, String base, CodeBlock init) {
+    String name = uniqueField(upperSnake(base) + (base.endsWith("Codec") ? "" : "_CODEC"));
+    TypeName fieldType = ParameterizedTypeName.get(CODEC, TypeName.get(type).box());
+    fields.add(FieldSpec.builder(fieldType, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer(init)
+        .build());
+    CodeBlock ref = CodeBlock.of("$N", name);
+    codecs.put(key, ref);
+    return ref;
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private CodeBlock recordCodec(RecordType r, String key) {
+    String base = baseName(r.type());
+    String codecClass = uniqueClass(base + "Codec");
+    // Registered before the components are written, so a recursive reference finds it. The
+    // initialiser does not touch other fields, so its position among the fields does not matter.
+    CodeBlock ref = field(key, r.type(), base, CodeBlock.of("new $L()", codecClass));
+
+    TypeName recordType = TypeName.get(r.type());
+    Set<String> taken = new HashSet<>(List.of("out", "in"));
+    for (Component c : r.components()) {
+      taken.add(c.name());
+    }
+    String value = freshName(decapitalize(simpleName(r.type())), taken, "value");
+
+    Set<String> locals = new HashSet<>(List.of("out", "in", value));
+    List<String> localNames = new ArrayList<>();
+    for (Component c : r.components()) {
+      localNames.add(freshName(c.name(), locals, c.name() + "Value"));
+    }
+
+    MethodSpec.Builder write = MethodSpec.methodBuilder("write")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(OUTPUT, "out")
+        .addParameter(recordType, value);
+    MethodSpec.Builder read = MethodSpec.methodBuilder("read")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(recordType)
+        .addParameter(INPUT, "in");
+
+    List<CodeBlock> arguments = new ArrayList<>();
+    for (int i = 0; i < r.components().size(); i++) {
+      Component c = r.components().get(i);
+      String local = localNames.get(i);
+      ValueType ct = c.type();
+      TypeName localType = TypeName.get(ct.type());
+      if (ct instanceof Primitive p) {
+        String suffix = primitiveSuffix(p.kind());
+        write.addStatement("out.write$L($N.$N())", suffix, value, c.accessor());
+        read.addStatement("$T $N = in.read$L()", localType, local, suffix);
+      } else {
+        write.addStatement("$T $N = $N.$N()", localType, local, value, c.accessor());
+        write.addStatement("out.writePresent($N != null)", local);
+        write.beginControlFlow("if ($N != null)", local);
+        write.addStatement(writeValue(ct, local));
+        write.endControlFlow();
+        read.addStatement("$T $N = in.readPresent() ? $L : null", localType, local, readValue(ct));
+      }
+      arguments.add(CodeBlock.of("$N", local));
+    }
+    read.addStatement("return new $T($L)", recordType, CodeBlock.join(arguments, ", "));
+
+    classes.add(TypeSpec.classBuilder(codecClass)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(ParameterizedTypeName.get(CODEC, recordType))
+        .addMethod(write.build())
+        .addMethod(read.build())
+        .build());
+    return ref;
+  }
+
+  /** Statement writing the non-null reference {@code local}. */
+  private CodeBlock writeValue(ValueType t, String local) {
+    if (t instanceof Boxed b) {
+      return CodeBlock.of("out.write$L($N)", primitiveSuffix(b.kind()), local);
+    }
+    if (t instanceof BuiltIn b && b.constant().equals("STRING")) {
+      return CodeBlock.of("out.writeString($N)", local);
+    }
+    if (t instanceof BuiltIn b && b.constant().equals("BYTES")) {
+      return CodeBlock.of("out.writeBytes($N)", local);
+    }
+    return CodeBlock.of("$L.write(out, $N)", codec(t), local);
+  }
+
+  /** Expression reading a non-null value. */
+  private CodeBlock readValue(ValueType t) {
+    if (t instanceof Boxed b) {
+      return CodeBlock.of("in.read$L()", primitiveSuffix(b.kind()));
+    }
+    if (t instanceof BuiltIn b && b.constant().equals("STRING")) {
+      return CodeBlock.of("in.readString()");
+    }
+    if (t instanceof BuiltIn b && b.constant().equals("BYTES")) {
+      return CodeBlock.of("in.readBytes()");
+    }
+    return CodeBlock.of("$L.read(in)", codec(t));
+  }
+
+  // ---------------------------------------------------------------- sealed interfaces
+
+  private CodeBlock sealedCodec(SealedType s, String key) {
+    String base = baseName(s.type());
+    String codecClass = uniqueClass(base + "Codec");
+    CodeBlock ref = field(key, s.type(), base, CodeBlock.of("new $L()", codecClass));
+
+    TypeName sealedType = TypeName.get(s.type());
+    String simple = simpleName(s.type());
+    Set<String> taken = new HashSet<>(List.of("out", "in", "tag"));
+    String value = freshName(decapitalize(simple), taken, "value");
+    taken.add(value);
+
+    MethodSpec.Builder write = MethodSpec.methodBuilder("write")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(OUTPUT, "out")
+        .addParameter(sealedType, value);
+    MethodSpec.Builder read = MethodSpec.methodBuilder("read")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(sealedType)
+        .addParameter(INPUT, "in");
+    read.addStatement("int tag = in.readVarInt()");
+    read.beginControlFlow("switch (tag)");
+
+    for (int tag = 0; tag < s.permits().size(); tag++) {
+      ValueType permit = s.permits().get(tag);
+      CodeBlock permitCodec = codec(permit);
+      String variable = freshName(decapitalize(simpleName(permit.type())), taken, "value" + tag);
+      taken.add(variable);
+      TypeName permitType = TypeName.get(permit.type());
+      if (tag == 0) {
+        write.beginControlFlow("if ($N instanceof $T $N)", value, permitType, variable);
+      } else {
+        write.nextControlFlow("else if ($N instanceof $T $N)", value, permitType, variable);
+      }
+      write.addStatement("out.writeVarInt($L)", tag);
+      write.addStatement("$L.write(out, $N)", permitCodec, variable);
+      read.addCode("case $L:\n", tag);
+      read.addStatement("$>return $L.read(in)$<", permitCodec);
+    }
+    write.nextControlFlow("else");
+    write.addStatement("throw new $T($S + $N.getClass().getName())", IllegalArgumentException.class,
+        "not a permitted subtype of " + s.typeName() + ": ", value);
+    write.endControlFlow();
+    read.addCode("default:\n");
+    read.addStatement("$>throw new $T($S + tag)$<", CODEC_EXCEPTION,
+        "unknown " + s.typeName() + " tag ");
+    read.endControlFlow();
+
+    classes.add(TypeSpec.classBuilder(codecClass)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(ParameterizedTypeName.get(CODEC, sealedType))
+        .addMethod(write.build())
+        .addMethod(read.build())
+        .build());
+    return ref;
+  }
+
+  // ---------------------------------------------------------------- names
+
+  private String uniqueField(String name) {
+    String candidate = name;
+    for (int i = 2; !fieldNames.add(candidate); i++) {
+      candidate = name + "_" + i;
+    }
+    return candidate;
+  }
+
+  private String uniqueClass(String name) {
+    String candidate = name;
+    for (int i = 2; !classNames.add(candidate.toLowerCase(Locale.ROOT)); i++) {
+      candidate = name + i;
+    }
+    return candidate;
+  }
+
+  /** {@code preferred} unless taken or not a usable name, then {@code fallback}, {@code fallback2}, ... */
+  private static String freshName(String preferred, Set<String> taken, String fallback) {
+    String candidate = preferred;
+    if (!SourceVersion.isName(candidate) || taken.contains(candidate)) {
+      candidate = fallback;
+      for (int i = 2; !SourceVersion.isName(candidate) || taken.contains(candidate); i++) {
+        candidate = fallback + i;
+      }
+    }
+    taken.add(candidate);
+    return candidate;
+  }
+
+  /** A camel-case name for a type: {@code ListOfTag}, {@code MapOfStringToLong}, {@code OuterInner}. */
+  private static String baseName(TypeMirror t) {
+    TypeKind kind = t.getKind();
+    if (kind.isPrimitive()) {
+      return capitalize(kind.name().toLowerCase(Locale.ROOT));
+    }
+    if (kind == TypeKind.ARRAY) {
+      return baseName(((ArrayType) t).getComponentType()) + "Array";
+    }
+    if (kind != TypeKind.DECLARED) {
+      return "Value";
+    }
+    DeclaredType d = (DeclaredType) t;
+    TypeElement te = (TypeElement) d.asElement();
+    StringBuilder b = new StringBuilder(nestedName(te));
+    List<? extends TypeMirror> args = d.getTypeArguments();
+    if (te.getQualifiedName().contentEquals("java.util.Map") && args.size() == 2) {
+      return b.append("Of").append(baseName(args.get(0))).append("To").append(baseName(args.get(1)))
+          .toString();
+    }
+    for (int i = 0; i < args.size(); i++) {
+      b.append(i == 0 ? "Of" : "And").append(baseName(args.get(i)));
+    }
+    return b.toString();
+  }
+
+  private static String userCodecBase(TypeMirror codecType) {
+    return codecType instanceof DeclaredType d ? nestedName((TypeElement) d.asElement()) : "User";
+  }
+
+  /** {@code Outer.Inner} as {@code OuterInner}. */
+  private static String nestedName(TypeElement te) {
+    String simple = capitalize(te.getSimpleName().toString());
+    Element enclosing = te.getEnclosingElement();
+    return enclosing instanceof TypeElement outer ? nestedName(outer) + simple : simple;
+  }
+
+  private static String simpleName(TypeMirror t) {
+    return t instanceof DeclaredType d ? d.asElement().getSimpleName().toString() : "value";
+  }
+
+  /** {@code OrderLine -> ORDER_LINE}, {@code HTTPServer -> HTTP_SERVER}, {@code Tag2 -> TAG2}. */
+  static String upperSnake(String camel) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < camel.length(); i++) {
+      char c = camel.charAt(i);
+      if (i > 0 && Character.isUpperCase(c)) {
+        char previous = camel.charAt(i - 1);
+        boolean nextLower = i + 1 < camel.length() && Character.isLowerCase(camel.charAt(i + 1));
+        if (Character.isLowerCase(previous) || Character.isDigit(previous)
+            || (Character.isUpperCase(previous) && nextLower)) {
+          b.append('_');
+        }
+      }
+      b.append(c);
+    }
+    return b.toString().toUpperCase(Locale.ROOT);
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String decapitalize(String s) {
+    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String primitiveSuffix(TypeKind kind) {
+    return switch (kind) {
+      case BOOLEAN -> "Boolean";
+      case BYTE -> "Byte";
+      case SHORT -> "Short";
+      case CHAR -> "Char";
+      case INT -> "Int";
+      case LONG -> "Long";
+      case FLOAT -> "Float";
+      case DOUBLE -> "Double";
+      default -> throw new IllegalArgumentException("not a primitive: " + kind);
+    };
+  }
+
+  private static String boxConstant(TypeKind kind) {
+    return primitiveSuffix(kind).toUpperCase(Locale.ROOT);
+  }
+}
