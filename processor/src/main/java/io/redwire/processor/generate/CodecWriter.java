@@ -33,6 +33,7 @@ import java.util.Set;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
@@ -67,7 +68,10 @@ public final class CodecWriter {
   private final List<FieldSpec> fields = new ArrayList<>();
   private final List<TypeSpec> classes = new ArrayList<>();
   private final Set<String> fieldNames = new HashSet<>();
-  /** Lower-cased: nested class files must not clash on case-insensitive file systems. */
+  /**
+   * Lower-cased names in use. Nested class files must not clash on case-insensitive file systems;
+   * fields are compared the same way to keep the rule simple.
+   */
   private final Set<String> classNames = new HashSet<>();
 
   public CodecWriter() {}
@@ -106,7 +110,7 @@ public final class CodecWriter {
     }
     if (t instanceof EnumType e) {
       TypeName type = TypeName.get(e.type());
-      return field(key, e.type(), baseName(e.type()),
+      return field(key, e.type(), baseNames(e.type()),
           CodeBlock.of("$T.enumOf($T.values())", CODECS, type));
     }
     if (t instanceof UserCodec u) {
@@ -114,7 +118,7 @@ public final class CodecWriter {
       CodeBlock init = u.useInstance()
           ? CodeBlock.of("$T.INSTANCE", codecClass)
           : CodeBlock.of("new $T()", codecClass);
-      return field(key, u.type(), userCodecBase(u.codecType()), init);
+      return field(key, u.type(), baseNames(u.codecType()), init);
     }
     // Combinators: arguments first, so their fields are initialised before this one.
     CodeBlock init;
@@ -138,7 +142,7 @@ public final class CodecWriter {
     if (known != null) {
       return known;
     }
-    return field(key, t.type(), baseName(t.type()), init);
+    return field(key, t.type(), baseNames(t.type()), init);
   }
 
   /** Adds the registered fields and nested classes, in the order they were first needed. */
@@ -151,8 +155,12 @@ public final class CodecWriter {
     return t instanceof UserCodec u ? u.shape() : t.typeName();
   }
 
-  private CodeBlock field(String key, TypeMirror type, String base, CodeBlock init) {
-    String name = uniqueField(upperSnake(base) + (base.endsWith("Codec") ? "" : "_CODEC"));
+  private CodeBlock field(String key, TypeMirror type, List<String> bases, CodeBlock init) {
+    List<String> candidates = new ArrayList<>();
+    for (String base : bases) {
+      candidates.add(upperSnake(base) + (base.endsWith("Codec") ? "" : "_CODEC"));
+    }
+    String name = unique(candidates, fieldNames, "_");
     TypeName fieldType = ParameterizedTypeName.get(CODEC, TypeName.get(type).box());
     fields.add(FieldSpec.builder(fieldType, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer(init)
@@ -165,11 +173,13 @@ public final class CodecWriter {
   // ---------------------------------------------------------------- records
 
   private CodeBlock recordCodec(RecordType r, String key) {
-    String base = baseName(r.type());
-    String codecClass = uniqueClass(base + "Codec");
+    List<String> bases = baseNames(r.type());
+    String codecClass = unique(classNames(bases), classNames, "");
     // Registered before the components are written, so a recursive reference finds it. The
     // initialiser does not touch other fields, so its position among the fields does not matter.
-    CodeBlock ref = field(key, r.type(), base, CodeBlock.of("new $L()", codecClass));
+    CodeBlock ref = field(key, r.type(), bases, CodeBlock.of("new $L()", codecClass));
+    int slot = classes.size();
+    classes.add(null);
 
     TypeName recordType = TypeName.get(r.type());
     Set<String> taken = new HashSet<>(List.of("out", "in"));
@@ -181,7 +191,8 @@ public final class CodecWriter {
     Set<String> locals = new HashSet<>(List.of("out", "in", value));
     List<String> localNames = new ArrayList<>();
     for (Component c : r.components()) {
-      localNames.add(freshName(c.name(), locals, c.name() + "Value"));
+      // lower-case first letter: a local named like a type would obscure it in expressions
+      localNames.add(freshName(decapitalize(c.name()), locals, decapitalize(c.name()) + "Value"));
     }
 
     MethodSpec.Builder write = MethodSpec.methodBuilder("write")
@@ -217,7 +228,7 @@ public final class CodecWriter {
     }
     read.addStatement("return new $T($L)", recordType, CodeBlock.join(arguments, ", "));
 
-    classes.add(TypeSpec.classBuilder(codecClass)
+    classes.set(slot, TypeSpec.classBuilder(codecClass)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addSuperinterface(ParameterizedTypeName.get(CODEC, recordType))
         .addMethod(write.build())
@@ -257,9 +268,11 @@ public final class CodecWriter {
   // ---------------------------------------------------------------- sealed interfaces
 
   private CodeBlock sealedCodec(SealedType s, String key) {
-    String base = baseName(s.type());
-    String codecClass = uniqueClass(base + "Codec");
-    CodeBlock ref = field(key, s.type(), base, CodeBlock.of("new $L()", codecClass));
+    List<String> bases = baseNames(s.type());
+    String codecClass = unique(classNames(bases), classNames, "");
+    CodeBlock ref = field(key, s.type(), bases, CodeBlock.of("new $L()", codecClass));
+    int slot = classes.size();
+    classes.add(null);
 
     TypeName sealedType = TypeName.get(s.type());
     String simple = simpleName(s.type());
@@ -305,7 +318,7 @@ public final class CodecWriter {
         "unknown " + s.typeName() + " tag ");
     read.endControlFlow();
 
-    classes.add(TypeSpec.classBuilder(codecClass)
+    classes.set(slot, TypeSpec.classBuilder(codecClass)
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addSuperinterface(ParameterizedTypeName.get(CODEC, sealedType))
         .addMethod(write.build())
@@ -316,20 +329,31 @@ public final class CodecWriter {
 
   // ---------------------------------------------------------------- names
 
-  private String uniqueField(String name) {
-    String candidate = name;
-    for (int i = 2; !fieldNames.add(candidate); i++) {
-      candidate = name + "_" + i;
+  /**
+   * The first candidate not yet in {@code used} (compared ignoring case), else the last candidate with
+   * a numeric suffix; adds the result to {@code used}.
+   */
+  private static String unique(List<String> candidates, Set<String> used, String separator) {
+    for (String candidate : candidates) {
+      if (used.add(candidate.toLowerCase(Locale.ROOT))) {
+        return candidate;
+      }
     }
-    return candidate;
+    String last = candidates.get(candidates.size() - 1);
+    for (int i = 2; ; i++) {
+      String candidate = last + separator + i;
+      if (used.add(candidate.toLowerCase(Locale.ROOT))) {
+        return candidate;
+      }
+    }
   }
 
-  private String uniqueClass(String name) {
-    String candidate = name;
-    for (int i = 2; !classNames.add(candidate.toLowerCase(Locale.ROOT)); i++) {
-      candidate = name + i;
+  private List<String> classNames(List<String> bases) {
+    List<String> names = new ArrayList<>();
+    for (String base : bases) {
+      names.add(base + "Codec");
     }
-    return candidate;
+    return names;
   }
 
   /** {@code preferred} unless taken or not a usable name, then {@code fallback}, {@code fallback2}, ... */
@@ -345,41 +369,63 @@ public final class CodecWriter {
     return candidate;
   }
 
-  /** A camel-case name for a type: {@code ListOfTag}, {@code MapOfStringToLong}, {@code OuterInner}. */
-  private static String baseName(TypeMirror t) {
+  /**
+   * A camel-case name for a type: {@code ListOfTag}, {@code MapOfStringToLong}. {@code detail} 0 uses
+   * simple names ({@code Item}), 1 the nesting ({@code OrderItem} for {@code Order.Item}), 2 also the
+   * package ({@code ComShopOrderItem}); the next level is tried when a name is taken.
+   */
+  private static String baseName(TypeMirror t, int detail) {
     TypeKind kind = t.getKind();
     if (kind.isPrimitive()) {
       return capitalize(kind.name().toLowerCase(Locale.ROOT));
     }
     if (kind == TypeKind.ARRAY) {
-      return baseName(((ArrayType) t).getComponentType()) + "Array";
+      return baseName(((ArrayType) t).getComponentType(), detail) + "Array";
     }
     if (kind != TypeKind.DECLARED) {
       return "Value";
     }
     DeclaredType d = (DeclaredType) t;
     TypeElement te = (TypeElement) d.asElement();
-    StringBuilder b = new StringBuilder(nestedName(te));
+    StringBuilder b = new StringBuilder(typeName(te, detail));
     List<? extends TypeMirror> args = d.getTypeArguments();
     if (te.getQualifiedName().contentEquals("java.util.Map") && args.size() == 2) {
-      return b.append("Of").append(baseName(args.get(0))).append("To").append(baseName(args.get(1)))
-          .toString();
+      return b.append("Of").append(baseName(args.get(0), detail)).append("To")
+          .append(baseName(args.get(1), detail)).toString();
     }
     for (int i = 0; i < args.size(); i++) {
-      b.append(i == 0 ? "Of" : "And").append(baseName(args.get(i)));
+      b.append(i == 0 ? "Of" : "And").append(baseName(args.get(i), detail));
     }
     return b.toString();
   }
 
-  private static String userCodecBase(TypeMirror codecType) {
-    return codecType instanceof DeclaredType d ? nestedName((TypeElement) d.asElement()) : "User";
+  private static String typeName(TypeElement te, int detail) {
+    if (detail == 0 || te.getQualifiedName().toString().startsWith("java.")) {
+      return capitalize(te.getSimpleName().toString());
+    }
+    Element enclosing = te.getEnclosingElement();
+    if (enclosing instanceof TypeElement outer) {
+      return typeName(outer, detail) + capitalize(te.getSimpleName().toString());
+    }
+    StringBuilder b = new StringBuilder();
+    if (detail >= 2 && enclosing instanceof PackageElement p && !p.isUnnamed()) {
+      for (String part : p.getQualifiedName().toString().split("\\.")) {
+        b.append(capitalize(part));
+      }
+    }
+    return b.append(capitalize(te.getSimpleName().toString())).toString();
   }
 
-  /** {@code Outer.Inner} as {@code OuterInner}. */
-  private static String nestedName(TypeElement te) {
-    String simple = capitalize(te.getSimpleName().toString());
-    Element enclosing = te.getEnclosingElement();
-    return enclosing instanceof TypeElement outer ? nestedName(outer) + simple : simple;
+  /** Names for the codec of {@code type}, from plain to detailed; the first free one is used. */
+  private static List<String> baseNames(TypeMirror type) {
+    List<String> names = new ArrayList<>();
+    for (int detail = 0; detail <= 2; detail++) {
+      String name = baseName(type, detail);
+      if (!names.contains(name)) {
+        names.add(name);
+      }
+    }
+    return names;
   }
 
   private static String simpleName(TypeMirror t) {
