@@ -68,6 +68,9 @@ public final class ValueTypeReader {
   /** Maximum nesting of types; deeper means a generic type that expands forever. */
   private static final int MAX_DEPTH = 64;
 
+  /** Longer paths keep their first and last few steps. */
+  private static final int MAX_PATH = 8;
+
   private static final Map<String, String> BUILT_INS = new LinkedHashMap<>();
   private static final Map<String, String> HINTS = new LinkedHashMap<>();
 
@@ -114,9 +117,8 @@ public final class ValueTypeReader {
     HINTS.put("java.sql.Timestamp", "use java.time.Instant");
     HINTS.put("java.sql.Date", "use java.time.LocalDate");
     HINTS.put("java.lang.CharSequence", "use java.lang.String");
-    HINTS.put("java.lang.Object", "java.lang.Object has no fixed shape; store a record, or " + ADVICE);
-    HINTS.put("java.io.Serializable",
-        "Redwire never uses Java serialization; store a record, or " + ADVICE);
+    HINTS.put("java.lang.Object", "java.lang.Object has no fixed shape; " + ADVICE);
+    HINTS.put("java.io.Serializable", "Redwire never uses Java serialization; " + ADVICE);
   }
 
   private final Types types;
@@ -182,6 +184,12 @@ public final class ValueTypeReader {
 
     Fail fail(String reason, String where) {
       List<String> parts = new ArrayList<>(path);
+      if (parts.size() > MAX_PATH) {
+        List<String> shortened = new ArrayList<>(parts.subList(0, MAX_PATH / 2));
+        shortened.add("...");
+        shortened.addAll(parts.subList(parts.size() - MAX_PATH / 2, parts.size()));
+        parts = shortened;
+      }
       parts.add(where);
       return new Fail(reason, String.join(" -> ", parts));
     }
