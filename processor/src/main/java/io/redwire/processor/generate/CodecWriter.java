@@ -454,8 +454,19 @@ public final class CodecWriter {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
-  private static String decapitalize(String s) {
-    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
+  /** {@code Product -> product}, {@code URLInfo -> urlInfo}, {@code ITEM -> item}. */
+  static String decapitalize(String s) {
+    int upper = 0;
+    while (upper < s.length() && Character.isUpperCase(s.charAt(upper))) {
+      upper++;
+    }
+    if (upper == 0) {
+      return s;
+    }
+    if (upper > 1 && upper < s.length()) {
+      upper--; // the last capital starts the next word
+    }
+    return s.substring(0, upper).toLowerCase(Locale.ROOT) + s.substring(upper);
   }
 
   private static String primitiveSuffix(TypeKind kind) {

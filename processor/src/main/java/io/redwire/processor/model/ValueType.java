@@ -15,8 +15,9 @@ import javax.lang.model.type.TypeMirror;
  * {@link #fingerprint()} of that shape. The shape names every record component (name and shape), every
  * enum constant in order, every permitted record of a sealed interface (sorted by qualified name) and
  * the user codec class where one is used; so any change that would make old bytes unreadable changes
- * the fingerprint. A type that refers to itself (directly or through other types) is written as a
- * back-reference {@code &com.x.Node} the second time, which keeps shapes finite.
+ * the fingerprint. A record or sealed interface is described in full the first time it occurs (in
+ * depth-first, declaration order) and as a back-reference {@code &com.x.Node} every later time, which
+ * keeps the shapes of recursive types finite and of large types linear in the number of types.
  *
  * <p>{@link Unsupported} can only appear at the root: when any part of a type cannot be encoded the
  * reader returns one {@code Unsupported} for the whole type, with the path to the offending part.
@@ -176,8 +177,8 @@ public sealed interface ValueType {
   /**
    * A sealed interface whose permitted subtypes are all records (directly or through nested sealed
    * interfaces). {@code permits} is sorted by qualified name; a value's tag is its index there. Each
-   * element is a {@link RecordType}, or a {@link BackRef} when that record is already being described
-   * further out.
+   * element is a {@link RecordType}, or a {@link BackRef} when that record is already described
+   * earlier in the tree.
    */
   record SealedType(TypeMirror type, String typeName, List<ValueType> permits) implements ValueType {
     public SealedType {
@@ -295,8 +296,9 @@ public sealed interface ValueType {
   }
 
   /**
-   * A reference back to a record or sealed interface that is already being described further out
-   * (a recursive type such as {@code record Node(String name, List<Node> children)}).
+   * A record or sealed interface that is already described earlier in the same tree (depth-first,
+   * declaration order): a recursive type such as {@code record Node(String name, List<Node> children)},
+   * or a type used twice. The codec is the one written for that earlier description.
    */
   record BackRef(TypeMirror type, String typeName) implements ValueType {
     public BackRef {

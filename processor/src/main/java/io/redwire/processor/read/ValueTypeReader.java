@@ -175,7 +175,8 @@ public final class ValueTypeReader {
   private final class Walk {
     private final PackageElement sitePackage;
     private final Deque<String> path = new ArrayDeque<>();
-    private final Set<String> inProgress = new HashSet<>();
+    /** Records and sealed interfaces already described (or being described) in this type. */
+    private final Set<String> described = new HashSet<>();
     private int depth;
 
     Walk(Element site) {
@@ -342,13 +343,12 @@ public final class ValueTypeReader {
 
     private ValueType record(DeclaredType t, TypeElement te) {
       String key = safeName(t);
-      if (inProgress.contains(key)) {
+      if (described.contains(key)) {
         return new BackRef(t, key);
       }
       accessible(te, key);
-      inProgress.add(key);
-      try {
-        List<Component> components = new ArrayList<>();
+      described.add(key);
+      List<Component> components = new ArrayList<>();
         for (RecordComponentElement rc : te.getRecordComponents()) {
           ExecutableElement accessor = rc.getAccessor();
           TypeMirror componentType = accessor == null
@@ -362,15 +362,12 @@ public final class ValueTypeReader {
           components.add(new Component(componentName, accessorName, vt,
               !componentType.getKind().isPrimitive()));
         }
-        return new RecordType(t, key, components);
-      } finally {
-        inProgress.remove(key);
-      }
+      return new RecordType(t, key, components);
     }
 
     private ValueType sealed(DeclaredType t, TypeElement te) {
       String key = safeName(t);
-      if (inProgress.contains(key)) {
+      if (described.contains(key)) {
         return new BackRef(t, key);
       }
       if (!te.getTypeParameters().isEmpty()) {
@@ -378,9 +375,8 @@ public final class ValueTypeReader {
             + " sealed interface without type parameters, or " + ADVICE, key);
       }
       accessible(te, key);
-      inProgress.add(key);
-      try {
-        Set<TypeElement> leaves = new LinkedHashSet<>();
+      described.add(key);
+      Set<TypeElement> leaves = new LinkedHashSet<>();
         collectRecords(te, leaves, new HashSet<>());
         if (leaves.isEmpty()) {
           throw fail("sealed interface " + te.getQualifiedName() + " permits no records; " + ADVICE, key);
@@ -395,10 +391,7 @@ public final class ValueTypeReader {
           }
           permits.add(record((DeclaredType) leaf.asType(), leaf));
         }
-        return new SealedType(t, key, permits);
-      } finally {
-        inProgress.remove(key);
-      }
+      return new SealedType(t, key, permits);
     }
 
     private void collectRecords(TypeElement sealed, Set<TypeElement> out, Set<TypeElement> seen) {
