@@ -24,6 +24,7 @@ import io.redwire.processor.model.ValueType.SetOf;
 import io.redwire.processor.model.ValueType.Unsupported;
 import io.redwire.processor.model.ValueType.UserCodec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -74,7 +75,20 @@ public final class CodecWriter {
    */
   private final Set<String> classNames = new HashSet<>();
 
-  public CodecWriter() {}
+  public CodecWriter() {
+    this(List.of());
+  }
+
+  /**
+   * A writer whose field and class names avoid {@code reservedNames} (compared ignoring case): pass
+   * the generated class's own simple name and the names of members it declares itself.
+   */
+  public CodecWriter(Collection<String> reservedNames) {
+    for (String name : reservedNames) {
+      fieldNames.add(name.toLowerCase(Locale.ROOT));
+      classNames.add(name.toLowerCase(Locale.ROOT));
+    }
+  }
 
   /**
    * An expression of type {@code Codec<T>} for {@code t} (for a primitive, its boxed codec).
@@ -334,12 +348,21 @@ public final class CodecWriter {
    * a numeric suffix; adds the result to {@code used}.
    */
   private static String unique(List<String> candidates, Set<String> used, String separator) {
+    List<String> valid = new ArrayList<>();
     for (String candidate : candidates) {
+      if (SourceVersion.isName(candidate)) {
+        valid.add(candidate);
+      }
+    }
+    if (valid.isEmpty()) {
+      valid.add(separator.isEmpty() ? "ValueCodec" : "VALUE_CODEC");
+    }
+    for (String candidate : valid) {
       if (used.add(candidate.toLowerCase(Locale.ROOT))) {
         return candidate;
       }
     }
-    String last = candidates.get(candidates.size() - 1);
+    String last = valid.get(valid.size() - 1);
     for (int i = 2; ; i++) {
       String candidate = last + separator + i;
       if (used.add(candidate.toLowerCase(Locale.ROOT))) {

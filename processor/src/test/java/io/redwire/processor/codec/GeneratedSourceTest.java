@@ -119,4 +119,12 @@ class GeneratedSourceTest {
     assertTrue(source.contains("String out_ = value2.out();")
         || source.contains("String outValue = value2.out();"), source);
   }
+
+  @Test
+  void reservedNamesAreAvoided() {
+    Harness h = Harness.compile(java.util.List.of("ItemCodec", "item_codec"),
+        "com.a.Awkward", AWKWARD, "com.a.Store", STORE, "com.a.Samples", SAMPLES).assertSuccess();
+    String source = h.generatedSource("com.a.StoreCodecs");
+    assertTrue(source.contains("Codec<Awkward.Item> AWKWARD_ITEM_CODEC = new AwkwardItemCodec();"), source);
+  }
 }

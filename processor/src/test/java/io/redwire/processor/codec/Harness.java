@@ -34,11 +34,16 @@ final class Harness {
 
   /** Sources as pairs: qualified class name, source text. */
   static Harness compile(String... namesAndSources) {
+    return compile(List.of(), namesAndSources);
+  }
+
+  /** As {@link #compile(String...)}, with names the codec writer must avoid. */
+  static Harness compile(List<String> reserved, String... namesAndSources) {
     List<JavaFileObject> files = new ArrayList<>();
     for (int i = 0; i < namesAndSources.length; i += 2) {
       files.add(JavaFileObjects.forSourceString(namesAndSources[i], namesAndSources[i + 1]));
     }
-    ProbeProcessor processor = new ProbeProcessor();
+    ProbeProcessor processor = new ProbeProcessor(reserved);
     Compilation c = Compiler.javac().withProcessors(processor).compile(files);
     return new Harness(c, processor);
   }

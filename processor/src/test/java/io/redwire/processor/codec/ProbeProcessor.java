@@ -12,6 +12,7 @@ import io.redwire.processor.read.ValueTypeReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
@@ -35,6 +36,13 @@ final class ProbeProcessor extends AbstractProcessor {
   /** "Interface.method" to what the reader said. */
   final Map<String, ValueType> results = new LinkedHashMap<>();
 
+  /** Names the writer must avoid. */
+  final List<String> reserved;
+
+  ProbeProcessor(List<String> reserved) {
+    this.reserved = List.copyOf(reserved);
+  }
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(CodecProbe.class.getCanonicalName());
@@ -57,7 +65,7 @@ final class ProbeProcessor extends AbstractProcessor {
           processingEnv.getElementUtils().getPackageOf(iface).getQualifiedName().toString(),
           iface.getSimpleName() + "Codecs");
       TypeSpec.Builder type = TypeSpec.classBuilder(generated).addModifiers(Modifier.FINAL);
-      CodecWriter writer = new CodecWriter();
+      CodecWriter writer = new CodecWriter(reserved);
       boolean ok = true;
       for (ExecutableElement m : ElementFilter.methodsIn(iface.getEnclosedElements())) {
         ValueType vt = reader.read(m.getReturnType(), m);
