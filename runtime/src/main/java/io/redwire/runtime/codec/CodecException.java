@@ -22,4 +22,14 @@ public class CodecException extends RuntimeException {
     public CodecException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * For subclasses that are expected on hot paths and need no stack trace.
+     *
+     * @param message what was wrong with the input
+     * @param writableStackTrace whether to record a stack trace
+     */
+    protected CodecException(String message, boolean writableStackTrace) {
+        super(message, null, false, writableStackTrace);
+    }
 }

@@ -323,11 +323,16 @@ public final class Codecs {
 
     private static ZoneId readZoneId(Input in) {
         String id = in.readString();
+        ZoneId zone;
         try {
-            return ZoneId.of(id);
+            zone = ZoneId.of(id);
         } catch (RuntimeException e) { // DateTimeException, ZoneRulesException, anything odd
             throw new CodecException("invalid zone id", e);
         }
+        if (!zone.getId().equals(id)) {
+            throw new CodecException("non-canonical zone id " + id + " for " + zone.getId());
+        }
+        return zone;
     }
 
     /** {@link ZoneId}: its id (a region such as "Europe/Paris" or an offset). */
