@@ -52,6 +52,12 @@ class GeneratedSourceTest {
         }
 
         public record Codec(String name) {}
+
+        @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE_USE)
+        public @interface TU {}
+
+        /** Type-use annotations neither change the shape nor break the generated code. */
+        public record Annotated(@TU String s, List<@TU Item> items, Map<@TU String, @TU Integer> m) {}
       }
       """;
 
@@ -59,6 +65,7 @@ class GeneratedSourceTest {
       package com.a;
 
       import com.a.Awkward.*;
+      import java.util.List;
 
       @io.redwire.processor.codec.CodecProbe
       public interface Store {
@@ -70,6 +77,8 @@ class GeneratedSourceTest {
         Item item();
         Other.ITEM otherItem();
         Awkward.Codec codec();
+        Annotated annotated();
+        List<@Awkward.TU Item> annotatedItems();
       }
       """;
 
@@ -92,6 +101,8 @@ class GeneratedSourceTest {
         static Item item() { return new Item(1); }
         static Other.ITEM otherItem() { return new Other.ITEM(2); }
         static Awkward.Codec codec() { return new Awkward.Codec("c"); }
+        static Annotated annotated() { return new Annotated("s", List.of(item()), java.util.Map.of("k", 1)); }
+        static List<Item> annotatedItems() { return List.of(item()); }
       }
       """;
 
@@ -99,7 +110,8 @@ class GeneratedSourceTest {
   void awkwardTypesRoundTrip() {
     Harness h = Harness.compile("com.a.Awkward", AWKWARD, "com.a.Store", STORE, "com.a.Samples", SAMPLES)
         .assertSuccess();
-    for (String method : new String[] {"clash", "empty", "add", "expr", "a", "item", "otherItem", "codec"}) {
+    for (String method : new String[] {"clash", "empty", "add", "expr", "a", "item", "otherItem", "codec", "annotated",
+        "annotatedItems"}) {
       Codec<Object> codec = h.codec("com.a.Store", method);
       long fp = h.fingerprint("com.a.Store", method);
       Object value = h.call("com.a.Samples", method);
@@ -109,6 +121,10 @@ class GeneratedSourceTest {
             + "|record com.a.Awkward.Neg(&com.a.Awkward.Expr inner)|record com.a.Awkward.Num(long n)} left,"
             + "&com.a.Awkward.Expr right)",
         h.valueType("Store.add").shape());
+    assertEquals("java.util.List<&com.a.Awkward.Item>", h.valueType("Store.annotatedItems").shape()
+        .replace("record com.a.Awkward.Item(int x)", "&com.a.Awkward.Item"));
+    assertEquals("record com.a.Awkward.Annotated(java.lang.String s,java.util.List<record com.a.Awkward.Item(int x)>"
+        + " items,java.util.Map<java.lang.String,java.lang.Integer> m)", h.valueType("Store.annotated").shape());
     String source = h.generatedSource("com.a.StoreCodecs");
     // case-insensitive clash between Item and ITEM: the second one gets its nesting in the name
     assertTrue(source.contains("class ItemCodec implements"), source);
