@@ -56,7 +56,7 @@ public final class ProxyWriter {
         .addSuperinterface(iface)
         .addOriginatingElement(model.element());
 
-    CodecWriter codecs = new CodecWriter();
+    CodecWriter codecs = new CodecWriter(List.of(model.generatedSimpleName(), "delegate", "redwire"));
     CacheMethods caches = new CacheMethods(model, codecs, self);
 
     cls.addField(FieldSpec.builder(iface, "delegate", Modifier.PRIVATE, Modifier.FINAL).build());

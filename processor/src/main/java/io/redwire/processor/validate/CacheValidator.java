@@ -72,7 +72,7 @@ public final class CacheValidator {
     }
     ValueType v = c.valueType();
     if (v instanceof ValueType.Unsupported u) {
-      diagnostics.noCodec(c.origin(), c.result().value().toString(), u.reason());
+      diagnostics.noCodec(c.origin(), c.result().value().toString(), u.message());
     }
   }
 

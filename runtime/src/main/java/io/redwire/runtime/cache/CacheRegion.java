@@ -263,15 +263,27 @@ public final class CacheRegion<V> {
       return CompletableFuture.failedFuture(t);
     }
     stage.whenComplete((v, error) -> {
-      flights.remove(id, mine);
       if (error != null) {
+        flights.remove(id, mine);
         mine.completeExceptionally(unwrap(error));
         return;
       }
       long nanos = System.nanoTime() - started;
       metrics.cacheLoad(name, nanos);
       mine.complete(v);
-      redwire.background().execute(() -> store(key, v, nanos, null));
+      // the flight stays registered until the value is stored, so callers in between join it
+      // instead of calling the delegate again; the store runs off the completing thread
+      try {
+        redwire.background().execute(() -> {
+          try {
+            store(key, v, nanos, null);
+          } finally {
+            flights.remove(id, mine);
+          }
+        });
+      } catch (RuntimeException rejected) {
+        flights.remove(id, mine);
+      }
     });
     return mine.thenApply(this::value);
   }
