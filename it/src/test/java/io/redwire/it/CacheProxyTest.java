@@ -210,10 +210,16 @@ class CacheProxyTest {
     catalog.product(1);
     otherCatalog.product(1);
     assertEquals(0, otherDelegate.calls("product"));
+    long cleared = System.nanoTime();
     catalog.clearProducts();
-    Thread.sleep(1100); // instances re-read the generation about once a second
-    otherCatalog.product(1);
+    // instances re-read the generation about once a second, in the background
+    while (otherDelegate.calls("product") == 0 && System.nanoTime() - cleared < TimeUnit.SECONDS.toNanos(5)) {
+      otherCatalog.product(1);
+      Thread.sleep(20);
+    }
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cleared);
     assertEquals(1, otherDelegate.calls("product"));
+    assertTrue(ms < 2_500, "the other instance saw the clear after " + ms + " ms");
   }
 
   @Test
@@ -287,6 +293,39 @@ class CacheProxyTest {
       catalog.product(1000);
     } while (delegate.calls("product") != before && System.nanoTime() < deadline);
     assertEquals(before, delegate.calls("product"), "hits resumed without restarting the application");
+  }
+
+  @Test
+  void aHangingRedisCostsABoundedTimeAndTheBreakerSkipsIt() throws Exception {
+    catalog.product(1);
+    server.freeze();
+    try {
+      long total = 0;
+      for (int i = 0; i < 10; i++) {
+        long started = System.nanoTime();
+        assertEquals("product " + i, catalog.product(i).name());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        total += ms;
+        // each Redis call times out after 2 s; a call makes at most two before the breaker opens
+        assertTrue(ms < 10_000, "call " + i + " took " + ms + " ms with Redis hanging");
+      }
+      // three failures open the breaker: after that, calls do not wait on Redis at all
+      long fast = System.nanoTime();
+      catalog.product(99);
+      assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fast) < 1_000);
+      assertTrue(metrics.count("circuitOpened", "redis") >= 1, metrics.summary());
+    } finally {
+      server.thaw();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    int before;
+    do {
+      Thread.sleep(250);
+      catalog.product(2000);
+      before = delegate.calls("product");
+      catalog.product(2000);
+    } while (delegate.calls("product") != before && System.nanoTime() < deadline);
+    assertEquals(before, delegate.calls("product"), "hits resumed after the server answered again");
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -89,6 +90,7 @@ public final class CacheRegion<V> {
   private final ConcurrentHashMap<KeyBytes, CompletableFuture<Object>> flights = new ConcurrentHashMap<>();
   private volatile byte[] prefix;
   private volatile long generationCheckedAt;
+  private final AtomicBoolean refreshing = new AtomicBoolean();
 
   private CacheRegion(Redwire redwire, CacheSettings settings, long fingerprint, Codec<V> codec) {
     this.redwire = redwire;
@@ -105,7 +107,9 @@ public final class CacheRegion<V> {
         .toMillis();
     this.basePrefix = redwire.prefix("c", name);
     this.generationKey = Keys.withSuffix(basePrefix, "generation".getBytes(StandardCharsets.UTF_8));
-    this.prefix = prefixFor(readGeneration());
+    String generation = readGeneration();
+    // Redis unreachable at start: write under a placeholder generation until it answers
+    this.prefix = prefixFor(generation != null ? generation : "0");
     this.generationCheckedAt = System.currentTimeMillis();
   }
 
@@ -128,11 +132,20 @@ public final class CacheRegion<V> {
 
   // ------------------------------------------------------------------ hit path
 
-  /** The key prefix of the current generation, {@code <ns>:c:<name>:<generation>:}. */
+  /**
+   * The key prefix of the current generation, {@code <ns>:c:<name>:<generation>:}. About once a
+   * second a caller triggers a re-read of the generation on a background thread, so a clear-all on
+   * another instance is seen here within about a second without slowing any caller down.
+   */
   public byte[] prefix() {
     long now = System.currentTimeMillis();
-    if (now - generationCheckedAt >= GENERATION_REFRESH_MS) {
-      refreshGeneration(now);
+    if (now - generationCheckedAt >= GENERATION_REFRESH_MS && refreshing.compareAndSet(false, true)) {
+      generationCheckedAt = now;
+      try {
+        redwire.background().execute(this::refreshGeneration);
+      } catch (RuntimeException closedOrFull) {
+        refreshing.set(false);
+      }
     }
     return prefix;
   }
@@ -538,6 +551,7 @@ public final class CacheRegion<V> {
 
   // ------------------------------------------------------------------ generations
 
+  /** The cache's generation from Redis (created when absent), or null when Redis failed. */
   private String readGeneration() {
     try {
       Object g = GENERATION.run(jedis, 1, generationKey, newGeneration().getBytes(StandardCharsets.US_ASCII));
@@ -545,18 +559,20 @@ public final class CacheRegion<V> {
       return g instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : String.valueOf(g);
     } catch (RuntimeException e) {
       failed("generation", e);
-      return "0";
+      return null;
     }
   }
 
-  private void refreshGeneration(long now) {
-    generationCheckedAt = now;
-    if (!redwire.breaker().allow()) {
-      return;
-    }
-    byte[] next = prefixFor(readGeneration());
-    if (!Arrays.equals(next, prefix)) {
-      prefix = next;
+  private void refreshGeneration() {
+    try {
+      if (redwire.breaker().allow()) {
+        String generation = readGeneration();
+        if (generation != null && !Arrays.equals(prefixFor(generation), prefix)) {
+          prefix = prefixFor(generation);
+        }
+      }
+    } finally {
+      refreshing.set(false);
     }
   }
 
