@@ -34,406 +34,406 @@ import java.util.Arrays;
  */
 public final class KeyWriter {
 
-    private static final ThreadLocal<KeyWriter> LOCAL = ThreadLocal.withInitial(KeyWriter::new);
+  private static final ThreadLocal<KeyWriter> LOCAL = ThreadLocal.withInitial(KeyWriter::new);
 
-    /** Buffers that grew beyond this are dropped after {@link #end} so one huge key is not kept. */
-    private static final int RETAINED_CAPACITY = 16 * 1024;
-    private static final int INITIAL_CAPACITY = 128;
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
-    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  /** Buffers that grew beyond this are dropped after {@link #end} so one huge key is not kept. */
+  private static final int RETAINED_CAPACITY = 16 * 1024;
+  private static final int INITIAL_CAPACITY = 128;
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
 
-    private byte[] buf = new byte[INITIAL_CAPACITY];
-    private int pos;
-    /** Index just after the opening brace. */
-    private int tagStart;
-    /** True when a part was written and no ':' since. */
-    private boolean afterPart;
-    /** Greater than 0 while user code (a part's toString) runs. */
-    private int callbacks;
+  private byte[] buf = new byte[INITIAL_CAPACITY];
+  private int pos;
+  /** Index just after the opening brace. */
+  private int tagStart;
+  /** True when a part was written and no ':' since. */
+  private boolean afterPart;
+  /** Greater than 0 while user code (a part's toString) runs. */
+  private int callbacks;
 
-    private KeyWriter() {
+  private KeyWriter() {
+  }
+
+  /**
+   * Resets this thread's writer and writes {@code prefix} then <code>'{'</code>.
+   *
+   * @param prefix the validated key prefix, such as {@code app:c:product:}; must not contain
+   *     <code>'{'</code> or <code>'}'</code>
+   * @return this thread's writer
+   * @throws IllegalArgumentException if the prefix contains a brace
+   */
+  public static KeyWriter begin(byte[] prefix) {
+    KeyWriter w = LOCAL.get();
+    if (w.callbacks > 0) {
+      // called from a part's toString() while this thread's writer is mid-key
+      w = new KeyWriter();
     }
+    w.pos = 0;
+    w.afterPart = false;
+    w.appendChecked(prefix, "prefix");
+    w.ensure(1);
+    w.buf[w.pos++] = '{';
+    w.tagStart = w.pos;
+    return w;
+  }
 
-    /**
-     * Resets this thread's writer and writes {@code prefix} then <code>'{'</code>.
-     *
-     * @param prefix the validated key prefix, such as {@code app:c:product:}; must not contain
-     *     <code>'{'</code> or <code>'}'</code>
-     * @return this thread's writer
-     * @throws IllegalArgumentException if the prefix contains a brace
-     */
-    public static KeyWriter begin(byte[] prefix) {
-        KeyWriter w = LOCAL.get();
-        if (w.callbacks > 0) {
-            // called from a part's toString() while this thread's writer is mid-key
-            w = new KeyWriter();
-        }
-        w.pos = 0;
-        w.afterPart = false;
-        w.appendChecked(prefix, "prefix");
-        w.ensure(1);
-        w.buf[w.pos++] = '{';
-        w.tagStart = w.pos;
-        return w;
+  /**
+   * Appends template text as is.
+   *
+   * @param text validated template text, such as {@code :v}; must not contain a brace
+   * @return this writer
+   * @throws IllegalArgumentException if the text contains a brace
+   */
+  public KeyWriter literal(byte[] text) {
+    if (appendChecked(text, "literal")) {
+      afterPart = false;
     }
+    return this;
+  }
 
-    /**
-     * Appends template text as is.
-     *
-     * @param text validated template text, such as {@code :v}; must not contain a brace
-     * @return this writer
-     * @throws IllegalArgumentException if the text contains a brace
-     */
-    public KeyWriter literal(byte[] text) {
-        if (appendChecked(text, "literal")) {
-            afterPart = false;
-        }
-        return this;
+  /** Appends raw bytes, rejecting braces; returns whether they contained a ':'. */
+  private boolean appendChecked(byte[] text, String what) {
+    boolean colon = false;
+    for (byte b : text) {
+      if (b == '{' || b == '}') {
+        throw new IllegalArgumentException(what + " must not contain '" + (char) b + "': "
+            + Keys.toString(text));
+      }
+      colon |= b == ':';
     }
+    ensure(text.length);
+    System.arraycopy(text, 0, buf, pos, text.length);
+    pos += text.length;
+    return colon;
+  }
 
-    /** Appends raw bytes, rejecting braces; returns whether they contained a ':'. */
-    private boolean appendChecked(byte[] text, String what) {
-        boolean colon = false;
-        for (byte b : text) {
-            if (b == '{' || b == '}') {
-                throw new IllegalArgumentException(what + " must not contain '" + (char) b + "': "
-                        + Keys.toString(text));
-            }
-            colon |= b == ':';
-        }
-        ensure(text.length);
-        System.arraycopy(text, 0, buf, pos, text.length);
-        pos += text.length;
-        return colon;
+  /**
+   * Appends one escaped text part.
+   *
+   * @param value the value, or null
+   * @return this writer
+   */
+  public KeyWriter part(String value) {
+    if (startPart(value)) {
+      escape(value);
     }
+    return this;
+  }
 
-    /**
-     * Appends one escaped text part.
-     *
-     * @param value the value, or null
-     * @return this writer
-     */
-    public KeyWriter part(String value) {
-        if (startPart(value)) {
-            escape(value);
-        }
-        return this;
+  /**
+   * Appends one escaped text part: the value's characters, as for {@link #part(String)}.
+   *
+   * @param value the value, or null
+   * @return this writer
+   */
+  public KeyWriter part(CharSequence value) {
+    if (value instanceof String) {
+      return part((String) value);
     }
-
-    /**
-     * Appends one escaped text part: the value's characters, as for {@link #part(String)}.
-     *
-     * @param value the value, or null
-     * @return this writer
-     */
-    public KeyWriter part(CharSequence value) {
-        if (value instanceof String) {
-            return part((String) value);
-        }
-        if (startPart(value)) {
-            escape(userToString(value));
-        }
-        return this;
+    if (startPart(value)) {
+      escape(userToString(value));
     }
+    return this;
+  }
 
-    /**
-     * @param value written as decimal digits
-     * @return this writer
-     */
-    public KeyWriter part(long value) {
-        startPart();
-        digits(value);
-        return this;
+  /**
+   * @param value written as decimal digits
+   * @return this writer
+   */
+  public KeyWriter part(long value) {
+    startPart();
+    digits(value);
+    return this;
+  }
+
+  /**
+   * @param value written as decimal digits
+   * @return this writer
+   */
+  public KeyWriter part(int value) {
+    return part((long) value);
+  }
+
+  /**
+   * @param value written as decimal digits
+   * @return this writer
+   */
+  public KeyWriter part(short value) {
+    return part((long) value);
+  }
+
+  /**
+   * @param value written as decimal digits
+   * @return this writer
+   */
+  public KeyWriter part(byte value) {
+    return part((long) value);
+  }
+
+  /**
+   * @param value written as a one-character escaped text part
+   * @return this writer
+   */
+  public KeyWriter part(char value) {
+    startPart();
+    escapeChar(value, null, 0, 1);
+    return this;
+  }
+
+  /**
+   * @param value written as {@code true} or {@code false}
+   * @return this writer
+   */
+  public KeyWriter part(boolean value) {
+    startPart();
+    raw(value ? TRUE : FALSE);
+    return this;
+  }
+
+  /**
+   * @param value written as {@link Double#toString(double)}: {@code -0.0}, {@code NaN} and
+   *     {@code Infinity} included
+   * @return this writer
+   */
+  public KeyWriter part(double value) {
+    startPart();
+    ascii(Double.toString(value));
+    return this;
+  }
+
+  /**
+   * @param value written as {@link Float#toString(float)}
+   * @return this writer
+   */
+  public KeyWriter part(float value) {
+    startPart();
+    ascii(Float.toString(value));
+    return this;
+  }
+
+  /**
+   * @param value written as its escaped {@link Enum#name() name}, or {@code %N} for null
+   * @return this writer
+   */
+  public KeyWriter part(Enum<?> value) {
+    if (startPart(value)) {
+      escape(value.name());
     }
+    return this;
+  }
 
-    /**
-     * @param value written as decimal digits
-     * @return this writer
-     */
-    public KeyWriter part(int value) {
-        return part((long) value);
+  /**
+   * Appends one part of any type: boxed primitives, strings and enums as by their own overloads,
+   * anything else (UUID, BigDecimal, java.time values, ...) as its escaped {@code toString()}.
+   * Values of different types with the same text (the string {@code "1"} and the long 1) give the
+   * same part: a template position has one static type.
+   *
+   * @param value the value, or null
+   * @return this writer
+   * @throws IllegalArgumentException if the value's {@code toString()} returns null
+   */
+  public KeyWriter part(Object value) {
+    if (value == null || value instanceof String) {
+      return part((String) value);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+        || value instanceof Byte) {
+      return part(((Number) value).longValue());
+    } else if (value instanceof Enum) {
+      return part((Enum<?>) value);
+    } else if (value instanceof Character) {
+      return part(((Character) value).charValue());
+    } else if (value instanceof Boolean) {
+      return part(((Boolean) value).booleanValue());
+    } else if (value instanceof Double) {
+      return part(((Double) value).doubleValue());
+    } else if (value instanceof Float) {
+      return part(((Float) value).floatValue());
     }
+    startPart();
+    escape(userToString(value));
+    return this;
+  }
 
-    /**
-     * @param value written as decimal digits
-     * @return this writer
-     */
-    public KeyWriter part(short value) {
-        return part((long) value);
+  /**
+   * Writes the closing brace and returns the key.
+   *
+   * @return an exact copy of the key
+   */
+  public byte[] end() {
+    closeTag();
+    return finish();
+  }
+
+  /**
+   * Writes the closing brace then {@code suffix}, and returns the key.
+   *
+   * @param suffix validated text after the hash tag, such as {@code :lease}
+   * @return an exact copy of the key
+   */
+  public byte[] end(byte[] suffix) {
+    closeTag();
+    ensure(suffix.length);
+    System.arraycopy(suffix, 0, buf, pos, suffix.length);
+    pos += suffix.length;
+    return finish();
+  }
+
+  private void closeTag() {
+    ensure(3);
+    if (pos == tagStart) {
+      buf[pos++] = '%';
+      buf[pos++] = '_';
     }
+    buf[pos++] = '}';
+  }
 
-    /**
-     * @param value written as decimal digits
-     * @return this writer
-     */
-    public KeyWriter part(byte value) {
-        return part((long) value);
+  private byte[] finish() {
+    byte[] key = Arrays.copyOf(buf, pos);
+    pos = 0;
+    if (buf.length > RETAINED_CAPACITY) {
+      buf = new byte[INITIAL_CAPACITY];
     }
+    return key;
+  }
 
-    /**
-     * @param value written as a one-character escaped text part
-     * @return this writer
-     */
-    public KeyWriter part(char value) {
-        startPart();
-        escapeChar(value, null, 0, 1);
-        return this;
+  // ---------------------------------------------------------------- internals
+
+  private void ensure(int extra) {
+    if (extra > buf.length - pos) {
+      long needed = (long) pos + extra;
+      if (needed > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("key too long");
+      }
+      buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * buf.length)));
     }
+  }
 
-    /**
-     * @param value written as {@code true} or {@code false}
-     * @return this writer
-     */
-    public KeyWriter part(boolean value) {
-        startPart();
-        raw(value ? TRUE : FALSE);
-        return this;
+  private void startPart() {
+    if (afterPart) {
+      ensure(1);
+      buf[pos++] = ':';
     }
+    afterPart = true;
+  }
 
-    /**
-     * @param value written as {@link Double#toString(double)}: {@code -0.0}, {@code NaN} and
-     *     {@code Infinity} included
-     * @return this writer
-     */
-    public KeyWriter part(double value) {
-        startPart();
-        ascii(Double.toString(value));
-        return this;
+  /** Starts a part; writes the null marker and returns false for null. */
+  private boolean startPart(Object value) {
+    startPart();
+    if (value == null) {
+      ensure(2);
+      buf[pos++] = '%';
+      buf[pos++] = 'N';
+      return false;
     }
+    return true;
+  }
 
-    /**
-     * @param value written as {@link Float#toString(float)}
-     * @return this writer
-     */
-    public KeyWriter part(float value) {
-        startPart();
-        ascii(Float.toString(value));
-        return this;
+  private String userToString(Object value) {
+    String s;
+    callbacks++;
+    try {
+      s = value.toString();
+    } finally {
+      callbacks--;
     }
-
-    /**
-     * @param value written as its escaped {@link Enum#name() name}, or {@code %N} for null
-     * @return this writer
-     */
-    public KeyWriter part(Enum<?> value) {
-        if (startPart(value)) {
-            escape(value.name());
-        }
-        return this;
+    if (s == null) {
+      throw new IllegalArgumentException("toString() of a " + value.getClass().getName()
+          + " key part returned null");
     }
+    return s;
+  }
 
-    /**
-     * Appends one part of any type: boxed primitives, strings and enums as by their own overloads,
-     * anything else (UUID, BigDecimal, java.time values, ...) as its escaped {@code toString()}.
-     * Values of different types with the same text (the string {@code "1"} and the long 1) give the
-     * same part: a template position has one static type.
-     *
-     * @param value the value, or null
-     * @return this writer
-     * @throws IllegalArgumentException if the value's {@code toString()} returns null
-     */
-    public KeyWriter part(Object value) {
-        if (value == null || value instanceof String) {
-            return part((String) value);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-                || value instanceof Byte) {
-            return part(((Number) value).longValue());
-        } else if (value instanceof Enum) {
-            return part((Enum<?>) value);
-        } else if (value instanceof Character) {
-            return part(((Character) value).charValue());
-        } else if (value instanceof Boolean) {
-            return part(((Boolean) value).booleanValue());
-        } else if (value instanceof Double) {
-            return part(((Double) value).doubleValue());
-        } else if (value instanceof Float) {
-            return part(((Float) value).floatValue());
-        }
-        startPart();
-        escape(userToString(value));
-        return this;
+  private void raw(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, pos, bytes.length);
+    pos += bytes.length;
+  }
+
+  /** Appends a string known to hold only ASCII letters, digits, '.', '-' (number formats). */
+  private void ascii(String s) {
+    int n = s.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[pos++] = (byte) s.charAt(i);
     }
+  }
 
-    /**
-     * Writes the closing brace and returns the key.
-     *
-     * @return an exact copy of the key
-     */
-    public byte[] end() {
-        closeTag();
-        return finish();
+  private void digits(long v) {
+    ensure(20);
+    if (v < 0) {
+      buf[pos++] = '-';
+    } else {
+      v = -v; // work with negatives so Long.MIN_VALUE needs no special case
     }
-
-    /**
-     * Writes the closing brace then {@code suffix}, and returns the key.
-     *
-     * @param suffix validated text after the hash tag, such as {@code :lease}
-     * @return an exact copy of the key
-     */
-    public byte[] end(byte[] suffix) {
-        closeTag();
-        ensure(suffix.length);
-        System.arraycopy(suffix, 0, buf, pos, suffix.length);
-        pos += suffix.length;
-        return finish();
+    int start = pos;
+    do {
+      buf[pos++] = (byte) ('0' - (v % 10));
+      v /= 10;
+    } while (v != 0);
+    for (int i = start, j = pos - 1; i < j; i++, j--) {
+      byte t = buf[i];
+      buf[i] = buf[j];
+      buf[j] = t;
     }
+  }
 
-    private void closeTag() {
-        ensure(3);
-        if (pos == tagStart) {
-            buf[pos++] = '%';
-            buf[pos++] = '_';
-        }
-        buf[pos++] = '}';
+  private void escape(String s) {
+    int n = s.length();
+    ensure((int) Math.min(Integer.MAX_VALUE, 3L * n));
+    for (int i = 0; i < n; i++) {
+      i += escapeChar(s.charAt(i), s, i, n) - 1;
     }
+  }
 
-    private byte[] finish() {
-        byte[] key = Arrays.copyOf(buf, pos);
-        pos = 0;
-        if (buf.length > RETAINED_CAPACITY) {
-            buf = new byte[INITIAL_CAPACITY];
-        }
-        return key;
+  /**
+   * Escapes the char at {@code s[i]} (or {@code c} alone when {@code s} is null); returns how many
+   * chars were consumed (2 for a surrogate pair).
+   */
+  private int escapeChar(char c, String s, int i, int n) {
+    ensure(9);
+    if (c < 0x80) {
+      switch (c) {
+        case '%':
+        case ':':
+        case '{':
+        case '}':
+          percent(c);
+          break;
+        default:
+          buf[pos++] = (byte) c;
+      }
+      return 1;
     }
-
-    // ---------------------------------------------------------------- internals
-
-    private void ensure(int extra) {
-        if (extra > buf.length - pos) {
-            long needed = (long) pos + extra;
-            if (needed > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("key too long");
-            }
-            buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, 2L * buf.length)));
-        }
+    if (c < 0x800) {
+      buf[pos++] = (byte) (0xC0 | (c >>> 6));
+      buf[pos++] = (byte) (0x80 | (c & 0x3F));
+      return 1;
     }
-
-    private void startPart() {
-        if (afterPart) {
-            ensure(1);
-            buf[pos++] = ':';
-        }
-        afterPart = true;
+    if (!Character.isSurrogate(c)) {
+      buf[pos++] = (byte) (0xE0 | (c >>> 12));
+      buf[pos++] = (byte) (0x80 | ((c >>> 6) & 0x3F));
+      buf[pos++] = (byte) (0x80 | (c & 0x3F));
+      return 1;
     }
-
-    /** Starts a part; writes the null marker and returns false for null. */
-    private boolean startPart(Object value) {
-        startPart();
-        if (value == null) {
-            ensure(2);
-            buf[pos++] = '%';
-            buf[pos++] = 'N';
-            return false;
-        }
-        return true;
+    if (Character.isHighSurrogate(c) && s != null && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+      int cp = Character.toCodePoint(c, s.charAt(i + 1));
+      buf[pos++] = (byte) (0xF0 | (cp >>> 18));
+      buf[pos++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
+      buf[pos++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
+      buf[pos++] = (byte) (0x80 | (cp & 0x3F));
+      return 2;
     }
+    // unpaired surrogate: percent-escape its 3-byte (WTF-8) form so the key stays valid UTF-8
+    percent(0xE0 | (c >>> 12));
+    percent(0x80 | ((c >>> 6) & 0x3F));
+    percent(0x80 | (c & 0x3F));
+    return 1;
+  }
 
-    private String userToString(Object value) {
-        String s;
-        callbacks++;
-        try {
-            s = value.toString();
-        } finally {
-            callbacks--;
-        }
-        if (s == null) {
-            throw new IllegalArgumentException("toString() of a " + value.getClass().getName()
-                    + " key part returned null");
-        }
-        return s;
-    }
-
-    private void raw(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buf, pos, bytes.length);
-        pos += bytes.length;
-    }
-
-    /** Appends a string known to hold only ASCII letters, digits, '.', '-' (number formats). */
-    private void ascii(String s) {
-        int n = s.length();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            buf[pos++] = (byte) s.charAt(i);
-        }
-    }
-
-    private void digits(long v) {
-        ensure(20);
-        if (v < 0) {
-            buf[pos++] = '-';
-        } else {
-            v = -v; // work with negatives so Long.MIN_VALUE needs no special case
-        }
-        int start = pos;
-        do {
-            buf[pos++] = (byte) ('0' - (v % 10));
-            v /= 10;
-        } while (v != 0);
-        for (int i = start, j = pos - 1; i < j; i++, j--) {
-            byte t = buf[i];
-            buf[i] = buf[j];
-            buf[j] = t;
-        }
-    }
-
-    private void escape(String s) {
-        int n = s.length();
-        ensure((int) Math.min(Integer.MAX_VALUE, 3L * n));
-        for (int i = 0; i < n; i++) {
-            i += escapeChar(s.charAt(i), s, i, n) - 1;
-        }
-    }
-
-    /**
-     * Escapes the char at {@code s[i]} (or {@code c} alone when {@code s} is null); returns how many
-     * chars were consumed (2 for a surrogate pair).
-     */
-    private int escapeChar(char c, String s, int i, int n) {
-        ensure(9);
-        if (c < 0x80) {
-            switch (c) {
-                case '%':
-                case ':':
-                case '{':
-                case '}':
-                    percent(c);
-                    break;
-                default:
-                    buf[pos++] = (byte) c;
-            }
-            return 1;
-        }
-        if (c < 0x800) {
-            buf[pos++] = (byte) (0xC0 | (c >>> 6));
-            buf[pos++] = (byte) (0x80 | (c & 0x3F));
-            return 1;
-        }
-        if (!Character.isSurrogate(c)) {
-            buf[pos++] = (byte) (0xE0 | (c >>> 12));
-            buf[pos++] = (byte) (0x80 | ((c >>> 6) & 0x3F));
-            buf[pos++] = (byte) (0x80 | (c & 0x3F));
-            return 1;
-        }
-        if (Character.isHighSurrogate(c) && s != null && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-            int cp = Character.toCodePoint(c, s.charAt(i + 1));
-            buf[pos++] = (byte) (0xF0 | (cp >>> 18));
-            buf[pos++] = (byte) (0x80 | ((cp >>> 12) & 0x3F));
-            buf[pos++] = (byte) (0x80 | ((cp >>> 6) & 0x3F));
-            buf[pos++] = (byte) (0x80 | (cp & 0x3F));
-            return 2;
-        }
-        // unpaired surrogate: percent-escape its 3-byte (WTF-8) form so the key stays valid UTF-8
-        percent(0xE0 | (c >>> 12));
-        percent(0x80 | ((c >>> 6) & 0x3F));
-        percent(0x80 | (c & 0x3F));
-        return 1;
-    }
-
-    private void percent(int b) {
-        buf[pos++] = '%';
-        buf[pos++] = HEX[(b >>> 4) & 0xF];
-        buf[pos++] = HEX[b & 0xF];
-    }
+  private void percent(int b) {
+    buf[pos++] = '%';
+    buf[pos++] = HEX[(b >>> 4) & 0xF];
+    buf[pos++] = HEX[b & 0xF];
+  }
 }
