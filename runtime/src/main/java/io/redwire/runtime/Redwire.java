@@ -193,6 +193,28 @@ public final class Redwire implements AutoCloseable {
   }
 
   /**
+   * Reads the server's {@code maxmemory-policy} and logs a warning unless it is {@code noeviction}:
+   * any other policy lets Redis evict keys under memory pressure, and with them locks, rate-limit
+   * state and cache generations, not only cached values. Returns the policy, or null when the server
+   * could not tell (down, CONFIG disabled, or a cluster client).
+   */
+  public String checkEvictionPolicy() {
+    String policy;
+    try {
+      policy = client.configGet("maxmemory-policy").get("maxmemory-policy");
+    } catch (RuntimeException e) {
+      log.debug("Could not read maxmemory-policy; skipping the eviction check", e);
+      return null;
+    }
+    if (policy != null && !policy.equals("noeviction")) {
+      log.warn("Redis maxmemory-policy is {}: under memory pressure Redis may evict Redwire's locks,"
+          + " rate limits and cache generations along with cached values. Use noeviction, or a"
+          + " separate Redis for data that must not disappear.", policy);
+    }
+    return policy;
+  }
+
+  /**
    * The circuit breaker every pattern consults before calling Redis: after repeated failures Redis
    * is skipped for a cool-down, then tried again by one caller.
    */
@@ -378,6 +400,7 @@ public final class Redwire implements AutoCloseable {
     private final Map<String, Duration> ttls = new HashMap<>();
     private final Map<String, Limit> limits = new HashMap<>();
     private final Map<String, Duration> leases = new HashMap<>();
+    private boolean startupCheck = true;
     private int breakerThreshold = 5;
     private Duration breakerCoolDown = Duration.ofSeconds(5);
     private RedwireMetrics metrics = RedwireMetrics.NONE;
@@ -458,11 +481,22 @@ public final class Redwire implements AutoCloseable {
             "set exactly one of client(UnifiedJedis) and uri(String)"
                 + (client == null ? "; neither was set" : "; both were set"));
       }
-      if (client != null) {
-        return new Redwire(this, client, false);
+      Redwire redwire = client != null
+          ? new Redwire(this, client, false)
+          : new Redwire(this, newClient(RedisUri.parse(uri)), true);
+      if (startupCheck) {
+        redwire.checkEvictionPolicy();
       }
-      RedisUri parsed = RedisUri.parse(uri);
-      return new Redwire(this, newClient(parsed), true);
+      return redwire;
+    }
+
+    /**
+     * Whether {@link #build()} asks the server for its {@code maxmemory-policy} and warns when it
+     * could evict keys that must not disappear (default true).
+     */
+    public Builder startupCheck(boolean check) {
+      this.startupCheck = check;
+      return this;
     }
 
     private static Duration positive(String what, Duration d) {

@@ -2,6 +2,7 @@ package io.redwire.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -160,5 +161,25 @@ class RedwireTest {
     Redwire redwire = builder().metrics(metrics).build();
     assertSame(metrics, redwire.metrics());
     assertTrue(redwire.toString().contains("namespace=redwire"), redwire.toString());
+  }
+
+  @Test
+  void startupCheckReadsTheEvictionPolicy() {
+    server.command("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+    try (Redwire r = builder().build()) {
+      assertEquals("allkeys-lru", r.checkEvictionPolicy());
+    } finally {
+      server.command("CONFIG", "SET", "maxmemory-policy", "noeviction");
+    }
+    try (Redwire r = builder().build()) {
+      assertEquals("noeviction", r.checkEvictionPolicy());
+    }
+  }
+
+  @Test
+  void startupCheckToleratesAnUnreachableServer() {
+    try (Redwire r = Redwire.builder().uri("redis://127.0.0.1:1").build()) {
+      assertNull(r.checkEvictionPolicy());
+    }
   }
 }
