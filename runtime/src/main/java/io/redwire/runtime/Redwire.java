@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import io.redwire.runtime.key.Keys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -187,8 +188,8 @@ public final class Redwire implements AutoCloseable {
    *     control characters
    */
   public byte[] prefix(String kind, String name) {
-    checkName("kind", kind);
-    checkName("name", name);
+    Keys.checkName("kind", kind);
+    Keys.checkName("name", name);
     return (namespace + ':' + kind + ':' + name + ':').getBytes(StandardCharsets.UTF_8);
   }
 
@@ -335,43 +336,7 @@ public final class Redwire implements AutoCloseable {
     return config.build();
   }
 
-  /**
-   * Checks a namespace, kind or name: non-empty, and no ':', '{', '}', whitespace or control
-   * character (they would forge key separators or hash tags).
-   *
-   * @return {@code value}
-   * @throws IllegalArgumentException saying which character is not allowed, and where
-   */
-  static String checkName(String what, String value) {
-    if (value == null) {
-      throw new IllegalArgumentException(what + " must not be null");
-    }
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException(what + " must not be empty");
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      String bad = null;
-      if (c == ':' || c == '{' || c == '}') {
-        bad = "'" + c + "'";
-      } else if (Character.isISOControl(c)) {
-        bad = String.format("control character U+%04X", (int) c);
-      } else if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-        bad = String.format("whitespace U+%04X", (int) c);
-      }
-      if (bad != null) {
-        throw new IllegalArgumentException(
-            what
-                + " must not contain "
-                + bad
-                + " (found at index "
-                + i
-                + "); ':', '{', '}', whitespace and control characters are reserved for key"
-                + " structure");
-      }
-    }
-    return value;
-  }
+
 
   private static final class BackgroundThread extends Thread {
     BackgroundThread(Runnable r, String name) {
@@ -427,25 +392,25 @@ public final class Redwire implements AutoCloseable {
      *     characters
      */
     public Builder namespace(String namespace) {
-      this.namespace = checkName("namespace", namespace);
+      this.namespace = Keys.checkName("namespace", namespace);
       return this;
     }
 
     /** Overrides the compiled TTL of the cache (or other pattern) {@code name}. */
     public Builder ttl(String name, Duration ttl) {
-      ttls.put(checkName("name", name), positive("ttl", ttl));
+      ttls.put(Keys.checkName("name", name), positive("ttl", ttl));
       return this;
     }
 
     /** Overrides the compiled rate limit of {@code name}: {@code permits} per {@code per}. */
     public Builder limit(String name, long permits, Duration per) {
-      limits.put(checkName("name", name), new Limit(permits, per));
+      limits.put(Keys.checkName("name", name), new Limit(permits, per));
       return this;
     }
 
     /** Overrides the compiled lock lease of {@code name}. */
     public Builder lease(String name, Duration lease) {
-      leases.put(checkName("name", name), positive("lease", lease));
+      leases.put(Keys.checkName("name", name), positive("lease", lease));
       return this;
     }
 

@@ -45,20 +45,21 @@ class RedwireTest {
     assertEquals("shop-prod_1.eu", builder().namespace("shop-prod_1.eu").build().namespace());
     assertEquals("ünïcødé", builder().namespace("ünïcødé").build().namespace());
     String[][] cases = {
-      {"a:b", "':'"},
-      {"{tag}", "'{'"},
-      {"tag}", "'}'"},
-      {"a b", "whitespace U+0020"},
-      {"a\tb", "control character U+0009"},
-      {"a\nb", "control character U+000A"},
-      {"a\u0007", "control character U+0007"},
-      {"a\u00a0b", "whitespace U+00A0"},
-      {"a\u2003b", "whitespace U+2003"},
+      {"a:b", "':' (U+003A at index 1)"},
+      {"{tag}", "'{' (U+007B at index 0)"},
+      {"tag}", "'}' (U+007D at index 3)"},
+      {"50%", "'%' (U+0025 at index 2)"},
+      {"a b", "whitespace (U+0020 at index 1)"},
+      {"a\tb", "whitespace (U+0009 at index 1)"},
+      {"a\nb", "whitespace (U+000A at index 1)"},
+      {"a\u0007", "a control character (U+0007 at index 1)"},
+      {"a\u00a0b", "whitespace (U+00A0 at index 1)"},
+      {"a\u2003b", "whitespace (U+2003 at index 1)"},
     };
     for (String[] c : cases) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> builder().namespace(c[0]));
-      assertTrue(e.getMessage().startsWith("namespace must not contain " + c[1]), e.getMessage());
+      assertEquals("namespace \"" + c[0] + "\" must not contain " + c[1], e.getMessage());
     }
     IllegalArgumentException empty =
         assertThrows(IllegalArgumentException.class, () -> builder().namespace(""));
@@ -76,10 +77,10 @@ class RedwireTest {
         builder().build().prefix("lock", "jöb"));
     IllegalArgumentException kind =
         assertThrows(IllegalArgumentException.class, () -> redwire.prefix("ca:che", "product"));
-    assertTrue(kind.getMessage().startsWith("kind must not contain ':'"), kind.getMessage());
+    assertTrue(kind.getMessage().startsWith("kind \"ca:che\" must not contain ':'"), kind.getMessage());
     IllegalArgumentException name =
         assertThrows(IllegalArgumentException.class, () -> redwire.prefix("cache", "{p}"));
-    assertTrue(name.getMessage().startsWith("name must not contain '{'"), name.getMessage());
+    assertTrue(name.getMessage().startsWith("name \"{p}\" must not contain '{'"), name.getMessage());
     assertThrows(IllegalArgumentException.class, () -> redwire.prefix("", "x"));
   }
 
