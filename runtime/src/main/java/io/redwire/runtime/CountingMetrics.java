@@ -98,6 +98,32 @@ public final class CountingMetrics implements RedwireMetrics {
     inc("circuitClosed", name);
   }
 
+  @Override
+  public void rateLimitAdmitted(String limit) {
+    inc("rateLimitAdmitted", limit);
+  }
+
+  @Override
+  public void rateLimitLimited(String limit) {
+    inc("rateLimitLimited", limit);
+  }
+
+  @Override
+  public void rateLimitWaited(String limit, long nanos) {
+    inc("rateLimitWaited", limit);
+    this.nanos.computeIfAbsent(key("rateLimitWaited", limit), k -> new LongAdder()).add(nanos);
+  }
+
+  @Override
+  public void rateLimitAllowedOnFailure(String limit) {
+    inc("rateLimitAllowedOnFailure", limit);
+  }
+
+  @Override
+  public void rateLimitDeniedOnFailure(String limit) {
+    inc("rateLimitDeniedOnFailure", limit);
+  }
+
   /** Counts one {@code event} for {@code name}; for subclass-free extension by later patterns. */
   void inc(String event, String name) {
     counts.computeIfAbsent(key(event, name), k -> new LongAdder()).increment();

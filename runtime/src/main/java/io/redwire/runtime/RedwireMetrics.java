@@ -42,4 +42,24 @@ public interface RedwireMetrics {
 
   /** Redis answered again; calls for {@code name} use it again. */
   default void circuitClosed(String name) {}
+
+  // ---------------------------------------------------------------- rate limits (per limit name)
+
+  /** A call was admitted by every limit of its method; counted for each of them. */
+  default void rateLimitAdmitted(String limit) {}
+
+  /** A call was refused by {@code limit} (the one with the longest wait, when several refused). */
+  default void rateLimitLimited(String limit) {}
+
+  /**
+   * A call with {@code onLimit = WAIT} waited {@code nanos} for a permit (whether it then got one or not);
+   * named by the method's first limit.
+   */
+  default void rateLimitWaited(String limit, long nanos) {}
+
+  /** Redis could not be asked and {@code onFailure = ALLOW} admitted the call. */
+  default void rateLimitAllowedOnFailure(String limit) {}
+
+  /** Redis could not be asked and {@code onFailure = DENY} refused the call. */
+  default void rateLimitDeniedOnFailure(String limit) {}
 }

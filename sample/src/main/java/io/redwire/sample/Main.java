@@ -2,9 +2,11 @@ package io.redwire.sample;
 
 import io.redwire.runtime.CountingMetrics;
 import io.redwire.runtime.Redwire;
+import io.redwire.runtime.ratelimit.RateLimitedException;
 import io.redwire.testing.RedisServer;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sample: a checkout that reads the catalog and prices through Redwire proxies. Uses
@@ -57,16 +59,32 @@ public final class Main {
           Product.Category.BOOKS, List.of("classic"));
       catalog.update(renamed);
       String afterUpdate = catalog.product("B-1").name();
+
+      // the checkout API is rate limited per user: alice places orders until she is refused
+      AtomicLong placed = new AtomicLong();
+      Checkout checkout = RedwireCheckout.wrap((userId, sku) -> "order-" + placed.incrementAndGet(), redwire);
+      int admitted = 0;
+      RateLimitedException refused = null;
+      while (refused == null) {
+        try {
+          checkout.placeOrder("alice", "B-2");
+          admitted++;
+        } catch (RateLimitedException e) {
+          refused = e;
+        }
+      }
+      String bob = checkout.placeOrder("bob", "G-1"); // another user has his own limit
       return new Report(orders, db.queries.get(), priceList.quotes.get(),
           metrics.count("cacheHit", "product"), metrics.count("cacheMiss", "product"),
           metrics.count("cacheHit", "price"), metrics.count("cacheMiss", "price"),
-          unknown.isPresent(), afterUpdate, receipt.toString());
+          unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob);
     }
   }
 
   /** What one run did. */
   record Report(int orders, long catalogQueries, long priceQuotes, long productHits, long productMisses,
-      long priceHits, long priceMisses, boolean unknownFound, String nameAfterUpdate, String receipt) {
+      long priceHits, long priceMisses, boolean unknownFound, String nameAfterUpdate, String receipt,
+      int checkoutsAdmitted, RateLimitedException checkoutRefused, String otherUserOrder) {
 
     @Override
     public String toString() {
@@ -77,9 +95,14 @@ public final class Main {
           pricing: %d hits, %d misses, hit rate %.1f%%  (price quotes: %d)
           unknown SKU X-404 found: %s (the second lookup was a cached null)
           after update, B-1 reads: %s
+          checkout: alice placed %d orders, then was refused: %s
+            HTTP 429, Retry-After: %s, %s
+          checkout: bob still orders: %s
           """, orders, receipt.stripTrailing(), productHits, productMisses,
           rate(productHits, productMisses), catalogQueries, priceHits, priceMisses,
-          rate(priceHits, priceMisses), priceQuotes, unknownFound, nameAfterUpdate);
+          rate(priceHits, priceMisses), priceQuotes, unknownFound, nameAfterUpdate, checkoutsAdmitted,
+          checkoutRefused.getMessage(), checkoutRefused.retryAfterHeader(), checkoutRefused.headers(),
+          otherUserOrder);
     }
 
     private static double rate(long hits, long misses) {

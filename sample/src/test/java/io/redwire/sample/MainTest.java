@@ -26,6 +26,15 @@ class MainTest {
       assertFalse(report.unknownFound());
       assertEquals("The Pragmatic Programmer, 20th anniversary", report.nameAfterUpdate());
       assertTrue(report.toString().contains("catalog: 196 hits, 5 misses, hit rate 97.5%"), report.toString());
+      // the checkout allows a burst of 3 per user, then one every 2 s
+      assertEquals(3, report.checkoutsAdmitted(), report.toString());
+      assertEquals("placeOrder-1m", report.checkoutRefused().name());
+      assertEquals(30, report.checkoutRefused().limit());
+      long retryMillis = report.checkoutRefused().retryAfter().toMillis();
+      assertTrue(retryMillis > 1000 && retryMillis <= 2000, report.toString());
+      assertEquals("2", report.checkoutRefused().retryAfterHeader());
+      assertEquals("order-4", report.otherUserOrder());
+      assertTrue(report.toString().contains("HTTP 429, Retry-After: 2"), report.toString());
     }
   }
 }

@@ -58,6 +58,7 @@ public final class ProxyWriter {
 
     CodecWriter codecs = new CodecWriter(List.of(model.generatedSimpleName(), "delegate", "redwire"));
     CacheMethods caches = new CacheMethods(model, codecs, self);
+    RateLimitMethods rateLimits = new RateLimitMethods(model);
 
     cls.addField(FieldSpec.builder(iface, "delegate", Modifier.PRIVATE, Modifier.FINAL).build());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
@@ -67,6 +68,7 @@ public final class ProxyWriter {
         .addStatement("this.delegate = $T.requireNonNull(delegate, $S)", OBJECTS, "delegate")
         .addStatement("$T.requireNonNull(redwire, $S)", OBJECTS, "redwire");
     caches.addFields(cls, ctor);
+    rateLimits.addFields(cls, ctor);
     cls.addMethod(ctor.build());
 
     cls.addMethod(MethodSpec.methodBuilder("wrap")
@@ -87,6 +89,7 @@ public final class ProxyWriter {
       for (Param p : m.params()) {
         names.newName(p.name(), p);
       }
+      rateLimits.prologue(method, m, names); // rate limit -> lock -> cache -> delegate
       if (m.cached() != null) {
         caches.cached(cls, method, m, names);
       } else if (!m.writes().isEmpty()) {
@@ -98,6 +101,7 @@ public final class ProxyWriter {
       cls.addMethod(method.build());
     }
     caches.addLiterals(cls);
+    rateLimits.addLiterals(cls);
     caches.addTypes(cls);
     codecs.addTo(cls);
     return JavaFile.builder(model.packageName(), cls.build())

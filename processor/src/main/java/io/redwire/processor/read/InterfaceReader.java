@@ -35,11 +35,13 @@ public final class InterfaceReader {
   private final Elements elements;
   private final Types types;
   private final CacheReader caches;
+  private final RateLimitReader rateLimits;
 
-  public InterfaceReader(ProcessingEnvironment env, CacheReader caches) {
+  public InterfaceReader(ProcessingEnvironment env, CacheReader caches, RateLimitReader rateLimits) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.caches = caches;
+    this.rateLimits = rateLimits;
   }
 
   public InterfaceModel read(TypeElement type) {
@@ -56,7 +58,8 @@ public final class InterfaceReader {
       ResultShape result = resultShape(asMember.getReturnType());
       CacheSpec cached = caches.readCached(m, params, result);
       List<CacheWrite> writes = caches.readWrites(m, params);
-      methods.add(new MethodModel(m, asMember, List.copyOf(params), result, cached, writes));
+      methods.add(new MethodModel(m, asMember, List.copyOf(params), result, cached, writes,
+          rateLimits.read(m, params)));
     }
     PackageElement pkg = elements.getPackageOf(type);
     return new InterfaceModel(type, declared, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),

@@ -292,4 +292,62 @@ public final class Diagnostics {
     }
     return prev[b.length()];
   }
+
+  // ---------------------------------------------------------------- rate limits
+
+  public void rateLimitLimit(Origin at, long limit) {
+    error(at, "limit", "RateLimitLimit",
+        "@RateLimited(limit) must be at least 1; found %d. Write how many calls are admitted per period,"
+            + " e.g. limit = 10.",
+        limit);
+  }
+
+  public void rateLimitBurst(Origin at, long burst) {
+    error(at, "burst", "RateLimitBurst",
+        "@RateLimited(burst) must be at least 1; found %d. Remove burst to allow the limit at once, or"
+            + " write a positive number.",
+        burst);
+  }
+
+  public void rateLimitBurstAlgorithm(Origin at, String algorithm) {
+    error(at, "burst", "RateLimitBurstAlgorithm",
+        "@RateLimited(burst) applies only to algorithm = GCRA; this limit uses %s, which admits at most"
+            + " limit calls per window. Remove burst or use GCRA.",
+        algorithm);
+  }
+
+  public void rateLimitMaxWaitWithoutWait(Origin at) {
+    error(at, "maxWait", "RateLimitMaxWaitWithoutWait",
+        "@RateLimited(maxWait) bounds waiting for a permit, which only onLimit = WAIT does; this limit"
+            + " throws at once (onLimit = THROW). Add onLimit = RateLimited.OnLimit.WAIT or remove maxWait.");
+  }
+
+  public void rateLimitWaitUnbounded(Origin at) {
+    error(at, "onLimit", "RateLimitWaitUnbounded",
+        "@RateLimited(onLimit = WAIT) must bound the wait; %s has no maxWait. Add maxWait = \"2s\" (the"
+            + " longest a caller may block).",
+        describe(at.element()));
+  }
+
+  public void rateLimitWaitAsync(Origin at, String type) {
+    error(at, "onLimit", "RateLimitWaitAsync",
+        "@RateLimited(onLimit = WAIT) blocks the calling thread, which an asynchronous method must not do;"
+            + " %s returns %s. Use onLimit = THROW: the returned future fails with RateLimitedException.",
+        describe(at.element()), simpleType(type));
+  }
+
+  public void rateLimitNameDuplicate(Origin at, String name, Element first) {
+    error(at, "name", "RateLimitNameDuplicate",
+        "rate limit names must be unique in an interface; \"%s\" is also a limit of %s. Give one of them"
+            + " another name.",
+        name, describe(first));
+  }
+
+  public void rateLimitMixed(Origin at, String member, String value, String first) {
+    error(at, member, "RateLimitMixed",
+        "the limits of one method are decided together in one script call, so they share algorithm,"
+            + " onLimit, onFailure and maxWait; %s has %s = %s here and %s on its first @RateLimited. Use"
+            + " the same %s on every @RateLimited of the method.",
+        describe(at.element()), member, value, first, member);
+  }
 }

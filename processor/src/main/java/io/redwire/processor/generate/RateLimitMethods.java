@@ -1,0 +1,175 @@
+package io.redwire.processor.generate;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.TypeSpec;
+import io.redwire.processor.model.InterfaceModel;
+import io.redwire.processor.model.KeyTemplate;
+import io.redwire.processor.model.MethodModel;
+import io.redwire.processor.model.RateLimitSpec;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the rate-limit parts of a proxy: one {@code RateLimiter} field per {@code @RateLimited} method,
+ * built once in the constructor, and the method's prologue: build each distinct key tag, then one
+ * {@code acquire} call, before anything else the method does.
+ */
+final class RateLimitMethods {
+
+  static final String PACKAGE = ProxyWriter.RUNTIME + ".ratelimit";
+  static final ClassName LIMITER = ClassName.get(PACKAGE, "RateLimiter");
+  static final ClassName LIMIT = ClassName.get(PACKAGE, "RateLimit");
+  static final ClassName REFUSED = ClassName.get(PACKAGE, "RateLimitedException");
+  static final ClassName FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
+  static final ClassName KEY_WRITER = ClassName.get(ProxyWriter.RUNTIME + ".key", "KeyWriter");
+
+  private final InterfaceModel model;
+  private final NameAllocator memberNames = new NameAllocator();
+  private final Map<MethodModel, String> fields = new IdentityHashMap<>();
+
+  RateLimitMethods(InterfaceModel model) {
+    this.model = model;
+    memberNames.newName("delegate");
+    memberNames.newName("redwire");
+  }
+
+  /** The distinct key templates of a method's limits, by source text, in order of first use. */
+  private static List<String> tags(MethodModel m) {
+    List<String> tags = new ArrayList<>();
+    for (RateLimitSpec r : m.rateLimits()) {
+      if (!tags.contains(r.key().source())) {
+        tags.add(r.key().source());
+      }
+    }
+    return tags;
+  }
+
+  void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
+    for (MethodModel m : model.methods()) {
+      if (m.rateLimits().isEmpty()) {
+        continue;
+      }
+      String field = memberNames.newName(m.name() + "RateLimiter");
+      fields.put(m, field);
+      cls.addField(FieldSpec.builder(LIMITER, field, Modifier.PRIVATE, Modifier.FINAL).build());
+      List<String> tags = tags(m);
+      RateLimitSpec first = m.rateLimits().get(0);
+      List<CodeBlock> limits = new ArrayList<>();
+      for (RateLimitSpec r : m.rateLimits()) {
+        limits.add(CodeBlock.of("new $T($S, $LL, $LL, $LL, $L)", LIMIT, r.name(), r.limit(), r.perMillis(),
+            r.burst(), tags.indexOf(r.key().source())));
+      }
+      ctor.addStatement("this.$N = $T.of(redwire, $T.$L, $T.$L, $T.$L, $LL, $L,\n$>$L$<)", field, LIMITER,
+          LIMITER.nestedClass("Algorithm"), first.algorithm().name(),
+          LIMITER.nestedClass("OnLimit"), first.onLimit().name(),
+          LIMITER.nestedClass("OnFailure"), first.onFailure().name(),
+          first.maxWaitMillis(), tags.size(), CodeBlock.join(limits, ",\n"));
+    }
+  }
+
+  /** The statements that decide a call before the method's body; nothing for methods without limits. */
+  void prologue(MethodSpec.Builder method, MethodModel m, NameAllocator names) {
+    String field = fields.get(m);
+    if (field == null) {
+      return;
+    }
+    List<String> tags = tags(m);
+    List<CodeBlock> args = new ArrayList<>();
+    for (String source : tags) {
+      if (source.isEmpty()) {
+        args.add(CodeBlock.of("null"));
+        continue;
+      }
+      KeyTemplate template = m.rateLimits().stream().filter(r -> r.key().source().equals(source))
+          .findFirst().orElseThrow().key();
+      args.add(CodeBlock.of("$N", tag(method, template, names)));
+    }
+    CodeBlock call;
+    if (tags.size() == 1 && tags.get(0).isEmpty()) {
+      call = CodeBlock.of("this.$N.acquire()", field);
+    } else if (tags.size() <= 2) {
+      call = CodeBlock.of("this.$N.acquire($L)", field, CodeBlock.join(args, ", "));
+    } else {
+      call = CodeBlock.of("this.$N.acquire(new byte[][] {$L})", field, CodeBlock.join(args, ", "));
+    }
+    if (m.result().async()) {
+      String refused = names.newName("refused");
+      method.beginControlFlow("try");
+      method.addStatement(call);
+      method.nextControlFlow("catch ($T $N)", REFUSED, refused);
+      method.addStatement("return $T.failedFuture($N)", FUTURE, refused);
+      method.endControlFlow();
+    } else {
+      method.addStatement(call);
+    }
+  }
+
+  /** Statements that write a template's parts as a key tag <code>{parts}</code> into a new local. */
+  private String tag(MethodSpec.Builder method, KeyTemplate template, NameAllocator names) {
+    String k = names.newName("rateKey");
+    String tag = names.newName("rateTag");
+    method.addStatement("$T $N = $T.begin($T.tagPrefix())", KEY_WRITER, k, KEY_WRITER, LIMITER);
+    for (KeyTemplate.Segment s : template.segments()) {
+      if (s instanceof KeyTemplate.Literal l) {
+        if (!l.text().isEmpty()) {
+          method.addStatement("$N.literal($L)", k, literal(l.text()));
+        }
+      } else {
+        part(method, k, (KeyTemplate.Ref) s, names);
+      }
+    }
+    method.addStatement("byte[] $N = $N.end()", tag, k);
+    return tag;
+  }
+
+  private final Map<String, String> literals = new java.util.LinkedHashMap<>();
+
+  private CodeBlock literal(String text) {
+    String field = literals.computeIfAbsent(text, t -> memberNames.newName("RATE_KEY_TEXT_" + literals.size()));
+    return CodeBlock.of("$N", field);
+  }
+
+  void addLiterals(TypeSpec.Builder cls) {
+    for (Map.Entry<String, String> e : literals.entrySet()) {
+      cls.addField(FieldSpec.builder(byte[].class, e.getValue(), Modifier.PRIVATE, Modifier.STATIC,
+              Modifier.FINAL)
+          .initializer("$S.getBytes($T.UTF_8)", e.getKey(), ClassName.get("java.nio.charset",
+              "StandardCharsets"))
+          .build());
+    }
+  }
+
+  private void part(MethodSpec.Builder method, String k, KeyTemplate.Ref ref, NameAllocator names) {
+    if (ref.steps().isEmpty()) {
+      method.addStatement("$N.part($N)", k, ref.param().name());
+      return;
+    }
+    String receiver = ref.param().name();
+    int open = 0;
+    for (int i = 0; i < ref.steps().size(); i++) {
+      method.beginControlFlow("if ($N == null)", receiver);
+      method.addStatement("$N.part(($T) null)", k, Object.class);
+      method.nextControlFlow("else");
+      open++;
+      KeyTemplate.Step step = ref.steps().get(i);
+      if (i == ref.steps().size() - 1) {
+        method.addStatement("$N.part($N.$N())", k, receiver, step.name());
+      } else {
+        String local = names.newName(step.name());
+        method.addStatement("$T $N = $N.$N()", com.palantir.javapoet.TypeName.get(step.type()), local,
+            receiver, step.name());
+        receiver = local;
+      }
+    }
+    for (int i = 0; i < open; i++) {
+      method.endControlFlow();
+    }
+  }
+}

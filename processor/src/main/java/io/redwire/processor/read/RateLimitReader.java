@@ -1,0 +1,74 @@
+package io.redwire.processor.read;
+
+import io.redwire.processor.model.KeyTemplate;
+import io.redwire.processor.model.Origin;
+import io.redwire.processor.model.Param;
+import io.redwire.processor.model.RateLimitSpec;
+import io.redwire.processor.validate.Diagnostics;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.ExecutableElement;
+
+/**
+ * Reads the {@code @RateLimited}s of a method. Durations and keys are checked here; an empty key is one
+ * bucket for the whole method (not "all parameters" as for {@code @Cached}).
+ */
+public final class RateLimitReader {
+
+  public static final String RATE_LIMITED = "io.redwire.RateLimited";
+  public static final String RATE_LIMITED_LIST = "io.redwire.RateLimited.List";
+
+  private final KeyTemplates keys;
+  private final Diagnostics diagnostics;
+
+  public RateLimitReader(KeyTemplates keys, Diagnostics diagnostics) {
+    this.keys = keys;
+    this.diagnostics = diagnostics;
+  }
+
+  /** The method's limits in source order; empty when it has none. */
+  public List<RateLimitSpec> read(ExecutableElement method, List<Param> params) {
+    List<AnnotationMirror> found = Mirrors.findAll(method, RATE_LIMITED, RATE_LIMITED_LIST);
+    List<RateLimitSpec> specs = new ArrayList<>();
+    for (AnnotationMirror a : found) {
+      Origin at = new Origin(method, a);
+      String per = Mirrors.string(a, "per");
+      String name = Mirrors.string(a, "name");
+      if (name.isEmpty()) {
+        name = method.getSimpleName() + (found.size() > 1 ? "-" + per.strip() : "");
+      }
+      long perMillis = duration(at, "per", true);
+      long maxWait = Mirrors.string(a, "maxWait").isBlank() ? 0 : duration(at, "maxWait", false);
+      String template = Mirrors.string(a, "key");
+      KeyTemplate key = template.isEmpty()
+          ? new KeyTemplate("", false, List.of())
+          : keys.parse(template, params, at, "key");
+      specs.add(new RateLimitSpec(at, name, longValue(a, "limit"), perMillis, longValue(a, "burst"), key,
+          RateLimitSpec.Algorithm.valueOf(Mirrors.enumName(a, "algorithm")),
+          RateLimitSpec.OnLimit.valueOf(Mirrors.enumName(a, "onLimit")),
+          RateLimitSpec.OnFailure.valueOf(Mirrors.enumName(a, "onFailure")), maxWait));
+    }
+    return List.copyOf(specs);
+  }
+
+  private static long longValue(AnnotationMirror a, String member) {
+    Object v = Mirrors.raw(a, member);
+    return v instanceof Number n ? n.longValue() : 0;
+  }
+
+  private long duration(Origin at, String member, boolean required) {
+    String text = Mirrors.string(at.annotation(), member);
+    if (text.isBlank()) {
+      if (required) {
+        diagnostics.durationMissing(at, "RateLimited", member);
+      }
+      return -1;
+    }
+    long ms = Durations.parseMillis(text);
+    if (ms < 0) {
+      diagnostics.durationInvalid(at, "RateLimited", member, text);
+    }
+    return ms;
+  }
+}
