@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -91,6 +92,8 @@ public final class CacheRegion<V> {
   private volatile byte[] prefix;
   private volatile long generationCheckedAt;
   private final AtomicBoolean refreshing = new AtomicBoolean();
+  /** Counts clear-alls made here, so a generation read that raced with one is not applied. */
+  private final AtomicLong clears = new AtomicLong();
 
   private CacheRegion(Redwire redwire, CacheSettings settings, long fingerprint, Codec<V> codec) {
     this.redwire = redwire;
@@ -474,7 +477,10 @@ public final class CacheRegion<V> {
    */
   public void evictAll() {
     String generation = newGeneration();
-    prefix = prefixFor(generation);
+    synchronized (this) {
+      clears.incrementAndGet();
+      prefix = prefixFor(generation);
+    }
     generationCheckedAt = System.currentTimeMillis();
     if (!redwire.breaker().allow()) {
       log.warn("Cache {} was cleared only in this instance: Redis is unavailable", name);
@@ -566,9 +572,13 @@ public final class CacheRegion<V> {
   private void refreshGeneration() {
     try {
       if (redwire.breaker().allow()) {
+        long seen = clears.get();
         String generation = readGeneration();
-        if (generation != null && !Arrays.equals(prefixFor(generation), prefix)) {
-          prefix = prefixFor(generation);
+        synchronized (this) {
+          // a clear-all in this instance since the read wins over what the read returned
+          if (generation != null && clears.get() == seen && !Arrays.equals(prefixFor(generation), prefix)) {
+            prefix = prefixFor(generation);
+          }
         }
       }
     } finally {
