@@ -6,10 +6,12 @@ import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.read.CacheReader;
 import io.redwire.processor.read.InterfaceReader;
 import io.redwire.processor.read.KeyTemplates;
+import io.redwire.processor.read.LockReader;
 import io.redwire.processor.read.ValueTypeReader;
 import io.redwire.processor.validate.CacheValidator;
 import io.redwire.processor.validate.Diagnostics;
 import io.redwire.processor.validate.InterfaceValidator;
+import io.redwire.processor.validate.LockValidator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -36,7 +38,8 @@ public final class RedwireProcessor extends AbstractProcessor {
 
   /** The method annotations that make an interface a Redwire interface. */
   static final List<String> METHOD_ANNOTATIONS = List.of(
-      CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST);
+      CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
+      LockReader.LOCKED);
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -66,9 +69,11 @@ public final class RedwireProcessor extends AbstractProcessor {
     }
     ValueTypeReader values = new ValueTypeReader(processingEnv);
     KeyTemplates keys = new KeyTemplates(processingEnv, diagnostics);
-    InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics));
+    InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics),
+        new LockReader(keys, diagnostics));
     InterfaceValidator interfaceValidator = new InterfaceValidator(diagnostics);
     CacheValidator cacheValidator = new CacheValidator(processingEnv, diagnostics);
+    LockValidator lockValidator = new LockValidator(diagnostics);
 
     List<InterfaceModel> models = new ArrayList<>();
     for (TypeElement type : interfaces) {
@@ -76,6 +81,7 @@ public final class RedwireProcessor extends AbstractProcessor {
         if (interfaceValidator.validate(type)) {
           InterfaceModel model = reader.read(type);
           cacheValidator.validate(model);
+          lockValidator.validate(model);
           models.add(model);
         }
       } catch (RuntimeException e) {

@@ -58,6 +58,7 @@ public final class ProxyWriter {
 
     CodecWriter codecs = new CodecWriter(List.of(model.generatedSimpleName(), "delegate", "redwire"));
     CacheMethods caches = new CacheMethods(model, codecs, self);
+    LockMethods locks = new LockMethods(model);
 
     cls.addField(FieldSpec.builder(iface, "delegate", Modifier.PRIVATE, Modifier.FINAL).build());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
@@ -67,6 +68,7 @@ public final class ProxyWriter {
         .addStatement("this.delegate = $T.requireNonNull(delegate, $S)", OBJECTS, "delegate")
         .addStatement("$T.requireNonNull(redwire, $S)", OBJECTS, "redwire");
     caches.addFields(cls, ctor);
+    locks.addFields(cls, ctor);
     cls.addMethod(ctor.build());
 
     cls.addMethod(MethodSpec.methodBuilder("wrap")
@@ -87,6 +89,7 @@ public final class ProxyWriter {
       for (Param p : m.params()) {
         names.newName(p.name(), p);
       }
+      LockMethods.Held held = locks.acquire(method, m, names); // lock -> cache -> delegate
       if (m.cached() != null) {
         caches.cached(cls, method, m, names);
       } else if (!m.writes().isEmpty()) {
@@ -95,9 +98,11 @@ public final class ProxyWriter {
         method.addStatement(m.result().isVoid() && m.result().wrapper() == ResultShape.Wrapper.VOID
             ? "this.delegate.$L($L)" : "return this.delegate.$L($L)", m.name(), arguments(m));
       }
+      locks.release(method, held);
       cls.addMethod(method.build());
     }
     caches.addLiterals(cls);
+    locks.addLiterals(cls);
     caches.addTypes(cls);
     codecs.addTo(cls);
     return JavaFile.builder(model.packageName(), cls.build())

@@ -14,13 +14,14 @@ public record MethodModel(
     List<Param> params,
     ResultShape result,
     CacheSpec cached,
-    List<CacheWrite> writes) {
+    List<CacheWrite> writes,
+    LockSpec locked) {
 
   public String name() {
     return element.getSimpleName().toString();
   }
 
   public boolean plain() {
-    return cached == null && writes.isEmpty();
+    return cached == null && writes.isEmpty() && locked == null;
   }
 }
