@@ -26,6 +26,14 @@ class MainTest {
       assertFalse(report.unknownFound());
       assertEquals("The Pragmatic Programmer, 20th anniversary", report.nameAfterUpdate());
       assertTrue(report.toString().contains("catalog: 196 hits, 5 misses, hit rate 97.5%"), report.toString());
+      // 120 reservations of one unit and a restock of 40, racing on two instances: exact
+      Main.LockRun locks = report.locks();
+      assertEquals(120, locks.granted(), report.toString());
+      assertEquals(40, locks.stockLeft(), report.toString());
+      assertEquals(0, locks.staleWritesRefused());
+      // three workers started the nightly report together: one ran it, two skipped
+      assertEquals(1, locks.reportsRun(), report.toString());
+      assertEquals(2, locks.reportsSkipped(), report.toString());
     }
   }
 }
