@@ -28,8 +28,10 @@ final class LockWorker implements LockWork {
     long next = (v == null ? 0 : Long.parseLong(v)) + 1;
     Thread.yield();
     data.set(counter, Long.toString(next));
-    synchronized (tokens) {
-      tokens.add(Locks.fencingToken());
+    if (Locks.isHeld("counter")) {
+      synchronized (tokens) {
+        tokens.add(Locks.fencingToken());
+      }
     }
     return next;
   }
