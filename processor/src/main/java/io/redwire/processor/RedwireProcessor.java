@@ -7,11 +7,13 @@ import io.redwire.processor.read.CacheReader;
 import io.redwire.processor.read.InterfaceReader;
 import io.redwire.processor.read.KeyTemplates;
 import io.redwire.processor.read.RateLimitReader;
+import io.redwire.processor.read.LockReader;
 import io.redwire.processor.read.ValueTypeReader;
 import io.redwire.processor.validate.CacheValidator;
 import io.redwire.processor.validate.Diagnostics;
 import io.redwire.processor.validate.InterfaceValidator;
 import io.redwire.processor.validate.RateLimitValidator;
+import io.redwire.processor.validate.LockValidator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,7 +41,8 @@ public final class RedwireProcessor extends AbstractProcessor {
   /** The method annotations that make an interface a Redwire interface. */
   static final List<String> METHOD_ANNOTATIONS = List.of(
       CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
-      RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST);
+      RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
+      LockReader.LOCKED);
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -70,10 +73,11 @@ public final class RedwireProcessor extends AbstractProcessor {
     ValueTypeReader values = new ValueTypeReader(processingEnv);
     KeyTemplates keys = new KeyTemplates(processingEnv, diagnostics);
     InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics),
-        new RateLimitReader(keys, diagnostics));
+        new RateLimitReader(keys, diagnostics), new LockReader(keys, diagnostics));
     InterfaceValidator interfaceValidator = new InterfaceValidator(diagnostics);
     CacheValidator cacheValidator = new CacheValidator(processingEnv, diagnostics);
     RateLimitValidator rateLimitValidator = new RateLimitValidator(diagnostics);
+    LockValidator lockValidator = new LockValidator(diagnostics);
 
     List<InterfaceModel> models = new ArrayList<>();
     for (TypeElement type : interfaces) {
@@ -82,6 +86,7 @@ public final class RedwireProcessor extends AbstractProcessor {
           InterfaceModel model = reader.read(type);
           cacheValidator.validate(model);
           rateLimitValidator.validate(model);
+          lockValidator.validate(model);
           models.add(model);
         }
       } catch (RuntimeException e) {

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * simple dashboards. Thread-safe; counting is a {@link LongAdder} increment.
  *
  * <p>The event is the name of the listener method, e.g. {@code count("cacheHit", "product")}.
- * {@code cacheLoad} also adds its duration to a total, read with {@link #totalNanos}.
+ * {@code cacheLoad} also adds its duration to a total, read with {@link #totalNanos}; so does
+ * {@code lockAcquired} (the time spent waiting for the lock).
  */
 public final class CountingMetrics implements RedwireMetrics {
 
@@ -122,6 +123,27 @@ public final class CountingMetrics implements RedwireMetrics {
   @Override
   public void rateLimitDeniedOnFailure(String limit) {
     inc("rateLimitDeniedOnFailure", limit);
+  }
+
+  @Override
+  public void lockAcquired(String lock, long waitNanos) {
+    inc("lockAcquired", lock);
+    this.nanos.computeIfAbsent(key("lockAcquired", lock), k -> new LongAdder()).add(waitNanos);
+  }
+
+  @Override
+  public void lockWait(String lock) {
+    inc("lockWait", lock);
+  }
+
+  @Override
+  public void lockBusy(String lock) {
+    inc("lockBusy", lock);
+  }
+
+  @Override
+  public void lockLost(String lock) {
+    inc("lockLost", lock);
   }
 
   /** Counts one {@code event} for {@code name}; for subclass-free extension by later patterns. */

@@ -81,15 +81,15 @@ public final class Redwire implements AutoCloseable {
         new CircuitBreaker.Listener() {
           @Override
           public void opened() {
+            m.circuitOpened("redis");
             log.warn("Redis failed {} times in a row; skipping it for {} ms", b.breakerThreshold,
                 b.breakerCoolDown.toMillis());
-            m.circuitOpened("redis");
           }
 
           @Override
           public void closed() {
-            log.info("Redis answers again; using it again");
             m.circuitClosed("redis");
+            log.info("Redis answers again; using it again");
           }
         });
   }

@@ -62,4 +62,18 @@ public interface RedwireMetrics {
 
   /** Redis could not be asked and {@code onFailure = DENY} refused the call. */
   default void rateLimitDeniedOnFailure(String limit) {}
+
+  // ---------------------------------------------------------------- locks
+
+  /** A {@code @Locked} method took its lock after waiting {@code waitNanos} (re-entries are not counted). */
+  default void lockAcquired(String lock, long waitNanos) {}
+
+  /** The lock was busy at the first try and the caller waited for it. */
+  default void lockWait(String lock) {}
+
+  /** The lock could not be taken within {@code maxWait} (or Redis failed): the caller threw or skipped. */
+  default void lockBusy(String lock) {}
+
+  /** A held lock was lost before its method returned: its lease ran out or could not be renewed. */
+  default void lockLost(String lock) {}
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The sample: a checkout that reads the catalog and prices through Redwire proxies. Uses
+ * The sample: a checkout that reads the catalog and prices through Redwire proxies, reserves stock
+ * under a per-SKU lock on two instances, and runs a nightly report on one worker out of three. Uses
  * {@code REDIS_URL} when set, otherwise starts an embedded redis-server for the run.
  */
 public final class Main {
@@ -74,17 +75,86 @@ public final class Main {
         }
       }
       String bob = checkout.placeOrder("bob", "G-1"); // another user has his own limit
+      LockRun locks = runLocks(redwire, uri, namespace, metrics);
       return new Report(orders, db.queries.get(), priceList.quotes.get(),
           metrics.count("cacheHit", "product"), metrics.count("cacheMiss", "product"),
           metrics.count("cacheHit", "price"), metrics.count("cacheMiss", "price"),
-          unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob);
+          unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob, locks);
     }
   }
+
+  /**
+   * Two instances of the service (two Redwires on one Redis) share a stock database: 8 threads reserve
+   * 100 units of B-1 one at a time under the per-SKU lock, and a restock runs in between; then three
+   * workers start the nightly report at once, and one of them runs it.
+   */
+  static LockRun runLocks(Redwire first, String uri, String namespace, CountingMetrics metrics) {
+    try (Redwire second = Redwire.builder().uri(uri).namespace(namespace).metrics(metrics).build()) {
+      StockRoom db = new StockRoom(java.util.Map.of("B-1", 120));
+      List<Inventory> instances = List.of(RedwireInventory.wrap(db, first), RedwireInventory.wrap(db, second));
+      SalesReports sales = new SalesReports();
+      List<Reports> workers = List.of(RedwireReports.wrap(sales, first), RedwireReports.wrap(sales, second),
+          RedwireReports.wrap(sales, second));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        java.util.concurrent.atomic.AtomicInteger granted = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          Inventory inventory = instances.get(t % 2);
+          boolean restocker = t == 0;
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < 15; i++) {
+              granted.addAndGet(inventory.reserve("B-1", 1).quantity());
+              if (restocker && i == 5) {
+                inventory.restock("B-1", 40);
+              }
+            }
+            return null;
+          }));
+        }
+        await(done);
+        java.time.LocalDate day = java.time.LocalDate.of(2024, 3, 1);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(workers.size());
+        List<java.util.concurrent.Future<Optional<String>>> reports = new java.util.ArrayList<>();
+        for (Reports worker : workers) {
+          reports.add(pool.submit(() -> {
+            start.await();
+            return worker.nightlyReport(day);
+          }));
+        }
+        int skipped = 0;
+        for (java.util.concurrent.Future<Optional<String>> f : reports) {
+          skipped += f.get().isPresent() ? 0 : 1;
+        }
+        return new LockRun(120, granted.get(), db.level("B-1"), db.staleWritesRefused.get(),
+            sales.runs.get(), skipped);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static void await(List<? extends java.util.concurrent.Future<?>> futures) {
+    for (java.util.concurrent.Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** What the locking part of a run did. */
+  record LockRun(int requested, int granted, int stockLeft, int staleWritesRefused, int reportsRun,
+      int reportsSkipped) {}
 
   /** What one run did. */
   record Report(int orders, long catalogQueries, long priceQuotes, long productHits, long productMisses,
       long priceHits, long priceMisses, boolean unknownFound, String nameAfterUpdate, String receipt,
-      int checkoutsAdmitted, RateLimitedException checkoutRefused, String otherUserOrder) {
+      int checkoutsAdmitted, RateLimitedException checkoutRefused, String otherUserOrder,
+      LockRun locks) {
 
     @Override
     public String toString() {
@@ -98,11 +168,14 @@ public final class Main {
           checkout: alice placed %d orders, then was refused: %s
             HTTP 429, Retry-After: %s, %s
           checkout: bob still orders: %s
+          inventory: %d reservations of B-1 (stock 120, restocked by 40) on 2 instances, %d granted,           %d left, %d stale writes refused
+          nightly report: started by 3 workers, run %d time(s), skipped %d time(s)
           """, orders, receipt.stripTrailing(), productHits, productMisses,
           rate(productHits, productMisses), catalogQueries, priceHits, priceMisses,
           rate(priceHits, priceMisses), priceQuotes, unknownFound, nameAfterUpdate, checkoutsAdmitted,
           checkoutRefused.getMessage(), checkoutRefused.retryAfterHeader(), checkoutRefused.headers(),
-          otherUserOrder);
+          otherUserOrder, locks.requested(), locks.granted(), locks.stockLeft(),
+          locks.staleWritesRefused(), locks.reportsRun(), locks.reportsSkipped());
     }
 
     private static double rate(long hits, long misses) {

@@ -35,6 +35,14 @@ class MainTest {
       assertEquals("2", report.checkoutRefused().retryAfterHeader());
       assertEquals("order-4", report.otherUserOrder());
       assertTrue(report.toString().contains("HTTP 429, Retry-After: 2"), report.toString());
+      // 120 reservations of one unit and a restock of 40, racing on two instances: exact
+      Main.LockRun locks = report.locks();
+      assertEquals(120, locks.granted(), report.toString());
+      assertEquals(40, locks.stockLeft(), report.toString());
+      assertEquals(0, locks.staleWritesRefused());
+      // three workers started the nightly report together: one ran it, two skipped
+      assertEquals(1, locks.reportsRun(), report.toString());
+      assertEquals(2, locks.reportsSkipped(), report.toString());
     }
   }
 }

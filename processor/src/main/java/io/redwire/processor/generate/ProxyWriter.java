@@ -59,6 +59,7 @@ public final class ProxyWriter {
     CodecWriter codecs = new CodecWriter(List.of(model.generatedSimpleName(), "delegate", "redwire"));
     CacheMethods caches = new CacheMethods(model, codecs, self);
     RateLimitMethods rateLimits = new RateLimitMethods(model);
+    LockMethods locks = new LockMethods(model);
 
     cls.addField(FieldSpec.builder(iface, "delegate", Modifier.PRIVATE, Modifier.FINAL).build());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
@@ -69,6 +70,7 @@ public final class ProxyWriter {
         .addStatement("$T.requireNonNull(redwire, $S)", OBJECTS, "redwire");
     caches.addFields(cls, ctor);
     rateLimits.addFields(cls, ctor);
+    locks.addFields(cls, ctor);
     cls.addMethod(ctor.build());
 
     cls.addMethod(MethodSpec.methodBuilder("wrap")
@@ -90,6 +92,7 @@ public final class ProxyWriter {
         names.newName(p.name(), p);
       }
       rateLimits.prologue(method, m, names); // rate limit -> lock -> cache -> delegate
+      LockMethods.Held held = locks.acquire(method, m, names);
       if (m.cached() != null) {
         caches.cached(cls, method, m, names);
       } else if (!m.writes().isEmpty()) {
@@ -98,10 +101,12 @@ public final class ProxyWriter {
         method.addStatement(m.result().isVoid() && m.result().wrapper() == ResultShape.Wrapper.VOID
             ? "this.delegate.$L($L)" : "return this.delegate.$L($L)", m.name(), arguments(m));
       }
+      locks.release(method, held);
       cls.addMethod(method.build());
     }
     caches.addLiterals(cls);
     rateLimits.addLiterals(cls);
+    locks.addLiterals(cls);
     caches.addTypes(cls);
     codecs.addTo(cls);
     return JavaFile.builder(model.packageName(), cls.build())

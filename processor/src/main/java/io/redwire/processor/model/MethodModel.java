@@ -15,13 +15,14 @@ public record MethodModel(
     ResultShape result,
     CacheSpec cached,
     List<CacheWrite> writes,
-    List<RateLimitSpec> rateLimits) {
+    List<RateLimitSpec> rateLimits,
+    LockSpec locked) {
 
   public String name() {
     return element.getSimpleName().toString();
   }
 
   public boolean plain() {
-    return cached == null && writes.isEmpty() && rateLimits.isEmpty();
+    return cached == null && writes.isEmpty() && rateLimits.isEmpty() && locked == null;
   }
 }

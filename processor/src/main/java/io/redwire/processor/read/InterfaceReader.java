@@ -3,6 +3,7 @@ package io.redwire.processor.read;
 import io.redwire.processor.model.CacheSpec;
 import io.redwire.processor.model.CacheWrite;
 import io.redwire.processor.model.InterfaceModel;
+import io.redwire.processor.model.LockSpec;
 import io.redwire.processor.model.MethodModel;
 import io.redwire.processor.model.Param;
 import io.redwire.processor.model.ResultShape;
@@ -36,12 +37,15 @@ public final class InterfaceReader {
   private final Types types;
   private final CacheReader caches;
   private final RateLimitReader rateLimits;
+  private final LockReader locks;
 
-  public InterfaceReader(ProcessingEnvironment env, CacheReader caches, RateLimitReader rateLimits) {
+  public InterfaceReader(ProcessingEnvironment env, CacheReader caches, RateLimitReader rateLimits,
+      LockReader locks) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.caches = caches;
     this.rateLimits = rateLimits;
+    this.locks = locks;
   }
 
   public InterfaceModel read(TypeElement type) {
@@ -58,8 +62,9 @@ public final class InterfaceReader {
       ResultShape result = resultShape(asMember.getReturnType());
       CacheSpec cached = caches.readCached(m, params, result);
       List<CacheWrite> writes = caches.readWrites(m, params);
+      LockSpec locked = locks.read(m, params, asMember.getReturnType());
       methods.add(new MethodModel(m, asMember, List.copyOf(params), result, cached, writes,
-          rateLimits.read(m, params)));
+          rateLimits.read(m, params), locked));
     }
     PackageElement pkg = elements.getPackageOf(type);
     return new InterfaceModel(type, declared, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),

@@ -211,6 +211,32 @@ public final class Diagnostics {
         reason.isEmpty() ? type + " has none" : reason);
   }
 
+  // ---------------------------------------------------------------- locks
+
+  public void lockedAsync(Origin at, String type) {
+    error(at, null, "LockedAsync",
+        "@Locked holds the lock while the method runs on the calling thread; %s returns %s, which"
+            + " completes later, after the lock would be released. Return the value itself, or lock"
+            + " inside the asynchronous task.",
+        describe(at.element()), simpleType(type));
+  }
+
+  public void lockSkipNonNull(Origin at, String type) {
+    error(at, "onBusy", "LockSkipNoEmpty",
+        "@Locked(onBusy = SKIP) returns the return type's empty value when the lock is busy; %s returns"
+            + " %s, declared non-null, whose only empty value is null. Return void, a primitive, an"
+            + " Optional or a collection, or use onBusy = THROW.",
+        describe(at.element()), simpleType(type));
+  }
+
+  public void lockKeyShape(Origin at, String name, String shape, Element first, String firstShape) {
+    error(at, "key", "LockKeyShape",
+        "methods that share a lock name lock the same keys, so their keys must have one shape; lock"
+            + " \"%s\" of %s has key %s, this key is %s. Write a key of the same shape or give this lock"
+            + " another name.",
+        name, describe(first), firstShape, shape);
+  }
+
   // ---------------------------------------------------------------- internal
 
   /** The report primitive: tag, message, and the narrowest place available. */

@@ -1,0 +1,202 @@
+package io.redwire.processor.generate;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.TypeSpec;
+import io.redwire.processor.model.InterfaceModel;
+import io.redwire.processor.model.KeyTemplate;
+import io.redwire.processor.model.LockSpec;
+import io.redwire.processor.model.MethodModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * Writes the locking parts of a proxy: one {@code LockSettings} constant and one {@code RedwireLock}
+ * field per {@code @Locked} method, and around the method's body (cache, writes or the delegate call)
+ * the key, the acquisition, and a {@code try} whose {@code finally} releases the lock:
+ *
+ * <pre>{@code
+ * KeyWriter k = KeyWriter.begin(this.reserveLock.prefix());
+ * k.part(sku);
+ * byte[] lockKey = k.end();
+ * LockLease lease = this.reserveLock.acquire(lockKey);        // or tryAcquire + return <empty>
+ * try {
+ *   return this.delegate.reserve(sku, quantity);
+ * } catch (Throwable t) {
+ *   lease.failed(t);                                           // a lost lock is added as suppressed
+ *   throw t;
+ * } finally {
+ *   this.reserveLock.release(lease);                           // throws LockLostException if lost
+ * }
+ * }</pre>
+ */
+final class LockMethods {
+
+  static final String LOCK = ProxyWriter.RUNTIME + ".lock";
+  static final ClassName REDWIRE_LOCK = ClassName.get(LOCK, "RedwireLock");
+  static final ClassName SETTINGS = ClassName.get(LOCK, "LockSettings");
+  static final ClassName LEASE = ClassName.get(LOCK, "LockLease");
+  static final ClassName KEY_WRITER = ClassName.get(ProxyWriter.RUNTIME + ".key", "KeyWriter");
+
+  /** What {@link #acquire} opened, for {@link #release} to close. */
+  record Held(String field, String lease, String thrown) {}
+
+  private final InterfaceModel model;
+  private final NameAllocator memberNames = new NameAllocator();
+  /** Method -> field holding its lock. */
+  private final Map<MethodModel, String> fields = new LinkedHashMap<>();
+  private final Map<String, String> literals = new LinkedHashMap<>();
+
+  LockMethods(InterfaceModel model) {
+    this.model = model;
+    memberNames.newName("delegate");
+  }
+
+  void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
+    for (MethodModel m : model.methods()) {
+      LockSpec l = m.locked();
+      if (l == null) {
+        continue;
+      }
+      String settings = memberNames.newName(ProxyWriter.constant(m.name()) + "_LOCK");
+      String field = memberNames.newName(ProxyWriter.identifier(m.name()) + "Lock");
+      fields.put(m, field);
+      cls.addField(FieldSpec.builder(SETTINGS, settings, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .initializer("new $T($S, $LL, $LL)", SETTINGS, l.name(), l.leaseMillis(), l.maxWaitMillis())
+          .build());
+      cls.addField(FieldSpec.builder(REDWIRE_LOCK, field, Modifier.PRIVATE, Modifier.FINAL).build());
+      ctor.addStatement("this.$N = $T.of(redwire, $N)", field, REDWIRE_LOCK, settings);
+    }
+  }
+
+  /**
+   * For a {@code @Locked} method: builds the key, acquires (returning the empty value when a skipped
+   * call finds the lock busy) and opens the {@code try}. Null for other methods.
+   */
+  Held acquire(MethodSpec.Builder method, MethodModel m, NameAllocator names) {
+    LockSpec l = m.locked();
+    if (l == null) {
+      return null;
+    }
+    String field = fields.get(m);
+    String k = names.newName("k");
+    String key = names.newName("lockKey");
+    String lease = names.newName("lease");
+    method.addStatement("$T $N = $T.begin(this.$N.prefix())", KEY_WRITER, k, KEY_WRITER, field);
+    for (KeyTemplate.Segment s : l.key().segments()) {
+      if (s instanceof KeyTemplate.Literal lit) {
+        if (!lit.text().isEmpty()) {
+          method.addStatement("$N.literal($N)", k, literal(lit.text()));
+        }
+      } else {
+        part(method, k, (KeyTemplate.Ref) s, names);
+      }
+    }
+    method.addStatement("byte[] $N = $N.end()", key, k);
+    if (l.onBusy() == LockSpec.OnBusy.SKIP) {
+      method.addStatement("$T $N = this.$N.tryAcquire($N)", LEASE, lease, field, key);
+      method.beginControlFlow("if ($N == null)", lease);
+      if (l.empty() == LockSpec.Empty.VOID) {
+        method.addStatement("return");
+      } else {
+        method.addStatement("return $L", empty(m, l));
+      }
+      method.endControlFlow();
+    } else {
+      method.addStatement("$T $N = this.$N.acquire($N)", LEASE, lease, field, key);
+    }
+    method.beginControlFlow("try");
+    return new Held(field, lease, names.newName("t"));
+  }
+
+  /** Closes what {@link #acquire} opened: report the method's exception, release in {@code finally}. */
+  void release(MethodSpec.Builder method, Held held) {
+    if (held == null) {
+      return;
+    }
+    String t = held.thrown();
+    method.nextControlFlow("catch ($T $N)", Throwable.class, t);
+    method.addStatement("$N.failed($N)", held.lease(), t);
+    method.addStatement("throw $N", t);
+    method.nextControlFlow("finally");
+    method.addStatement("this.$N.release($N)", held.field(), held.lease());
+    method.endControlFlow();
+  }
+
+  void addLiterals(TypeSpec.Builder cls) {
+    for (Map.Entry<String, String> e : literals.entrySet()) {
+      cls.addField(FieldSpec.builder(byte[].class, e.getValue(), Modifier.PRIVATE, Modifier.STATIC,
+              Modifier.FINAL)
+          .initializer("$S.getBytes($T.UTF_8)", e.getKey(), ClassName.get("java.nio.charset",
+              "StandardCharsets"))
+          .build());
+    }
+  }
+
+  private String literal(String text) {
+    return literals.computeIfAbsent(text, t -> memberNames.newName("LOCK_KEY_TEXT_" + literals.size()));
+  }
+
+  private static void part(MethodSpec.Builder method, String k, KeyTemplate.Ref ref, NameAllocator names) {
+    if (ref.steps().isEmpty()) {
+      method.addStatement("$N.part($N)", k, ref.param().name());
+      return;
+    }
+    String receiver = ref.param().name();
+    int open = 0;
+    for (int i = 0; i < ref.steps().size(); i++) {
+      method.beginControlFlow("if ($N == null)", receiver);
+      method.addStatement("$N.part(($T) null)", k, Object.class);
+      method.nextControlFlow("else");
+      open++;
+      KeyTemplate.Step step = ref.steps().get(i);
+      if (i == ref.steps().size() - 1) {
+        method.addStatement("$N.part($N.$N())", k, receiver, step.name());
+      } else {
+        String local = names.newName(step.name());
+        method.addStatement("$T $N = $N.$N()", com.palantir.javapoet.TypeName.get(step.type()), local,
+            receiver, step.name());
+        receiver = local;
+      }
+    }
+    for (int i = 0; i < open; i++) {
+      method.endControlFlow();
+    }
+  }
+
+  /** The value a skipped call returns. */
+  private static CodeBlock empty(MethodModel m, LockSpec l) {
+    return switch (l.empty()) {
+      case PRIMITIVE -> primitiveZero(m.result().declared().getKind());
+      case OPTIONAL -> CodeBlock.of("$T.empty()", ClassName.get("java.util", "Optional"));
+      case OPTIONAL_INT -> CodeBlock.of("$T.empty()", ClassName.get("java.util", "OptionalInt"));
+      case OPTIONAL_LONG -> CodeBlock.of("$T.empty()", ClassName.get("java.util", "OptionalLong"));
+      case OPTIONAL_DOUBLE -> CodeBlock.of("$T.empty()", ClassName.get("java.util", "OptionalDouble"));
+      case LIST -> CodeBlock.of("$T.of()", ClassName.get("java.util", "List"));
+      case SET -> CodeBlock.of("$T.of()", ClassName.get("java.util", "Set"));
+      case MAP -> CodeBlock.of("$T.of()", ClassName.get("java.util", "Map"));
+      case SORTED_SET -> CodeBlock.of("$T.emptyNavigableSet()", ClassName.get("java.util", "Collections"));
+      case SORTED_MAP -> CodeBlock.of("$T.emptyNavigableMap()", ClassName.get("java.util", "Collections"));
+      case STREAM -> CodeBlock.of("$T.empty()", ClassName.get("java.util.stream", "Stream"));
+      default -> CodeBlock.of("null");
+    };
+  }
+
+  private static CodeBlock primitiveZero(TypeKind kind) {
+    return switch (kind) {
+      case BOOLEAN -> CodeBlock.of("false");
+      case BYTE -> CodeBlock.of("(byte) 0");
+      case SHORT -> CodeBlock.of("(short) 0");
+      case CHAR -> CodeBlock.of("(char) 0");
+      case LONG -> CodeBlock.of("0L");
+      case FLOAT -> CodeBlock.of("0.0f");
+      case DOUBLE -> CodeBlock.of("0.0");
+      default -> CodeBlock.of("0");
+    };
+  }
+}

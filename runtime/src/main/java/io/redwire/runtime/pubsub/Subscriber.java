@@ -1,0 +1,290 @@
+package io.redwire.runtime.pubsub;
+
+import io.redwire.runtime.Redwire;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.BinaryJedisPubSub;
+
+/**
+ * One shared Redis pub/sub connection per {@link Redwire}: every pattern that listens to channels
+ * (lock releases, later events) registers a {@link Listener} here instead of opening a connection of
+ * its own.
+ *
+ * <p>The connection is opened on a daemon thread ({@code redwire-pubsub-N}) the first time a channel
+ * is subscribed. When it drops (server restart, failover, network), the thread reconnects with backoff
+ * (50 ms doubling to 2 s) and subscribes to every channel again; each listener is then told through
+ * {@link Listener#onActive}, since messages published while the connection was down are lost (pub/sub
+ * delivers at most once). It always subscribes a control channel {@code <namespace>:pubsub:control}, so
+ * it stays connected with no other channel.
+ *
+ * <p>On a Redis Cluster this uses classic {@code SUBSCRIBE} on one node: classic pub/sub messages reach
+ * every node of a cluster. (Sharded pub/sub would need one connection per shard.)
+ *
+ * <p>Thread-safe. Listeners run on the subscriber thread and must be quick and must not throw.
+ */
+public final class Subscriber implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Subscriber.class);
+  private static final long MIN_BACKOFF_MS = 50;
+  private static final long MAX_BACKOFF_MS = 2000;
+
+  /** Receives the messages of one channel. */
+  public interface Listener {
+    /** A message arrived on the channel. */
+    void onMessage(byte[] channel, byte[] message);
+
+    /**
+     * The channel's subscription is confirmed by the server: after {@link #subscribe}, and again after
+     * every reconnect (messages may have been missed in between).
+     */
+    default void onActive() {}
+  }
+
+  private final Redwire redwire;
+  private final byte[] control;
+  private final Object lock = new Object();
+  /** Channel (as a string of its ISO-8859-1 bytes) -> listeners. */
+  private final Map<String, CopyOnWriteArrayList<Listener>> channels = new ConcurrentHashMap<>();
+  /** Channels whose subscription the server confirmed on the current connection. */
+  private final Map<String, Boolean> active = new ConcurrentHashMap<>();
+  private Thread thread; // guarded by lock
+  private Connection current; // guarded by lock: the connection whose subscription is confirmed
+  private volatile boolean closed;
+
+  private Subscriber(Redwire redwire) {
+    this.redwire = redwire;
+    this.control = (redwire.namespace() + ":pubsub:control").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The subscriber of {@code redwire}, created on first use and closed with it. */
+  public static Subscriber of(Redwire redwire) {
+    return (Subscriber) redwire.shared("pubsub", () -> {
+      Subscriber s = new Subscriber(redwire);
+      redwire.onClose(s);
+      return s;
+    });
+  }
+
+  /**
+   * Adds a listener to {@code channel}, subscribing to it if it is the first one. Returns at once; the
+   * listener's {@link Listener#onActive} runs when the server confirms the subscription.
+   */
+  public void subscribe(byte[] channel, Listener listener) {
+    String id = id(channel);
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("Redwire is closed");
+      }
+      CopyOnWriteArrayList<Listener> list = channels.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>());
+      list.add(listener);
+      if (list.size() > 1) {
+        if (active.containsKey(id)) {
+          listener.onActive();
+        }
+        return;
+      }
+      if (current != null) {
+        current.send(channel, true);
+      }
+      if (thread == null) {
+        thread = new Thread(this::run, "redwire-pubsub-" + redwire.namespace());
+        thread.setDaemon(true);
+        thread.start();
+      }
+    }
+  }
+
+  /** Removes a listener; the channel is unsubscribed when it has no listener left. */
+  public void unsubscribe(byte[] channel, Listener listener) {
+    String id = id(channel);
+    synchronized (lock) {
+      CopyOnWriteArrayList<Listener> list = channels.get(id);
+      if (list == null || !list.remove(listener) || !list.isEmpty()) {
+        return;
+      }
+      channels.remove(id);
+      active.remove(id);
+      if (current != null) {
+        current.send(channel, false);
+      }
+    }
+  }
+
+  /** Whether the server confirmed the subscription of {@code channel} on the current connection. */
+  public boolean isActive(byte[] channel) {
+    return active.containsKey(id(channel));
+  }
+
+  /** Unsubscribes everything and stops the thread (waiting up to 2 s). Idempotent. */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = thread;
+      if (current != null) {
+        current.stop();
+      }
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void run() {
+    long backoff = MIN_BACKOFF_MS;
+    while (!closed) {
+      Connection c = new Connection();
+      List<byte[]> initial = new ArrayList<>();
+      initial.add(control);
+      synchronized (lock) {
+        for (String id : channels.keySet()) {
+          initial.add(bytes(id));
+        }
+        c.snapshot = initial;
+      }
+      try {
+        redwire.client().subscribe(c, initial.toArray(new byte[0][]));
+      } catch (RuntimeException e) {
+        if (!closed) {
+          log.warn("Redis pub/sub connection failed ({}); reconnecting in {} ms", e.toString(), backoff);
+          redwire.metrics().redisError("pubsub", "subscribe", e);
+        }
+      } finally {
+        synchronized (lock) {
+          if (current == c) {
+            current = null;
+          }
+          active.clear();
+        }
+      }
+      if (c.confirmed) {
+        backoff = MIN_BACKOFF_MS;
+      }
+      if (closed) {
+        return;
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(backoff);
+      } catch (InterruptedException e) {
+        if (closed) {
+          return;
+        }
+      }
+      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+  }
+
+  private void deliver(byte[] channel, byte[] message) {
+    List<Listener> list = channels.get(id(channel));
+    if (list == null) {
+      return;
+    }
+    for (Listener l : list) {
+      try {
+        l.onMessage(channel, message);
+      } catch (RuntimeException e) {
+        log.warn("pub/sub listener {} failed", l, e);
+      }
+    }
+  }
+
+  private void confirmed(byte[] channel) {
+    String id = id(channel);
+    List<Listener> list = channels.get(id);
+    if (list == null) {
+      return;
+    }
+    active.put(id, Boolean.TRUE);
+    for (Listener l : list) {
+      try {
+        l.onActive();
+      } catch (RuntimeException e) {
+        log.warn("pub/sub listener {} failed", l, e);
+      }
+    }
+  }
+
+  /** One connection's pub/sub session. */
+  private final class Connection extends BinaryJedisPubSub {
+    List<byte[]> snapshot; // set under lock before subscribing
+    volatile boolean confirmed;
+
+    @Override
+    public void onSubscribe(byte[] channel, int subscribedChannels) {
+      if (Arrays.equals(channel, control)) {
+        synchronized (lock) {
+          confirmed = true;
+          if (closed) {
+            stop();
+            return;
+          }
+          current = this;
+          // channels added while this connection was being opened
+          for (String id : channels.keySet()) {
+            byte[] ch = bytes(id);
+            if (snapshot.stream().noneMatch(s -> Arrays.equals(s, ch))) {
+              send(ch, true);
+            }
+          }
+        }
+        return;
+      }
+      confirmed(channel);
+    }
+
+    @Override
+    public void onMessage(byte[] channel, byte[] message) {
+      deliver(channel, message);
+    }
+
+    /** Sends SUBSCRIBE or UNSUBSCRIBE; called under lock. */
+    void send(byte[] channel, boolean subscribe) {
+      try {
+        if (subscribe) {
+          subscribe(channel);
+        } else {
+          unsubscribe(channel);
+        }
+      } catch (RuntimeException e) {
+        // the connection is failing: the run loop reconnects and subscribes everything again
+        log.debug("pub/sub {} failed", subscribe ? "subscribe" : "unsubscribe", e);
+      }
+    }
+
+    /** Ends the session: the blocking subscribe call returns. Called under lock. */
+    void stop() {
+      try {
+        unsubscribe();
+      } catch (RuntimeException e) {
+        log.debug("pub/sub unsubscribe failed", e);
+      }
+    }
+  }
+
+  private static String id(byte[] channel) {
+    return new String(channel, StandardCharsets.ISO_8859_1);
+  }
+
+  private static byte[] bytes(String id) {
+    return id.getBytes(StandardCharsets.ISO_8859_1);
+  }
+}
