@@ -1,0 +1,75 @@
+package io.redwire.benchmarks.cache;
+
+import io.redwire.benchmarks.BenchCatalog.Product;
+import io.redwire.benchmarks.Ids;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Cache hit (a GET and a decode of a ~60-byte record from a loaded key space of 1000 ids) and cache
+ * miss (a new id every call: GET nil, load, store with a TTL) for every peer. Thread count comes from
+ * the command line ({@code -t 1}, {@code -t 8}); see BENCHMARKS.md.
+ */
+@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(1)
+public class CacheBenchmark {
+
+  @Benchmark
+  public Product hit_redwire(CachePeers.RedwireProxy peer, Ids ids) {
+    return peer.catalog.product(ids.hit());
+  }
+
+  @Benchmark
+  public Product hit_jedisHandWritten(CachePeers.HandWrittenJedis peer, Ids ids) {
+    return peer.catalog.product(ids.hit());
+  }
+
+  @Benchmark
+  public Product hit_springLettuce(CachePeers.SpringLettuce peer, Ids ids) {
+    return peer.catalog.product(ids.hit());
+  }
+
+  @Benchmark
+  public Product hit_springJedis(CachePeers.SpringJedis peer, Ids ids) {
+    return peer.catalog.product(ids.hit());
+  }
+
+  @Benchmark
+  public Product hit_redissonBucket(CachePeers.RedissonBucket peer, Ids ids) {
+    return peer.catalog.product(ids.hit());
+  }
+
+  @Benchmark
+  public Product miss_redwire(CachePeers.RedwireProxy peer, Ids ids) {
+    return peer.catalog.fresh(ids.fresh());
+  }
+
+  @Benchmark
+  public Product miss_jedisHandWritten(CachePeers.HandWrittenJedis peer, Ids ids) {
+    return peer.catalog.fresh(ids.fresh());
+  }
+
+  @Benchmark
+  public Product miss_springLettuce(CachePeers.SpringLettuce peer, Ids ids) {
+    return peer.catalog.fresh(ids.fresh());
+  }
+
+  @Benchmark
+  public Product miss_springJedis(CachePeers.SpringJedis peer, Ids ids) {
+    return peer.catalog.fresh(ids.fresh());
+  }
+
+  @Benchmark
+  public Product miss_redissonBucket(CachePeers.RedissonBucket peer, Ids ids) {
+    return peer.catalog.fresh(ids.fresh());
+  }
+}

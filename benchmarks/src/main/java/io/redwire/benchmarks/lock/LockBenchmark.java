@@ -1,0 +1,345 @@
+package io.redwire.benchmarks.lock;
+
+import io.redwire.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.SimpleLock;
+import net.javacrumbs.shedlock.provider.redis.jedis4.JedisLockProvider;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.integration.redis.util.RedisLockRegistry;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * Distributed locks. {@code uncontended_*}: lock + unlock of a free lock, one thread (throughput and
+ * latency). {@code handoff_*}: a holder and a waiter on two separate clients (two "instances"); the
+ * measured time runs from the holder's unlock call to the waiter running with the lock (signalled
+ * back through a latch, which adds a few microseconds to every peer alike). Run with one thread.
+ *
+ * <p>The Redwire rows wait for {@code @Locked} on main: then add an interface with
+ * {@code @Locked(key = "{name}") void run(String name);}, its proxy in a state like
+ * {@code CachePeers.RedwireProxy}, an {@code uncontended_redwire} method, and a hand-off state whose
+ * holder and waiter are two proxies on two {@code Redwire} instances.
+ */
+@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(1)
+public class LockBenchmark {
+
+  abstract static class Peer {
+    RedisServer server;
+
+    abstract void open();
+
+    abstract void close();
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      server = RedisServer.start();
+      open();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      try {
+        close();
+      } finally {
+        server.close();
+      }
+    }
+
+    static RedissonClient redisson(RedisServer server) {
+      Config config = new Config();
+      config.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port());
+      return Redisson.create(config);
+    }
+
+    static LettuceConnectionFactory lettuce(RedisServer server) {
+      LettuceConnectionFactory f =
+          new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
+      f.afterPropertiesSet();
+      f.start();
+      return f;
+    }
+  }
+
+  // ---------------------------------------------------------------------------- uncontended
+
+  /** Redisson {@code RLock.lock()} (watchdog lease) and {@code unlock()}. */
+  @State(Scope.Benchmark)
+  public static class RedissonLock extends Peer {
+    RedissonClient redisson;
+    Lock lock;
+
+    @Override
+    void open() {
+      redisson = redisson(server);
+      lock = redisson.getLock("lock:uncontended");
+    }
+
+    @Override
+    void close() {
+      redisson.shutdown();
+    }
+  }
+
+  /** Spring Integration {@code RedisLockRegistry} with its defaults (spin lock, 60 s expiry) on Lettuce. */
+  @State(Scope.Benchmark)
+  public static class SpringIntegrationLock extends Peer {
+    LettuceConnectionFactory factory;
+    RedisLockRegistry registry;
+    Lock lock;
+
+    @Override
+    void open() {
+      factory = lettuce(server);
+      registry = new RedisLockRegistry(factory, "bench");
+      lock = registry.obtain("uncontended");
+    }
+
+    @Override
+    void close() {
+      registry.destroy();
+      factory.destroy();
+    }
+  }
+
+  /** ShedLock's Jedis provider ({@code SET NX PX}, release by {@code DEL}/{@code SET} of lockAtLeastFor). */
+  @State(Scope.Benchmark)
+  public static class ShedLock extends Peer {
+    RedisClient jedis;
+    JedisLockProvider provider;
+
+    @Override
+    void open() {
+      jedis = RedisClient.create(server.host(), server.port());
+      provider = new JedisLockProvider(jedis, "bench");
+    }
+
+    @Override
+    void close() {
+      jedis.close();
+    }
+  }
+
+  /** The floor: {@code SET key token NX PX 30000}, then compare-and-delete by EVALSHA. */
+  @State(Scope.Benchmark)
+  public static class HandWritten extends Peer {
+    static final String RELEASE =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    static final byte[] KEY = "lock:uncontended".getBytes(StandardCharsets.UTF_8);
+    static final SetParams PARAMS = SetParams.setParams().nx().px(30_000);
+    RedisClient jedis;
+    byte[] sha;
+
+    @Override
+    void open() {
+      jedis = RedisClient.create(server.host(), server.port());
+      sha = jedis.scriptLoad(RELEASE).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    void close() {
+      jedis.close();
+    }
+  }
+
+  @Benchmark
+  public void uncontended_redisson(RedissonLock peer) {
+    peer.lock.lock();
+    peer.lock.unlock();
+  }
+
+  @Benchmark
+  public void uncontended_springIntegration(SpringIntegrationLock peer) {
+    peer.lock.lock();
+    peer.lock.unlock();
+  }
+
+  @Benchmark
+  public void uncontended_shedLock(ShedLock peer) {
+    SimpleLock lock = peer.provider.lock(new LockConfiguration(Instant.now(), "uncontended",
+        Duration.ofSeconds(30), Duration.ZERO)).orElseThrow();
+    lock.unlock();
+  }
+
+  @Benchmark
+  public Object uncontended_jedisHandWritten(HandWritten peer) {
+    byte[] token = Long.toHexString(ThreadLocalRandom.current().nextLong()).getBytes(StandardCharsets.US_ASCII);
+    if (!"OK".equals(peer.jedis.set(HandWritten.KEY, token, HandWritten.PARAMS))) {
+      throw new IllegalStateException("lock was taken");
+    }
+    return peer.jedis.evalsha(peer.sha, 1, HandWritten.KEY, token);
+  }
+
+  // ---------------------------------------------------------------------------- hand-off
+
+  /**
+   * A holder lock (taken by the benchmark thread before each measured call, not timed) and a waiter
+   * lock on another client, taken by a helper thread that is blocked in {@code lock()} when the
+   * measured call starts.
+   */
+  abstract static class Handoff extends Peer {
+    Lock holder;
+    Lock waiter;
+    private Thread thread;
+    private final Semaphore go = new Semaphore(0);
+    private final Semaphore release = new Semaphore(0);
+    private final Semaphore released = new Semaphore(0);
+    volatile CountDownLatch acquired;
+    private volatile boolean running = true;
+
+    @Override
+    public void setUp() {
+      super.setUp();
+      thread = new Thread(() -> {
+        try {
+          while (running) {
+            if (!go.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+              continue;
+            }
+            waiter.lock();
+            acquired.countDown();
+            release.acquire();
+            waiter.unlock();
+            released.release();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "handoff-waiter");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Holder takes the lock; the waiter starts waiting; give it 5 ms to block (subscribe / poll). */
+    @Setup(Level.Invocation)
+    public void arm() {
+      holder.lock();
+      acquired = new CountDownLatch(1);
+      go.release();
+      LockSupport.parkNanos(5_000_000);
+    }
+
+    /** The measured part: release, then wait until the waiter runs with the lock. */
+    void handOff() throws InterruptedException {
+      holder.unlock();
+      if (!acquired.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the waiter never got the lock");
+      }
+    }
+
+    @TearDown(Level.Invocation)
+    public void disarm() throws InterruptedException {
+      release.release();
+      if (!released.tryAcquire(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the waiter never released the lock");
+      }
+    }
+
+    @Override
+    public void tearDown() {
+      running = false;
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      super.tearDown();
+    }
+  }
+
+  /** Redisson: two clients; the waiter is woken by the unlock's pub/sub message. */
+  @State(Scope.Benchmark)
+  public static class RedissonHandoff extends Handoff {
+    RedissonClient a;
+    RedissonClient b;
+
+    @Override
+    void open() {
+      a = redisson(server);
+      b = redisson(server);
+      holder = a.getLock("lock:handoff");
+      waiter = b.getLock("lock:handoff");
+    }
+
+    @Override
+    void close() {
+      a.shutdown();
+      b.shutdown();
+    }
+  }
+
+  /**
+   * Spring Integration: two registries (each holds a JVM-local lock per key, so one registry would
+   * hand off inside the JVM without Redis), each on its own Lettuce factory, in PUB_SUB_LOCK mode (the
+   * default SPIN_LOCK mode polls every 100 ms).
+   */
+  @State(Scope.Benchmark)
+  public static class SpringIntegrationHandoff extends Handoff {
+    LettuceConnectionFactory fa;
+    LettuceConnectionFactory fb;
+    RedisLockRegistry ra;
+    RedisLockRegistry rb;
+
+    @Override
+    void open() {
+      fa = lettuce(server);
+      fb = lettuce(server);
+      ra = new RedisLockRegistry(fa, "bench");
+      rb = new RedisLockRegistry(fb, "bench");
+      ra.setRedisLockType(RedisLockRegistry.RedisLockType.PUB_SUB_LOCK);
+      rb.setRedisLockType(RedisLockRegistry.RedisLockType.PUB_SUB_LOCK);
+      holder = ra.obtain("handoff");
+      waiter = rb.obtain("handoff");
+    }
+
+    @Override
+    void close() {
+      ra.destroy();
+      rb.destroy();
+      fa.destroy();
+      fb.destroy();
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void handoff_redisson(RedissonHandoff peer) throws InterruptedException {
+    peer.handOff();
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void handoff_springIntegration(SpringIntegrationHandoff peer) throws InterruptedException {
+    peer.handOff();
+  }
+}
