@@ -11,7 +11,6 @@ import com.palantir.javapoet.TypeSpec;
 import io.redwire.processor.model.CacheSpec;
 import io.redwire.processor.model.CacheWrite;
 import io.redwire.processor.model.InterfaceModel;
-import io.redwire.processor.model.KeyTemplate;
 import io.redwire.processor.model.MethodModel;
 import io.redwire.processor.model.Param;
 import io.redwire.processor.model.ResultShape;
@@ -34,7 +33,6 @@ final class CacheMethods {
   static final ClassName REFRESH = ClassName.get(CACHE, "CacheSettings", "Refresh");
   static final ClassName LOADER = ClassName.get(CACHE, "CacheLoader");
   static final ClassName ASYNC_LOADER = ClassName.get(CACHE, "AsyncCacheLoader");
-  static final ClassName KEY_WRITER = ClassName.get(ProxyWriter.RUNTIME + ".key", "KeyWriter");
   static final ClassName OPTIONAL = ClassName.get("java.util", "Optional");
   static final ClassName FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
 
@@ -44,13 +42,16 @@ final class CacheMethods {
   /** Cache name -> field holding its region. */
   private final Map<String, String> regionFields = new LinkedHashMap<>();
   private final List<TypeSpec> loaders = new ArrayList<>();
-  private final NameAllocator memberNames = new NameAllocator();
+  private final NameAllocator memberNames;
+  private final KeyCode keys;
 
-  CacheMethods(InterfaceModel model, CodecWriter codecs, ClassName self) {
+  CacheMethods(InterfaceModel model, CodecWriter codecs, ClassName self, NameAllocator memberNames,
+      KeyCode keys) {
     this.model = model;
     this.codecs = codecs;
     this.self = self;
-    memberNames.newName("delegate");
+    this.memberNames = memberNames;
+    this.keys = keys;
   }
 
   void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
@@ -86,7 +87,7 @@ final class CacheMethods {
   void cached(TypeSpec.Builder cls, MethodSpec.Builder method, MethodModel m, NameAllocator names) {
     CacheSpec c = m.cached();
     String region = regionFields.get(c.name());
-    String key = key(method, c.key(), region, names);
+    String key = keys.build(method, CodeBlock.of("this.$N.prefix()", region), c.key(), names, "key");
     String raw = names.newName("raw");
     String hit = names.newName("hit");
     ResultShape r = m.result();
@@ -136,7 +137,7 @@ final class CacheMethods {
         }
         continue;
       }
-      String key = key(method, w.key(), region, names);
+      String key = keys.build(method, CodeBlock.of("this.$N.prefix()", region), w.key(), names, "key");
       if (w.kind() == CacheWrite.Kind.EVICT) {
         if (async) {
           method.addStatement("this.$N.evictWhenComplete($N, $N)", region, key, result);
@@ -154,68 +155,6 @@ final class CacheMethods {
     }
     if (result != null) {
       method.addStatement("return $N", result);
-    }
-  }
-
-  /** Statements that build the key of {@code template} into a new local; returns the local's name. */
-  private String key(MethodSpec.Builder method, KeyTemplate template, String region, NameAllocator names) {
-    String k = names.newName("k");
-    String key = names.newName("key");
-    method.addStatement("$T $N = $T.begin(this.$N.prefix())", KEY_WRITER, k, KEY_WRITER, region);
-    for (KeyTemplate.Segment s : template.segments()) {
-      if (s instanceof KeyTemplate.Literal l) {
-        if (!l.text().isEmpty()) {
-          method.addStatement("$N.literal($L)", k, literal(l.text()));
-        }
-      } else {
-        part(method, k, (KeyTemplate.Ref) s, names);
-      }
-    }
-    method.addStatement("byte[] $N = $N.end()", key, k);
-    return key;
-  }
-
-  private final Map<String, String> literals = new LinkedHashMap<>();
-
-  /** A static field holding a template literal's UTF-8 bytes. */
-  private CodeBlock literal(String text) {
-    String field = literals.computeIfAbsent(text, t -> memberNames.newName("KEY_TEXT_" + literals.size()));
-    return CodeBlock.of("$N", field);
-  }
-
-  void addLiterals(TypeSpec.Builder cls) {
-    for (Map.Entry<String, String> e : literals.entrySet()) {
-      cls.addField(FieldSpec.builder(byte[].class, e.getValue(), Modifier.PRIVATE, Modifier.STATIC,
-              Modifier.FINAL)
-          .initializer("$S.getBytes($T.UTF_8)", e.getKey(), ClassName.get("java.nio.charset",
-              "StandardCharsets"))
-          .build());
-    }
-  }
-
-  private void part(MethodSpec.Builder method, String k, KeyTemplate.Ref ref, NameAllocator names) {
-    if (ref.steps().isEmpty()) {
-      method.addStatement("$N.part($N)", k, ref.param().name());
-      return;
-    }
-    String receiver = ref.param().name();
-    int open = 0;
-    for (int i = 0; i < ref.steps().size(); i++) {
-      method.beginControlFlow("if ($N == null)", receiver);
-      method.addStatement("$N.part(($T) null)", k, Object.class);
-      method.nextControlFlow("else");
-      open++;
-      KeyTemplate.Step step = ref.steps().get(i);
-      if (i == ref.steps().size() - 1) {
-        method.addStatement("$N.part($N.$N())", k, receiver, step.name());
-      } else {
-        String local = names.newName(step.name());
-        method.addStatement("$T $N = $N.$N()", TypeName.get(step.type()), local, receiver, step.name());
-        receiver = local;
-      }
-    }
-    for (int i = 0; i < open; i++) {
-      method.endControlFlow();
     }
   }
 

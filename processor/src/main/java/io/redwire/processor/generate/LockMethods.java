@@ -7,7 +7,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeSpec;
 import io.redwire.processor.model.InterfaceModel;
-import io.redwire.processor.model.KeyTemplate;
 import io.redwire.processor.model.LockSpec;
 import io.redwire.processor.model.MethodModel;
 import java.util.LinkedHashMap;
@@ -41,20 +40,20 @@ final class LockMethods {
   static final ClassName REDWIRE_LOCK = ClassName.get(LOCK, "RedwireLock");
   static final ClassName SETTINGS = ClassName.get(LOCK, "LockSettings");
   static final ClassName LEASE = ClassName.get(LOCK, "LockLease");
-  static final ClassName KEY_WRITER = ClassName.get(ProxyWriter.RUNTIME + ".key", "KeyWriter");
 
   /** What {@link #acquire} opened, for {@link #release} to close. */
   record Held(String field, String lease, String thrown) {}
 
   private final InterfaceModel model;
-  private final NameAllocator memberNames = new NameAllocator();
+  private final NameAllocator memberNames;
+  private final KeyCode keys;
   /** Method -> field holding its lock. */
   private final Map<MethodModel, String> fields = new LinkedHashMap<>();
-  private final Map<String, String> literals = new LinkedHashMap<>();
 
-  LockMethods(InterfaceModel model) {
+  LockMethods(InterfaceModel model, NameAllocator memberNames, KeyCode keys) {
     this.model = model;
-    memberNames.newName("delegate");
+    this.memberNames = memberNames;
+    this.keys = keys;
   }
 
   void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
@@ -84,20 +83,8 @@ final class LockMethods {
       return null;
     }
     String field = fields.get(m);
-    String k = names.newName("k");
-    String key = names.newName("lockKey");
+    String key = keys.build(method, CodeBlock.of("this.$N.prefix()", field), l.key(), names, "lockKey");
     String lease = names.newName("lease");
-    method.addStatement("$T $N = $T.begin(this.$N.prefix())", KEY_WRITER, k, KEY_WRITER, field);
-    for (KeyTemplate.Segment s : l.key().segments()) {
-      if (s instanceof KeyTemplate.Literal lit) {
-        if (!lit.text().isEmpty()) {
-          method.addStatement("$N.literal($N)", k, literal(lit.text()));
-        }
-      } else {
-        part(method, k, (KeyTemplate.Ref) s, names);
-      }
-    }
-    method.addStatement("byte[] $N = $N.end()", key, k);
     if (l.onBusy() == LockSpec.OnBusy.SKIP) {
       method.addStatement("$T $N = this.$N.tryAcquire($N)", LEASE, lease, field, key);
       method.beginControlFlow("if ($N == null)", lease);
@@ -126,47 +113,6 @@ final class LockMethods {
     method.nextControlFlow("finally");
     method.addStatement("this.$N.release($N)", held.field(), held.lease());
     method.endControlFlow();
-  }
-
-  void addLiterals(TypeSpec.Builder cls) {
-    for (Map.Entry<String, String> e : literals.entrySet()) {
-      cls.addField(FieldSpec.builder(byte[].class, e.getValue(), Modifier.PRIVATE, Modifier.STATIC,
-              Modifier.FINAL)
-          .initializer("$S.getBytes($T.UTF_8)", e.getKey(), ClassName.get("java.nio.charset",
-              "StandardCharsets"))
-          .build());
-    }
-  }
-
-  private String literal(String text) {
-    return literals.computeIfAbsent(text, t -> memberNames.newName("LOCK_KEY_TEXT_" + literals.size()));
-  }
-
-  private static void part(MethodSpec.Builder method, String k, KeyTemplate.Ref ref, NameAllocator names) {
-    if (ref.steps().isEmpty()) {
-      method.addStatement("$N.part($N)", k, ref.param().name());
-      return;
-    }
-    String receiver = ref.param().name();
-    int open = 0;
-    for (int i = 0; i < ref.steps().size(); i++) {
-      method.beginControlFlow("if ($N == null)", receiver);
-      method.addStatement("$N.part(($T) null)", k, Object.class);
-      method.nextControlFlow("else");
-      open++;
-      KeyTemplate.Step step = ref.steps().get(i);
-      if (i == ref.steps().size() - 1) {
-        method.addStatement("$N.part($N.$N())", k, receiver, step.name());
-      } else {
-        String local = names.newName(step.name());
-        method.addStatement("$T $N = $N.$N()", com.palantir.javapoet.TypeName.get(step.type()), local,
-            receiver, step.name());
-        receiver = local;
-      }
-    }
-    for (int i = 0; i < open; i++) {
-      method.endControlFlow();
-    }
   }
 
   /** The value a skipped call returns. */

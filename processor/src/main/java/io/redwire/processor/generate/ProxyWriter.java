@@ -9,8 +9,6 @@ import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.TypeVariableName;
-import io.redwire.processor.model.CacheSpec;
-import io.redwire.processor.model.CacheWrite;
 import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.model.MethodModel;
 import io.redwire.processor.model.Param;
@@ -57,9 +55,13 @@ public final class ProxyWriter {
         .addOriginatingElement(model.element());
 
     CodecWriter codecs = new CodecWriter(List.of(model.generatedSimpleName(), "delegate", "redwire"));
-    CacheMethods caches = new CacheMethods(model, codecs, self);
-    RateLimitMethods rateLimits = new RateLimitMethods(model);
-    LockMethods locks = new LockMethods(model);
+    NameAllocator members = new NameAllocator();
+    members.newName("delegate");
+    members.newName("redwire");
+    KeyCode keys = new KeyCode(members);
+    CacheMethods caches = new CacheMethods(model, codecs, self, members, keys);
+    RateLimitMethods rateLimits = new RateLimitMethods(model, members, keys);
+    LockMethods locks = new LockMethods(model, members, keys);
 
     cls.addField(FieldSpec.builder(iface, "delegate", Modifier.PRIVATE, Modifier.FINAL).build());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
@@ -104,9 +106,7 @@ public final class ProxyWriter {
       locks.release(method, held);
       cls.addMethod(method.build());
     }
-    caches.addLiterals(cls);
-    rateLimits.addLiterals(cls);
-    locks.addLiterals(cls);
+    keys.addFields(cls);
     caches.addTypes(cls);
     codecs.addTo(cls);
     return JavaFile.builder(model.packageName(), cls.build())

@@ -28,16 +28,16 @@ final class RateLimitMethods {
   static final ClassName LIMIT = ClassName.get(PACKAGE, "RateLimit");
   static final ClassName REFUSED = ClassName.get(PACKAGE, "RateLimitedException");
   static final ClassName FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
-  static final ClassName KEY_WRITER = ClassName.get(ProxyWriter.RUNTIME + ".key", "KeyWriter");
 
   private final InterfaceModel model;
-  private final NameAllocator memberNames = new NameAllocator();
+  private final NameAllocator memberNames;
+  private final KeyCode keys;
   private final Map<MethodModel, String> fields = new IdentityHashMap<>();
 
-  RateLimitMethods(InterfaceModel model) {
+  RateLimitMethods(InterfaceModel model, NameAllocator memberNames, KeyCode keys) {
     this.model = model;
-    memberNames.newName("delegate");
-    memberNames.newName("redwire");
+    this.memberNames = memberNames;
+    this.keys = keys;
   }
 
   /** The distinct key templates of a method's limits, by source text, in order of first use. */
@@ -89,7 +89,8 @@ final class RateLimitMethods {
       }
       KeyTemplate template = m.rateLimits().stream().filter(r -> r.key().source().equals(source))
           .findFirst().orElseThrow().key();
-      args.add(CodeBlock.of("$N", tag(method, template, names)));
+      args.add(CodeBlock.of("$N",
+          keys.build(method, CodeBlock.of("$T.tagPrefix()", LIMITER), template, names, "rateTag")));
     }
     CodeBlock call;
     if (tags.size() == 1 && tags.get(0).isEmpty()) {
@@ -108,68 +109,6 @@ final class RateLimitMethods {
       method.endControlFlow();
     } else {
       method.addStatement(call);
-    }
-  }
-
-  /** Statements that write a template's parts as a key tag <code>{parts}</code> into a new local. */
-  private String tag(MethodSpec.Builder method, KeyTemplate template, NameAllocator names) {
-    String k = names.newName("rateKey");
-    String tag = names.newName("rateTag");
-    method.addStatement("$T $N = $T.begin($T.tagPrefix())", KEY_WRITER, k, KEY_WRITER, LIMITER);
-    for (KeyTemplate.Segment s : template.segments()) {
-      if (s instanceof KeyTemplate.Literal l) {
-        if (!l.text().isEmpty()) {
-          method.addStatement("$N.literal($L)", k, literal(l.text()));
-        }
-      } else {
-        part(method, k, (KeyTemplate.Ref) s, names);
-      }
-    }
-    method.addStatement("byte[] $N = $N.end()", tag, k);
-    return tag;
-  }
-
-  private final Map<String, String> literals = new java.util.LinkedHashMap<>();
-
-  private CodeBlock literal(String text) {
-    String field = literals.computeIfAbsent(text, t -> memberNames.newName("RATE_KEY_TEXT_" + literals.size()));
-    return CodeBlock.of("$N", field);
-  }
-
-  void addLiterals(TypeSpec.Builder cls) {
-    for (Map.Entry<String, String> e : literals.entrySet()) {
-      cls.addField(FieldSpec.builder(byte[].class, e.getValue(), Modifier.PRIVATE, Modifier.STATIC,
-              Modifier.FINAL)
-          .initializer("$S.getBytes($T.UTF_8)", e.getKey(), ClassName.get("java.nio.charset",
-              "StandardCharsets"))
-          .build());
-    }
-  }
-
-  private void part(MethodSpec.Builder method, String k, KeyTemplate.Ref ref, NameAllocator names) {
-    if (ref.steps().isEmpty()) {
-      method.addStatement("$N.part($N)", k, ref.param().name());
-      return;
-    }
-    String receiver = ref.param().name();
-    int open = 0;
-    for (int i = 0; i < ref.steps().size(); i++) {
-      method.beginControlFlow("if ($N == null)", receiver);
-      method.addStatement("$N.part(($T) null)", k, Object.class);
-      method.nextControlFlow("else");
-      open++;
-      KeyTemplate.Step step = ref.steps().get(i);
-      if (i == ref.steps().size() - 1) {
-        method.addStatement("$N.part($N.$N())", k, receiver, step.name());
-      } else {
-        String local = names.newName(step.name());
-        method.addStatement("$T $N = $N.$N()", com.palantir.javapoet.TypeName.get(step.type()), local,
-            receiver, step.name());
-        receiver = local;
-      }
-    }
-    for (int i = 0; i < open; i++) {
-      method.endControlFlow();
     }
   }
 }
