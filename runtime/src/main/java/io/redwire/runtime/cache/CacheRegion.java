@@ -8,6 +8,7 @@ import io.redwire.runtime.codec.Input;
 import io.redwire.runtime.codec.Output;
 import io.redwire.runtime.codec.Values;
 import io.redwire.runtime.key.Keys;
+import io.redwire.runtime.pubsub.Subscriber;
 import io.redwire.runtime.script.Script;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,7 +37,8 @@ import redis.clients.jedis.params.SetParams;
  * short per-key lease ({@code SET NX PX}); the others poll for the value up to the lease time and then
  * load it themselves. Entries near expiry are recomputed early with probability given by XFetch
  * (Vattani, Chierichetti, Lowenstein, VLDB 2015), using the compute time stored in the entry. Clearing
- * the whole cache replaces the generation in the key prefix: one SET, whatever the cache holds.
+ * the whole cache replaces the generation in the key prefix: one script (SET and PUBLISH), whatever
+ * the cache holds.
  *
  * <p>Redis failures never reach the caller: reads miss, writes are skipped, the delegate answers, and
  * the {@code Redwire}'s circuit breaker skips Redis for a cool-down after repeated failures.
@@ -50,7 +52,10 @@ public final class CacheRegion<V> {
 
   private static final int TOMBSTONE = 1;
   private static final byte[] LEASE_SUFFIX = ":lease".getBytes(StandardCharsets.UTF_8);
-  private static final long GENERATION_REFRESH_MS = 1000;
+  /** How often the generation is re-read while the pub/sub announcement channel is down. */
+  private static final long GENERATION_POLL_MS = 1000;
+  /** ...and while it is up: a safety net only, announcements arrive within milliseconds. */
+  private static final long GENERATION_CHECK_MS = 30_000;
   private static final long MAX_LEASE_MS = 5000;
 
   /** Stores the value (or deletes it) and releases our lease in one round trip. */
@@ -63,6 +68,13 @@ public final class CacheRegion<V> {
       if redis.call('GET', KEYS[2]) == ARGV[4] then
         redis.call('DEL', KEYS[2])
       end
+      return 1
+      """);
+
+  /** Moves the cache to a new generation and announces it, atomically (so announcements keep the order of the SETs). */
+  private static final Script NEW_GENERATION = new Script("redwire-cache-new-generation", """
+      redis.call('SET', KEYS[1], ARGV[1])
+      redis.call('PUBLISH', KEYS[1], ARGV[1])
       return 1
       """);
 
@@ -92,8 +104,9 @@ public final class CacheRegion<V> {
   private volatile byte[] prefix;
   private volatile long generationCheckedAt;
   private final AtomicBoolean refreshing = new AtomicBoolean();
-  /** Counts clear-alls made here, so a generation read that raced with one is not applied. */
-  private final AtomicLong clears = new AtomicLong();
+  /** Counts generation changes seen here (clear-alls, announcements), so a read that raced with one is not applied. */
+  private final AtomicLong changes = new AtomicLong();
+  private final Subscriber subscriber;
 
   private CacheRegion(Redwire redwire, CacheSettings settings, long fingerprint, Codec<V> codec) {
     this.redwire = redwire;
@@ -114,6 +127,19 @@ public final class CacheRegion<V> {
     // Redis unreachable at start: write under a placeholder generation until it answers
     this.prefix = prefixFor(generation != null ? generation : "0");
     this.generationCheckedAt = System.currentTimeMillis();
+    // clear-alls of other instances are announced on the generation key's channel
+    this.subscriber = Subscriber.of(redwire);
+    subscriber.subscribe(generationKey, new Subscriber.Listener() {
+      @Override
+      public void onMessage(byte[] channel, byte[] message) {
+        applyGeneration(new String(message, StandardCharsets.US_ASCII));
+      }
+
+      @Override
+      public void onActive() {
+        generationCheckedAt = 0; // announcements may have been missed: re-read on the next call
+      }
+    });
   }
 
   /**
@@ -136,13 +162,15 @@ public final class CacheRegion<V> {
   // ------------------------------------------------------------------ hit path
 
   /**
-   * The key prefix of the current generation, {@code <ns>:c:<name>:<generation>:}. About once a
-   * second a caller triggers a re-read of the generation on a background thread, so a clear-all on
-   * another instance is seen here within about a second without slowing any caller down.
+   * The key prefix of the current generation, {@code <ns>:c:<name>:<generation>:}. Clear-alls of
+   * other instances arrive over pub/sub; as a safety net a caller triggers a re-read of the generation
+   * on a background thread every 30 s (every second while the pub/sub connection is down), so no
+   * caller waits for it.
    */
   public byte[] prefix() {
     long now = System.currentTimeMillis();
-    if (now - generationCheckedAt >= GENERATION_REFRESH_MS && refreshing.compareAndSet(false, true)) {
+    long every = subscriber.isActive(generationKey) ? GENERATION_CHECK_MS : GENERATION_POLL_MS;
+    if (now - generationCheckedAt >= every && refreshing.compareAndSet(false, true)) {
       generationCheckedAt = now;
       try {
         redwire.background().execute(this::refreshGeneration);
@@ -471,23 +499,20 @@ public final class CacheRegion<V> {
   }
 
   /**
-   * Clears the whole cache in O(1): the cache moves to a new generation (one SET), so every existing
-   * entry is unreachable at once and expires with its TTL. Other instances pick the new generation up
-   * within about a second.
+   * Clears the whole cache in O(1): the cache moves to a new generation, so every existing entry is
+   * unreachable at once and expires with its TTL. One script sets the new generation and announces it
+   * on the generation key's channel, so other instances switch within milliseconds.
    */
   public void evictAll() {
     String generation = newGeneration();
-    synchronized (this) {
-      clears.incrementAndGet();
-      prefix = prefixFor(generation);
-    }
+    applyGeneration(generation);
     generationCheckedAt = System.currentTimeMillis();
     if (!redwire.breaker().allow()) {
       log.warn("Cache {} was cleared only in this instance: Redis is unavailable", name);
       return;
     }
     try {
-      jedis.set(generationKey, generation.getBytes(StandardCharsets.US_ASCII));
+      NEW_GENERATION.run(jedis, 1, generationKey, generation.getBytes(StandardCharsets.US_ASCII));
       redwire.breaker().success();
     } catch (RuntimeException e) {
       failed("evictAll", e);
@@ -572,17 +597,25 @@ public final class CacheRegion<V> {
   private void refreshGeneration() {
     try {
       if (redwire.breaker().allow()) {
-        long seen = clears.get();
+        long seen = changes.get();
         String generation = readGeneration();
         synchronized (this) {
           // a clear-all in this instance since the read wins over what the read returned
-          if (generation != null && clears.get() == seen && !Arrays.equals(prefixFor(generation), prefix)) {
+          if (generation != null && changes.get() == seen && !Arrays.equals(prefixFor(generation), prefix)) {
             prefix = prefixFor(generation);
           }
         }
       }
     } finally {
       refreshing.set(false);
+    }
+  }
+
+  /** A generation announced by a clear-all (ours or another instance's). */
+  private void applyGeneration(String generation) {
+    synchronized (this) {
+      changes.incrementAndGet();
+      prefix = prefixFor(generation);
     }
   }
 
