@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark suite and writes results to benchmarks/target/results/<mode>/.
-#   benchmarks/run.sh quick   # 1 fork, 1 x 1 s warm-up, 1 x 1 s measurement per row: under 10 minutes
-#   benchmarks/run.sh full    # 1 fork, 3 x 5 s warm-up, 5 x 5 s measurement per row (the classes' defaults): ~50 minutes
+#   benchmarks/run.sh quick   # 1 fork, 1 x 1 s warm-up, 1 x 1 s measurement per row: about 10 minutes
+#   benchmarks/run.sh full    # 1 fork, 3 x 5 s warm-up, 5 x 5 s measurement per row (the classes' defaults): ~1 hour
+# Rows (each benchmark method is its own fork): CacheBenchmark hit_/miss_ x 5 peers, RateLimitBenchmark
+# x 4 (redwire, gcraHandWritten, bucket4jJedis, redissonRateLimiter), each at 1 and 8 threads, throughput
+# with -prof gc and SampleTime; LockBenchmark.uncontended_ x 6 (redwire, redwireWatchdog,
+# jedisHandWritten, redisson, springIntegration, shedLock) and LockBenchmark.handoff_ x 3 (redwire,
+# redisson, springIntegration), at 1 thread. Then writes the Markdown tables (summarize.py) to
+# <results>/tables.md; rows that did not produce numbers are listed on stderr and in <results>/incomplete.txt.
 # Every JMH fork starts its own redis-server (test fixture, free port, never 6379) and stops it.
 # MVN_FLAGS (e.g. -o) is passed to the build.
 set -euo pipefail
@@ -43,4 +49,7 @@ grep -E '^\$ |^====== GET|throughput summary|avg|^ +[0-9.]+ +[0-9.]+' "$out/redi
 
 echo "== startup"
 java -cp "$jar" io.redwire.benchmarks.startup.StartupLauncher "$runs" benchmarks | tee "$out/startup.txt"
+echo "== tables"
+python3 benchmarks/summarize.py "$mode" > "$out/tables.md" 2> "$out/incomplete.txt" || true
+if [ -s "$out/incomplete.txt" ]; then cat "$out/incomplete.txt" >&2; fi
 echo "== done in $(( $(date +%s) - started )) s; results in $out"

@@ -1,5 +1,6 @@
 package io.redwire.benchmarks.lock;
 
+import io.redwire.runtime.Redwire;
 import io.redwire.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -40,10 +42,13 @@ import redis.clients.jedis.params.SetParams;
  * measured time runs from the holder's unlock call to the waiter running with the lock (signalled
  * back through a latch, which adds a few microseconds to every peer alike). Run with one thread.
  *
- * <p>The Redwire rows wait for {@code @Locked} on main: then add an interface with
- * {@code @Locked(key = "{name}") void run(String name);}, its proxy in a state like
- * {@code CachePeers.RedwireProxy}, an {@code uncontended_redwire} method, and a hand-off state whose
- * holder and waiter are two proxies on two {@code Redwire} instances.
+ * <p>Redwire: the generated {@code RedwireBenchLocks} proxy of {@link BenchLocks} around a trivial
+ * delegate. {@code uncontended_redwire} uses a fixed 30 s lease (as the floor's {@code PX 30000});
+ * {@code uncontended_redwireWatchdog} has no lease, so every call also schedules and cancels the
+ * watchdog's renewal task. {@code handoff_redwire}: holder and waiter are two proxies on two
+ * {@code Redwire} instances with a client each; since a {@code @Locked} lock is held for the duration of
+ * a method call on the caller's thread, the holder runs on a helper thread (see {@link RedwireHandoff}
+ * for how the measured part still starts at the release).
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -168,6 +173,39 @@ public class LockBenchmark {
     void close() {
       jedis.close();
     }
+  }
+
+  /** The generated proxy on a Jedis {@code RedisClient}, as in the cache and rate-limit benchmarks. */
+  @State(Scope.Benchmark)
+  public static class RedwireLocks extends Peer {
+    RedisClient jedis;
+    Redwire redwire;
+    BenchLocks locks;
+
+    @Override
+    void open() {
+      jedis = RedisClient.create(server.host(), server.port());
+      redwire = Redwire.builder().client(jedis).namespace("bench").build();
+      locks = RedwireBenchLocks.wrap(new BenchLocks.Trivial(), redwire);
+    }
+
+    @Override
+    void close() {
+      redwire.close();
+      jedis.close();
+    }
+  }
+
+  /** Acquire script (SET NX PX + fencing token) and release script (compare, DEL, PUBLISH): 2 round trips. */
+  @Benchmark
+  public void uncontended_redwire(RedwireLocks peer, Blackhole bh) {
+    bh.consume(peer.locks.fixedLease("uncontended"));
+  }
+
+  /** As {@link #uncontended_redwire}, plus scheduling the watchdog's renewal on acquire and cancelling it on release. */
+  @Benchmark
+  public void uncontended_redwireWatchdog(RedwireLocks peer, Blackhole bh) {
+    bh.consume(peer.locks.watchdog("uncontended"));
   }
 
   @Benchmark
@@ -327,6 +365,167 @@ public class LockBenchmark {
       fa.destroy();
       fb.destroy();
     }
+  }
+
+  /**
+   * Redwire: two {@code Redwire} instances, each on its own Jedis {@code RedisClient}, and a proxy on
+   * each; the waiter (instance B) waits in {@code handoff} with {@code maxWait = 10s} and is woken by the
+   * release's PUBLISH through B's shared pub/sub connection.
+   *
+   * <p>A {@code @Locked} lock is held while the method runs, on the calling thread, so the holder
+   * cannot be the benchmark thread as in {@link Handoff}: a holder thread calls the holder proxy, whose
+   * body reports "held" and then parks. Before each measured call (untimed) the holder takes the lock,
+   * the waiter starts waiting and gets 5 ms to block, exactly as in {@link Handoff}; then the holder is
+   * switched from parking to spinning on a volatile flag. The measured part sets that flag: the
+   * holder's body returns at once (no thread wake-up, only the flag's cache-line transfer, well under a
+   * microsecond), the proxy releases, and the time runs until the waiter signals the latch from inside
+   * the lock, as for the peers. The spin lasts only from the end of the setup to the flag (microseconds),
+   * and gives up with an error after 10 s.
+   */
+  @State(Scope.Benchmark)
+  public static class RedwireHandoff extends Peer {
+    static final String KEY = "handoff";
+    static final long SPIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    RedisClient ja;
+    RedisClient jb;
+    Redwire ra;
+    Redwire rb;
+    BenchLocks holder;
+    BenchLocks waiter;
+    private Thread holderThread;
+    private Thread waiterThread;
+    private final Semaphore hold = new Semaphore(0);
+    private final Semaphore held = new Semaphore(0);
+    private final Semaphore spin = new Semaphore(0);
+    private final Semaphore holderDone = new Semaphore(0);
+    private final Semaphore go = new Semaphore(0);
+    private final Semaphore release = new Semaphore(0);
+    private final Semaphore released = new Semaphore(0);
+    volatile CountDownLatch acquired;
+    private volatile boolean spinning;
+    private volatile boolean unlock;
+    private volatile boolean running = true;
+
+    @Override
+    void open() {
+      ja = RedisClient.create(server.host(), server.port());
+      jb = RedisClient.create(server.host(), server.port());
+      ra = Redwire.builder().client(ja).namespace("bench").build();
+      rb = Redwire.builder().client(jb).namespace("bench").build();
+      holder = RedwireBenchLocks.wrap(new BenchLocks.Trivial(), ra);
+      waiter = RedwireBenchLocks.wrap(new BenchLocks.Trivial(), rb);
+    }
+
+    @Override
+    public void setUp() {
+      super.setUp();
+      holderThread = loop("handoff-holder", hold, () -> holder.handoff(KEY, this::holdUntilUnlocked), holderDone);
+      waiterThread = loop("handoff-waiter", go, () -> waiter.handoff(KEY, this::runAsWaiter), released);
+    }
+
+    /** A daemon thread that runs {@code body} each time {@code start} is released, then releases {@code done}. */
+    private Thread loop(String name, Semaphore start, Runnable body, Semaphore done) {
+      Thread t = new Thread(() -> {
+        try {
+          while (running) {
+            if (start.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+              body.run();
+              done.release();
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, name);
+      t.setDaemon(true);
+      t.start();
+      return t;
+    }
+
+    /** The holder's body, inside the lock: report, park until armed, then spin until the measured call. */
+    private void holdUntilUnlocked() {
+      held.release();
+      spin.acquireUninterruptibly();
+      spinning = true;
+      long started = System.nanoTime();
+      while (!unlock) {
+        Thread.onSpinWait();
+        if (System.nanoTime() - started > SPIN_LIMIT_NANOS) {
+          spinning = false;
+          throw new IllegalStateException("the holder was never told to unlock");
+        }
+      }
+      unlock = false;
+      spinning = false;
+    }
+
+    /** The waiter's body, inside the lock: signal the benchmark thread, then hold until disarmed. */
+    private void runAsWaiter() {
+      acquired.countDown();
+      release.acquireUninterruptibly();
+    }
+
+    /** Holder takes the lock; the waiter starts waiting and gets 5 ms to block; the holder starts spinning. */
+    @Setup(Level.Invocation)
+    public void arm() throws InterruptedException {
+      hold.release();
+      if (!held.tryAcquire(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the holder never got the lock");
+      }
+      acquired = new CountDownLatch(1);
+      go.release();
+      LockSupport.parkNanos(5_000_000);
+      spin.release();
+      long started = System.nanoTime();
+      while (!spinning) {
+        Thread.onSpinWait();
+        if (System.nanoTime() - started > SPIN_LIMIT_NANOS) {
+          throw new IllegalStateException("the holder never started spinning");
+        }
+      }
+    }
+
+    /** The measured part: let the holder's method return (the proxy releases), wait until the waiter runs. */
+    void handOff() throws InterruptedException {
+      unlock = true;
+      if (!acquired.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the waiter never got the lock");
+      }
+    }
+
+    @TearDown(Level.Invocation)
+    public void disarm() throws InterruptedException {
+      release.release();
+      if (!released.tryAcquire(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the waiter never released the lock");
+      }
+      if (!holderDone.tryAcquire(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the holder's call never returned");
+      }
+    }
+
+    @Override
+    void close() {
+      running = false;
+      try {
+        holderThread.join(5000);
+        waiterThread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ra.close();
+      rb.close();
+      ja.close();
+      jb.close();
+    }
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void handoff_redwire(RedwireHandoff peer) throws InterruptedException {
+    peer.handOff();
   }
 
   @Benchmark

@@ -4,6 +4,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
+import io.redwire.runtime.Redwire;
 import io.redwire.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.redisson.Redisson;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RateType;
@@ -32,10 +34,10 @@ import redis.clients.jedis.RedisClient;
  * {@value #LIMIT} per second, so every decision is "allowed" and the benchmark measures the cost of
  * deciding, not of refusing.
  *
- * <p>The Redwire row waits for {@code @RateLimited} on main: when it lands, add to
- * {@code BenchLimits} (a new interface in this package)
- * {@code @RateLimited(limit = 1000, per = "1s", key = "{caller}") void call(int caller);}, a state that
- * wraps a no-op delegate like {@code CachePeers.RedwireProxy}, and a {@code redwire} method here.
+ * <p>{@code redwire}: the generated {@code RedwireBenchLimits} proxy of {@link BenchLimits}
+ * ({@code @RateLimited(limit = 1000, per = "1s", key = "{caller}")}, GCRA, burst = limit) around a
+ * delegate that returns its argument. A refused decision would throw {@code RateLimitedException} and
+ * fail the row, so a completed run also shows that every decision was "allowed".
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -184,6 +186,41 @@ public class RateLimitBenchmark {
     void close() {
       jedis.close();
     }
+  }
+
+  /**
+   * The generated proxy on a Jedis {@code RedisClient} (its default pool: 8 connections), like the
+   * cache benchmark's {@code CachePeers.RedwireProxy}: key build, one EVALSHA of the GCRA script, reply
+   * check.
+   */
+  @State(Scope.Benchmark)
+  public static class RedwireProxy extends Peer {
+    RedisClient jedis;
+    Redwire redwire;
+    BenchLimits limits;
+
+    @Override
+    void open() {
+      jedis = RedisClient.create(server.host(), server.port());
+      redwire = Redwire.builder().client(jedis).namespace("bench").build();
+      limits = RedwireBenchLimits.wrap(new BenchLimits.Echo(), redwire);
+      for (int i = 0; i < KEYS; i++) { // loads the script and checks every caller is admitted
+        if (limits.call(i) != i) {
+          throw new IllegalStateException("the delegate was not called for " + i);
+        }
+      }
+    }
+
+    @Override
+    void close() {
+      redwire.close();
+      jedis.close();
+    }
+  }
+
+  @Benchmark
+  public void redwire(RedwireProxy peer, Caller caller, Blackhole bh) {
+    bh.consume(peer.limits.call(caller.next()));
   }
 
   @Benchmark
