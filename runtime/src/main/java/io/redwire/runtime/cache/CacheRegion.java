@@ -106,7 +106,8 @@ public final class CacheRegion<V> {
   private final AtomicBoolean refreshing = new AtomicBoolean();
   /** Counts generation changes seen here (clear-alls, announcements), so a read that raced with one is not applied. */
   private final AtomicLong changes = new AtomicLong();
-  private final Subscriber subscriber;
+  /** Whether the generation channel is subscribed, so clear-alls of other instances reach us at once. */
+  private volatile boolean announced;
 
   private CacheRegion(Redwire redwire, CacheSettings settings, long fingerprint, Codec<V> codec) {
     this.redwire = redwire;
@@ -128,8 +129,7 @@ public final class CacheRegion<V> {
     this.prefix = prefixFor(generation != null ? generation : "0");
     this.generationCheckedAt = System.currentTimeMillis();
     // clear-alls of other instances are announced on the generation key's channel
-    this.subscriber = Subscriber.of(redwire);
-    subscriber.subscribe(generationKey, new Subscriber.Listener() {
+    Subscriber.of(redwire).subscribe(generationKey, new Subscriber.Listener() {
       @Override
       public void onMessage(byte[] channel, byte[] message) {
         applyGeneration(new String(message, StandardCharsets.US_ASCII));
@@ -137,7 +137,13 @@ public final class CacheRegion<V> {
 
       @Override
       public void onActive() {
+        announced = true;
         generationCheckedAt = 0; // announcements may have been missed: re-read on the next call
+      }
+
+      @Override
+      public void onInactive() {
+        announced = false;
       }
     });
   }
@@ -169,7 +175,7 @@ public final class CacheRegion<V> {
    */
   public byte[] prefix() {
     long now = System.currentTimeMillis();
-    long every = subscriber.isActive(generationKey) ? GENERATION_CHECK_MS : GENERATION_POLL_MS;
+    long every = announced ? GENERATION_CHECK_MS : GENERATION_POLL_MS;
     if (now - generationCheckedAt >= every && refreshing.compareAndSet(false, true)) {
       generationCheckedAt = now;
       try {

@@ -46,6 +46,9 @@ public final class Subscriber implements AutoCloseable {
      * every reconnect (messages may have been missed in between).
      */
     default void onActive() {}
+
+    /** The connection dropped: messages are lost until {@link #onActive} is called again. */
+    default void onInactive() {}
   }
 
   private final Redwire redwire;
@@ -172,6 +175,11 @@ public final class Subscriber implements AutoCloseable {
         synchronized (lock) {
           if (current == c) {
             current = null;
+          }
+          for (String id : active.keySet()) {
+            for (Listener l : channels.getOrDefault(id, new CopyOnWriteArrayList<>())) {
+              l.onInactive();
+            }
           }
           active.clear();
         }
