@@ -42,9 +42,9 @@ public final class CacheReader {
     if (name.isEmpty()) {
       name = method.getSimpleName().toString();
     }
-    long ttl = duration(at, "Cached", "ttl", true);
+    long ttl = Durations.member(at, "Cached", "ttl", true, -1, diagnostics);
     boolean nulls = Mirrors.bool(a, "nulls");
-    long nullTtl = Mirrors.string(a, "nullTtl").isEmpty() ? ttl : duration(at, "Cached", "nullTtl", false);
+    long nullTtl = Mirrors.string(a, "nullTtl").isEmpty() ? ttl : Durations.member(at, "Cached", "nullTtl", false, -1, diagnostics);
     KeyTemplate key = keys.parse(Mirrors.string(a, "key"), params, at, "key");
     ValueType value = result.isVoid() ? null : values.read(result.value(), method);
     return new CacheSpec(at, name, ttl, key, Mirrors.integer(a, "jitter"), nulls, nullTtl,
@@ -71,21 +71,5 @@ public final class CacheReader {
     String template = Mirrors.string(a, "key");
     KeyTemplate key = all ? null : keys.parse(template, params, at, "key");
     return new CacheWrite(at, kind, Mirrors.string(a, "name"), key, all);
-  }
-
-  /** The member's duration in ms; reports and returns -1 when missing (if required) or malformed. */
-  private long duration(Origin at, String annotation, String member, boolean required) {
-    String text = Mirrors.string(at.annotation(), member);
-    if (text.isBlank()) {
-      if (required) {
-        diagnostics.durationMissing(at, annotation, member);
-      }
-      return -1;
-    }
-    long ms = Durations.parseMillis(text);
-    if (ms < 0) {
-      diagnostics.durationInvalid(at, annotation, member, text);
-    }
-    return ms;
   }
 }

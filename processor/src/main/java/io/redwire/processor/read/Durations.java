@@ -1,5 +1,7 @@
 package io.redwire.processor.read;
 
+import io.redwire.processor.model.Origin;
+import io.redwire.processor.validate.Diagnostics;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
@@ -50,5 +52,26 @@ public final class Durations {
       return -1;
     }
     return millis > 0 ? millis : -1;
+  }
+
+  /**
+   * The duration written in {@code member} of the annotation at {@code at}, in milliseconds. Left
+   * empty: {@code absent}, after reporting it when {@code required}. Malformed or not positive: -1,
+   * after reporting it.
+   */
+  public static long member(Origin at, String annotation, String member, boolean required, long absent,
+      Diagnostics diagnostics) {
+    String text = Mirrors.string(at.annotation(), member);
+    if (text.isBlank()) {
+      if (required) {
+        diagnostics.durationMissing(at, annotation, member);
+      }
+      return absent;
+    }
+    long ms = parseMillis(text);
+    if (ms < 0) {
+      diagnostics.durationInvalid(at, annotation, member, text);
+    }
+    return ms;
   }
 }

@@ -41,24 +41,11 @@ public final class LockReader {
     if (name.isEmpty()) {
       name = method.getSimpleName().toString();
     }
-    long lease = duration(at, "lease");
-    long maxWait = duration(at, "maxWait");
+    long lease = Durations.member(at, "Locked", "lease", false, 0, diagnostics);
+    long maxWait = Durations.member(at, "Locked", "maxWait", false, 0, diagnostics);
     KeyTemplate key = keys.parse(Mirrors.string(a, "key"), params, at, "key");
     return new LockSpec(at, name, key, lease, maxWait,
         LockSpec.OnBusy.valueOf(Mirrors.enumName(a, "onBusy")), empty(returned), nonNull(method));
-  }
-
-  /** The member's duration in ms; 0 when empty; reports and returns -1 when malformed or not positive. */
-  private long duration(Origin at, String member) {
-    String text = Mirrors.string(at.annotation(), member);
-    if (text.isEmpty()) {
-      return 0;
-    }
-    long ms = Durations.parseMillis(text);
-    if (ms < 0) {
-      diagnostics.durationInvalid(at, "Locked", member, text);
-    }
-    return ms;
   }
 
   static LockSpec.Empty empty(TypeMirror t) {

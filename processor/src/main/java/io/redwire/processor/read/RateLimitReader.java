@@ -38,8 +38,8 @@ public final class RateLimitReader {
       if (name.isEmpty()) {
         name = method.getSimpleName() + (found.size() > 1 ? "-" + per.strip() : "");
       }
-      long perMillis = duration(at, "per", true);
-      long maxWait = Mirrors.string(a, "maxWait").isBlank() ? 0 : duration(at, "maxWait", false);
+      long perMillis = Durations.member(at, "RateLimited", "per", true, -1, diagnostics);
+      long maxWait = Mirrors.string(a, "maxWait").isBlank() ? 0 : Durations.member(at, "RateLimited", "maxWait", false, -1, diagnostics);
       String template = Mirrors.string(a, "key");
       KeyTemplate key = template.isEmpty()
           ? new KeyTemplate("", false, List.of())
@@ -55,20 +55,5 @@ public final class RateLimitReader {
   private static long longValue(AnnotationMirror a, String member) {
     Object v = Mirrors.raw(a, member);
     return v instanceof Number n ? n.longValue() : 0;
-  }
-
-  private long duration(Origin at, String member, boolean required) {
-    String text = Mirrors.string(at.annotation(), member);
-    if (text.isBlank()) {
-      if (required) {
-        diagnostics.durationMissing(at, "RateLimited", member);
-      }
-      return -1;
-    }
-    long ms = Durations.parseMillis(text);
-    if (ms < 0) {
-      diagnostics.durationInvalid(at, "RateLimited", member, text);
-    }
-    return ms;
   }
 }
