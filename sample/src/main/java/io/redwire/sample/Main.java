@@ -168,7 +168,8 @@ public final class Main {
           checkout: alice placed %d orders, then was refused: %s
             HTTP 429, Retry-After: %s, %s
           checkout: bob still orders: %s
-          inventory: %d reservations of B-1 (stock 120, restocked by 40) on 2 instances, %d granted,           %d left, %d stale writes refused
+          inventory: %d reservations of B-1 (stock 120, restocked by 40) on 2 instances:
+            %d granted, %d left, %d stale writes refused
           nightly report: started by 3 workers, run %d time(s), skipped %d time(s)
           """, orders, receipt.stripTrailing(), productHits, productMisses,
           rate(productHits, productMisses), catalogQueries, priceHits, priceMisses,
