@@ -68,15 +68,17 @@ public final class RedisServer implements AutoCloseable {
 
   private final Path binary;
   private final Path dir;
+  private final Path config; // the config file passed first on the command line, or null
   private final List<String> extraArgs;
   private final String password;
   private final int port;
   private volatile Process process;
   private volatile boolean frozen;
 
-  private RedisServer(Path binary, Path dir, List<String> extraArgs, int port) {
+  private RedisServer(Path binary, Path dir, Path config, List<String> extraArgs, int port) {
     this.binary = binary;
     this.dir = dir;
+    this.config = config;
     this.extraArgs = extraArgs;
     this.password = requirepass(extraArgs);
     this.port = port;
@@ -93,16 +95,34 @@ public final class RedisServer implements AutoCloseable {
   }
 
   static RedisServer start(Path binary, String... extraArgs) {
+    return start(binary, null, extraArgs);
+  }
+
+  /**
+   * Starts a server whose command line begins with a config file holding {@code configText}
+   * (written as {@code redis.conf} in the server's directory, and kept writable: Redis Sentinel
+   * rewrites it), followed by the usual arguments and {@code extraArgs}.
+   */
+  static RedisServer startWithConfig(String configText, String... extraArgs) {
+    return start(Binaries.redisServer(), configText, extraArgs);
+  }
+
+  private static RedisServer start(Path binary, String configText, String... extraArgs) {
     Path dir;
+    Path config = null;
     try {
       dir = Files.createTempDirectory("redwire-redis-");
+      if (configText != null) {
+        config = dir.resolve("redis.conf");
+        Files.writeString(config, configText, StandardCharsets.UTF_8);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     List<String> extra = List.of(extraArgs.clone());
     IllegalStateException last = null;
     for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-      RedisServer server = new RedisServer(binary, dir, extra, freePort());
+      RedisServer server = new RedisServer(binary, dir, config, extra, freePort());
       try {
         server.launch();
         return server;
@@ -294,6 +314,9 @@ public final class RedisServer implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(binary.toString());
+    if (config != null) {
+      cmd.add(config.toString()); // a config file must be the first argument
+    }
     Collections.addAll(
         cmd,
         "--port", String.valueOf(port),
