@@ -74,6 +74,12 @@ class SentinelFailoverTest {
       assertWokenByTheRelease(locks, redwire, "before");
       assertEquals(0, metrics.count("redisError", "product"));
 
+      // the stored entry of product 1 as the master holds it, to compare on the promoted replica
+      String entryKey = deployment.master().command("KEYS", NS + ":c:product:*{1}");
+      String entryBefore = deployment.master().command("GET", entryKey);
+      assertTrue(entryBefore != null && !entryBefore.isEmpty(), "product 1 is stored: " + entryKey);
+      deployment.master().command("WAIT", "1", "2000"); // replication is asynchronous: let it catch up
+
       // ---- during: the master dies while callers keep calling
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong maxCallNanos = new AtomicLong();
@@ -140,10 +146,16 @@ class SentinelFailoverTest {
       String keys = deployment.master().command("KEYS", NS + ":c:product:*");
       assertTrue(keys.contains("{" + probe + "}"), "the entry is on the new master: " + keys);
 
-      // the entry stored before the failover was replicated: still a hit
-      int loads = delegate.calls("product");
-      assertEquals("product 1", catalog.product(1).name());
-      assertEquals(loads, delegate.calls("product"), "replicated entry served from the new master");
+      // the entry stored before the failover was replicated, byte for byte, and the proxy serves it
+      assertEquals(entryBefore, deployment.master().command("GET", entryKey), "replicated entry");
+      long servedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      int loads;
+      do {
+        loads = delegate.calls("product");
+        assertEquals("product 1", catalog.product(1).name());
+      } while (delegate.calls("product") != loads && System.nanoTime() < servedBy);
+      assertEquals(loads, delegate.calls("product"), "replicated entry served from the new master; "
+          + metrics.summary());
 
       assertLimited(limited, "after");
       worker.tokens.clear();
