@@ -78,7 +78,14 @@ class SentinelFailoverTest {
       String entryKey = deployment.master().command("KEYS", NS + ":c:product:*{1}");
       String entryBefore = deployment.master().command("GET", entryKey);
       assertTrue(entryBefore != null && !entryBefore.isEmpty(), "product 1 is stored: " + entryKey);
-      deployment.master().command("WAIT", "1", "2000"); // replication is asynchronous: let it catch up
+      // replication is asynchronous: wait until the replica holds the entry too (WAIT would not do:
+      // it only waits for the writes of its own connection)
+      long replicated = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!entryBefore.equals(deployment.replica().command("GET", entryKey))
+          && System.nanoTime() < replicated) {
+        Thread.sleep(10);
+      }
+      assertEquals(entryBefore, deployment.replica().command("GET", entryKey), "replicated before the kill");
 
       // ---- during: the master dies while callers keep calling
       AtomicBoolean stop = new AtomicBoolean();

@@ -39,7 +39,11 @@ class RedisSentinelTest {
       assertTrue(Files.readString(sentinel.dir().resolve("redis.conf")).contains("sentinel myid"));
 
       master.command("SET", "k", "v");
-      master.command("WAIT", "1", "2000");
+      // replication is asynchronous (and WAIT on another connection would not wait for this write)
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!"v".equals(replica.command("GET", "k")) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
       assertEquals("v", replica.command("GET", "k"));
       assertThrows(RedisServer.ErrorReply.class, () -> replica.command("SET", "k", "w"),
           "the replica is read-only");
