@@ -2,6 +2,7 @@ package io.redwire.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.redwire.processor.Sources.HEADER_LINES;
+import static io.redwire.processor.Sources.assertOnlyError;
 import static io.redwire.processor.Sources.compile;
 import static io.redwire.processor.Sources.source;
 
@@ -14,14 +15,6 @@ import org.junit.jupiter.api.Test;
  * the test body: line n of the text block is line {@code HEADER_LINES + n} of the file.
  */
 class CacheDiagnosticsTest {
-
-  private static void assertOnlyError(String className, String body, int bodyLine, String message) {
-    JavaFileObject file = source(className, body);
-    Compilation c = compile(file);
-    assertThat(c).failed();
-    assertThat(c).hadErrorCount(1);
-    assertThat(c).hadErrorContaining(message).inFile(file).onLine(HEADER_LINES + bodyLine);
-  }
 
   @Test
   void cachedOnAClassMethod() {

@@ -2,11 +2,11 @@ package io.redwire.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.redwire.processor.Sources.HEADER_LINES;
+import static io.redwire.processor.Sources.assertOnlyError;
 import static io.redwire.processor.Sources.compile;
 import static io.redwire.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,14 +14,6 @@ import org.junit.jupiter.api.Test;
  * the text block is line {@code HEADER_LINES + n} of the file).
  */
 class LockDiagnosticsTest {
-
-  private static void assertOnlyError(String className, String body, int bodyLine, String message) {
-    JavaFileObject file = source(className, body);
-    Compilation c = compile(file);
-    assertThat(c).failed();
-    assertThat(c).hadErrorCount(1);
-    assertThat(c).hadErrorContaining(message).inFile(file).onLine(HEADER_LINES + bodyLine);
-  }
 
   @Test
   void everyEmptyValueCompiles() {

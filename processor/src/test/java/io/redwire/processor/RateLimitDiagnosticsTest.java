@@ -6,7 +6,6 @@ import static io.redwire.processor.Sources.compile;
 import static io.redwire.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,11 +15,7 @@ import org.junit.jupiter.api.Test;
 class RateLimitDiagnosticsTest {
 
   private static void assertOnlyError(String body, int bodyLine, String message) {
-    JavaFileObject file = source("Api", body);
-    Compilation c = compile(file);
-    assertThat(c).failed();
-    assertThat(c).hadErrorCount(1);
-    assertThat(c).hadErrorContaining(message).inFile(file).onLine(HEADER_LINES + bodyLine);
+    Sources.assertOnlyError("Api", body, bodyLine, message);
   }
 
   @Test

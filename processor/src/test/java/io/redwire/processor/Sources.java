@@ -1,6 +1,7 @@
 package io.redwire.processor;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.CompilationSubject;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import javax.tools.JavaFileObject;
@@ -29,5 +30,18 @@ final class Sources {
 
   static Compilation compile(JavaFileObject... files) {
     return Compiler.javac().withProcessors(new RedwireProcessor()).compile(files);
+  }
+
+  /**
+   * Compiles {@code body} as class {@code className} and asserts it fails with exactly one error,
+   * containing {@code message}, on line {@code bodyLine} of the body.
+   */
+  static void assertOnlyError(String className, String body, int bodyLine, String message) {
+    JavaFileObject file = source(className, body);
+    Compilation c = compile(file);
+    CompilationSubject.assertThat(c).failed();
+    CompilationSubject.assertThat(c).hadErrorCount(1);
+    CompilationSubject.assertThat(c).hadErrorContaining(message).inFile(file)
+        .onLine(HEADER_LINES + bodyLine);
   }
 }

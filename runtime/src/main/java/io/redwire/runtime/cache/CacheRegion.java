@@ -320,19 +320,20 @@ public final class CacheRegion<V> {
       }
       long nanos = System.nanoTime() - started;
       metrics.cacheLoad(name, nanos);
-      mine.complete(v);
-      // the flight stays registered until the value is stored, so callers in between join it
-      // instead of calling the delegate again; the store runs off the completing thread
+      // the value is stored before the callers' futures complete (off the completing thread), so a
+      // call made after one of them completed reads it; callers in between join this flight
       try {
         redwire.background().execute(() -> {
           try {
             store(key, v, nanos, null);
           } finally {
             flights.remove(id, mine);
+            mine.complete(v);
           }
         });
       } catch (RuntimeException rejected) {
         flights.remove(id, mine);
+        mine.complete(v);
       }
     });
     return mine.thenApply(this::value);
