@@ -116,22 +116,9 @@ public final class RedisCluster implements AutoCloseable {
   /** Stops every node and deletes their directories. */
   @Override
   public void close() {
-    RuntimeException first = null;
-    for (RedisServer node : nodes) {
-      try {
-        node.close();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    RedisServer.closeAll(nodes);
   }
+
 
   @Override
   public String toString() {

@@ -183,25 +183,12 @@ public final class RedisSentinel implements AutoCloseable {
   /** Stops the sentinels, then the replica and the master, and deletes their directories. */
   @Override
   public void close() {
-    RuntimeException first = null;
     List<RedisServer> all = new ArrayList<>(sentinels);
     all.add(replica);
     all.add(master);
-    for (RedisServer server : all) {
-      try {
-        server.close();
-      } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    RedisServer.closeAll(all);
   }
+
 
   @Override
   public String toString() {

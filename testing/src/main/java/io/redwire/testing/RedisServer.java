@@ -566,4 +566,26 @@ public final class RedisServer implements AutoCloseable {
       return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("windows");
     }
   }
+
+  /**
+   * Closes every server, even when some fail; the first failure is thrown with the others added as
+   * suppressed.
+   */
+  static void closeAll(Iterable<RedisServer> servers) {
+    RuntimeException first = null;
+    for (RedisServer server : servers) {
+      try {
+        server.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
 }

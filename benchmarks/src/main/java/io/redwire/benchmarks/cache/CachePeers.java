@@ -1,5 +1,6 @@
 package io.redwire.benchmarks.cache;
 
+import io.redwire.benchmarks.ServerPeer;
 import io.redwire.benchmarks.BenchCatalog;
 import io.redwire.benchmarks.BenchCatalog.Product;
 import io.redwire.benchmarks.Products;
@@ -14,10 +15,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.redisson.Redisson;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -220,9 +219,7 @@ public final class CachePeers {
 
     @Override
     protected BenchCatalog open() {
-      Config config = new Config();
-      config.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port());
-      redisson = Redisson.create(config);
+      redisson = ServerPeer.redisson(server);
       return new BenchCatalog() {
         @Override
         public Product product(long id) {

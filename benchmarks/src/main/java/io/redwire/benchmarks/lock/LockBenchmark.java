@@ -1,5 +1,6 @@
 package io.redwire.benchmarks.lock;
 
+import io.redwire.benchmarks.ServerPeer;
 import io.redwire.runtime.Redwire;
 import io.redwire.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +28,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.integration.redis.util.RedisLockRegistry;
@@ -57,34 +56,8 @@ import redis.clients.jedis.params.SetParams;
 @Fork(1)
 public class LockBenchmark {
 
-  abstract static class Peer {
-    RedisServer server;
-
-    abstract void open();
-
-    abstract void close();
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      server = RedisServer.start();
-      open();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      try {
-        close();
-      } finally {
-        server.close();
-      }
-    }
-
-    static RedissonClient redisson(RedisServer server) {
-      Config config = new Config();
-      config.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port());
-      return Redisson.create(config);
-    }
-
+  /** A peer with its own server, and the Lettuce factory the Spring rows share. */
+  abstract static class Peer extends ServerPeer {
     static LettuceConnectionFactory lettuce(RedisServer server) {
       LettuceConnectionFactory f =
           new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
@@ -103,13 +76,13 @@ public class LockBenchmark {
     Lock lock;
 
     @Override
-    void open() {
+    protected void open() {
       redisson = redisson(server);
       lock = redisson.getLock("lock:uncontended");
     }
 
     @Override
-    void close() {
+    protected void close() {
       redisson.shutdown();
     }
   }
@@ -122,14 +95,14 @@ public class LockBenchmark {
     Lock lock;
 
     @Override
-    void open() {
+    protected void open() {
       factory = lettuce(server);
       registry = new RedisLockRegistry(factory, "bench");
       lock = registry.obtain("uncontended");
     }
 
     @Override
-    void close() {
+    protected void close() {
       registry.destroy();
       factory.destroy();
     }
@@ -142,13 +115,13 @@ public class LockBenchmark {
     JedisLockProvider provider;
 
     @Override
-    void open() {
+    protected void open() {
       jedis = RedisClient.create(server.host(), server.port());
       provider = new JedisLockProvider(jedis, "bench");
     }
 
     @Override
-    void close() {
+    protected void close() {
       jedis.close();
     }
   }
@@ -164,13 +137,13 @@ public class LockBenchmark {
     byte[] sha;
 
     @Override
-    void open() {
+    protected void open() {
       jedis = RedisClient.create(server.host(), server.port());
       sha = jedis.scriptLoad(RELEASE).getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
-    void close() {
+    protected void close() {
       jedis.close();
     }
   }
@@ -183,14 +156,14 @@ public class LockBenchmark {
     BenchLocks locks;
 
     @Override
-    void open() {
+    protected void open() {
       jedis = RedisClient.create(server.host(), server.port());
       redwire = Redwire.builder().client(jedis).namespace("bench").build();
       locks = RedwireBenchLocks.wrap(new BenchLocks.Trivial(), redwire);
     }
 
     @Override
-    void close() {
+    protected void close() {
       redwire.close();
       jedis.close();
     }
@@ -320,7 +293,7 @@ public class LockBenchmark {
     RedissonClient b;
 
     @Override
-    void open() {
+    protected void open() {
       a = redisson(server);
       b = redisson(server);
       holder = a.getLock("lock:handoff");
@@ -328,7 +301,7 @@ public class LockBenchmark {
     }
 
     @Override
-    void close() {
+    protected void close() {
       a.shutdown();
       b.shutdown();
     }
@@ -347,7 +320,7 @@ public class LockBenchmark {
     RedisLockRegistry rb;
 
     @Override
-    void open() {
+    protected void open() {
       fa = lettuce(server);
       fb = lettuce(server);
       ra = new RedisLockRegistry(fa, "bench");
@@ -359,7 +332,7 @@ public class LockBenchmark {
     }
 
     @Override
-    void close() {
+    protected void close() {
       ra.destroy();
       rb.destroy();
       fa.destroy();
@@ -408,7 +381,7 @@ public class LockBenchmark {
     private volatile boolean running = true;
 
     @Override
-    void open() {
+    protected void open() {
       ja = RedisClient.create(server.host(), server.port());
       jb = RedisClient.create(server.host(), server.port());
       ra = Redwire.builder().client(ja).namespace("bench").build();
@@ -506,7 +479,7 @@ public class LockBenchmark {
     }
 
     @Override
-    void close() {
+    protected void close() {
       running = false;
       try {
         holderThread.join(5000);

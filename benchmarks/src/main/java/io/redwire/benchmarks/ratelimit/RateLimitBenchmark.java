@@ -1,32 +1,27 @@
 package io.redwire.benchmarks.ratelimit;
 
+import io.redwire.benchmarks.ServerPeer;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
 import io.redwire.runtime.Redwire;
-import io.redwire.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import org.redisson.Redisson;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -61,28 +56,8 @@ public class RateLimitBenchmark {
     }
   }
 
-  abstract static class Peer {
-    RedisServer server;
-
-    abstract void open();
-
-    abstract void close();
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      server = RedisServer.start();
-      open();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      try {
-        close();
-      } finally {
-        server.close();
-      }
-    }
-  }
+  /** A peer with its own server. */
+  abstract static class Peer extends ServerPeer {}
 
   /**
    * Bucket4j's Jedis proxy manager (compare-and-swap: GET the bucket state, compute in the JVM, then
@@ -95,7 +70,7 @@ public class RateLimitBenchmark {
     BucketProxy[] buckets;
 
     @Override
-    void open() {
+    protected void open() {
       jedis = RedisClient.create(server.host(), server.port());
       var proxies = Bucket4jJedis.casBasedBuilder(jedis)
           .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
@@ -111,7 +86,7 @@ public class RateLimitBenchmark {
     }
 
     @Override
-    void close() {
+    protected void close() {
       jedis.close();
     }
   }
@@ -123,10 +98,8 @@ public class RateLimitBenchmark {
     RRateLimiter[] limiters;
 
     @Override
-    void open() {
-      Config config = new Config();
-      config.useSingleServer().setAddress("redis://" + server.host() + ":" + server.port());
-      redisson = Redisson.create(config);
+    protected void open() {
+      redisson = ServerPeer.redisson(server);
       limiters = new RRateLimiter[KEYS];
       for (int i = 0; i < KEYS; i++) {
         limiters[i] = redisson.getRateLimiter("rrl:" + i);
@@ -135,7 +108,7 @@ public class RateLimitBenchmark {
     }
 
     @Override
-    void close() {
+    protected void close() {
       redisson.shutdown();
     }
   }
@@ -166,7 +139,7 @@ public class RateLimitBenchmark {
     byte[] tolerance;
 
     @Override
-    void open() {
+    protected void open() {
       jedis = RedisClient.create(server.host(), server.port());
       sha = jedis.scriptLoad(SCRIPT).getBytes(StandardCharsets.US_ASCII);
       keys = new byte[KEYS][];
@@ -183,7 +156,7 @@ public class RateLimitBenchmark {
     }
 
     @Override
-    void close() {
+    protected void close() {
       jedis.close();
     }
   }
@@ -200,7 +173,7 @@ public class RateLimitBenchmark {
     BenchLimits limits;
 
     @Override
-    void open() {
+    protected void open() {
       jedis = RedisClient.create(server.host(), server.port());
       redwire = Redwire.builder().client(jedis).namespace("bench").build();
       limits = RedwireBenchLimits.wrap(new BenchLimits.Echo(), redwire);
@@ -212,7 +185,7 @@ public class RateLimitBenchmark {
     }
 
     @Override
-    void close() {
+    protected void close() {
       redwire.close();
       jedis.close();
     }
