@@ -254,16 +254,10 @@ public final class CacheRegion<V> {
    * caller unchanged.
    */
   public V load(byte[] key, byte[] raw, CacheLoader<V> loader) {
-    Object current = raw == null ? MISS : current(raw);
+    Object current = missed(raw);
     if (current != MISS && settings.refresh() == CacheSettings.Refresh.BACKGROUND) {
-      metrics.cacheEarlyRefresh(name);
       refreshInBackground(key, loader);
       return value(current);
-    }
-    if (current != MISS) {
-      metrics.cacheEarlyRefresh(name);
-    } else {
-      metrics.cacheMiss(name);
     }
     KeyBytes id = new KeyBytes(key);
     CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -286,15 +280,10 @@ public final class CacheRegion<V> {
 
   /** As {@link #load} for methods that return a future; never blocks on another instance's lease. */
   public CompletableFuture<V> loadAsync(byte[] key, byte[] raw, AsyncCacheLoader<V> loader) {
-    Object current = raw == null ? MISS : current(raw);
-    if (current != MISS) {
-      metrics.cacheEarlyRefresh(name);
-      if (settings.refresh() == CacheSettings.Refresh.BACKGROUND) {
-        refreshInBackground(key, () -> loader.load().toCompletableFuture().get());
-        return CompletableFuture.completedFuture(value(current));
-      }
-    } else {
-      metrics.cacheMiss(name);
+    Object current = missed(raw);
+    if (current != MISS && settings.refresh() == CacheSettings.Refresh.BACKGROUND) {
+      refreshInBackground(key, () -> loader.load().toCompletableFuture().get());
+      return CompletableFuture.completedFuture(value(current));
     }
     KeyBytes id = new KeyBytes(key);
     CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -414,6 +403,20 @@ public final class CacheRegion<V> {
     } catch (RuntimeException rejected) { // executor shut down
       flights.remove(id, mine);
     }
+  }
+
+  /**
+   * The value {@link #hit} did not serve (MISS when there was none or it was unusable), counted as an
+   * early refresh when there is one and as a miss otherwise.
+   */
+  private Object missed(byte[] raw) {
+    Object current = raw == null ? MISS : current(raw);
+    if (current != MISS) {
+      metrics.cacheEarlyRefresh(name);
+    } else {
+      metrics.cacheMiss(name);
+    }
+    return current;
   }
 
   /** The decoded value of {@code raw} ignoring XFetch, or MISS. */
