@@ -7,10 +7,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -49,7 +53,12 @@ public final class Redwire implements AutoCloseable {
 
   static final int CONNECT_TIMEOUT_MILLIS = 2000;
   static final int SOCKET_TIMEOUT_MILLIS = 2000;
-  private static final int BACKGROUND_THREADS = 2;
+  /** Threads that renew lock leases; they never run user code. */
+  private static final int RENEWAL_THREADS = 1;
+  /** Threads for background work that may run user code (refreshes, retries). */
+  private static final int WORKER_THREADS = 4;
+  /** Tasks that may wait for a worker; more are refused (the caller skips the background work). */
+  private static final int WORKER_QUEUE = 1024;
 
   private final UnifiedJedis client;
   private final boolean ownsClient;
@@ -61,10 +70,12 @@ public final class Redwire implements AutoCloseable {
   private final boolean cluster;
   private final CircuitBreaker breaker;
   private final ConcurrentHashMap<String, Object> shared = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Claim> claims = new ConcurrentHashMap<>();
 
   private final Object lock = new Object();
   private final List<AutoCloseable> closeables = new ArrayList<>(); // guarded by lock
-  private volatile ScheduledExecutorService background; // created under lock
+  private volatile ScheduledExecutorService renewals; // created under lock
+  private volatile ThreadPoolExecutor workers; // created under lock
   private volatile boolean closed; // written under lock
 
   private Redwire(Builder b, UnifiedJedis client, boolean ownsClient) {
@@ -156,28 +167,106 @@ public final class Redwire implements AutoCloseable {
   }
 
   /**
-   * A shared scheduler for background work (early refreshes, lock watchdogs), created on first use
-   * with 2 daemon threads named {@code redwire-background-N} and shut down by {@link #close()}.
+   * The scheduler that renews lock leases (and runs Redwire's own short Redis calls on timers): one
+   * daemon thread named {@code redwire-renewal-N}, created on first use and shut down by {@link
+   * #close()}. It never runs user code, so slow delegates can never delay a renewal.
    *
    * @throws IllegalStateException after {@link #close()}
    */
-  public ScheduledExecutorService background() {
-    ScheduledExecutorService b = background;
-    if (b != null && !closed) {
-      return b;
+  public ScheduledExecutorService renewals() {
+    ScheduledExecutorService r = renewals;
+    if (r != null && !closed) {
+      return r;
     }
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("Redwire is closed");
-      }
-      if (background == null) {
+      ensureOpen();
+      if (renewals == null) {
         ScheduledThreadPoolExecutor executor =
-            new ScheduledThreadPoolExecutor(BACKGROUND_THREADS, new BackgroundThreads());
+            new ScheduledThreadPoolExecutor(RENEWAL_THREADS, new Threads("redwire-renewal-"));
         executor.setRemoveOnCancelPolicy(true);
-        background = executor;
+        renewals = executor;
       }
-      return background;
+      return renewals;
     }
+  }
+
+  /**
+   * The bounded pool for background work that may run user code: early cache refreshes, retries.
+   * Up to 4 daemon threads named {@code redwire-worker-N} and a queue of 1024 tasks; beyond that
+   * {@code execute} throws {@link java.util.concurrent.RejectedExecutionException} and the caller
+   * skips the work. Tasks must never block a thread waiting on a future: chain on it instead.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public Executor workers() {
+    ThreadPoolExecutor w = workers;
+    if (w != null && !closed) {
+      return w;
+    }
+    synchronized (lock) {
+      ensureOpen();
+      if (workers == null) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30,
+            TimeUnit.SECONDS, new ArrayBlockingQueue<>(WORKER_QUEUE), new Threads("redwire-worker-"));
+        executor.allowCoreThreadTimeOut(true);
+        workers = executor;
+      }
+      return workers;
+    }
+  }
+
+  /**
+   * Throws when this Redwire is closed: every generated proxy and handle calls it (through the
+   * runtime) before it uses Redis.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("Redwire is closed: " + this + " can no longer be used");
+    }
+  }
+
+  /**
+   * Registers that {@code owner} uses the pattern {@code name} of {@code kind} with {@code shape}
+   * (value fingerprint, key shape, algorithm...), as generated factories do before they build
+   * anything. Names are shared on purpose only: registering a name again with the same kind and
+   * shape is fine (a second proxy, or two interfaces that share a cache by naming it), with another
+   * kind or shape it is refused.
+   *
+   * @throws IllegalStateException when {@code name} is already registered with another kind or
+   *     shape (the message names both owners), or after {@link #close()}
+   */
+  public void claim(String kind, String name, String owner, String shape) {
+    ensureOpen();
+    Claim mine = new Claim(kind, shape, owner);
+    Claim first = claims.putIfAbsent(name, mine);
+    if (first != null && !(first.kind.equals(kind) && first.shape.equals(shape))) {
+      throw new IllegalStateException("The name \"" + name + "\" is used by " + first.owner + " as a "
+          + first.kind + " (" + first.shape + ") and by " + owner + " as a " + kind + " (" + shape
+          + "). Names are shared deliberately only: give one of them another name.");
+    }
+  }
+
+  private record Claim(String kind, String shape, String owner) {}
+
+  /**
+   * Reports a failed Redis call of pattern {@code name}: counted in {@link RedwireMetrics#redisError}
+   * and, when it is an outage (a connection failure or timeout, a server that is loading or failing
+   * over; see {@link Failures#isOutage}), counted by the circuit breaker. Command errors (WRONGTYPE,
+   * OOM, CROSSSLOT, ...) never open the breaker, so they never take unrelated work down; they are
+   * logged at warn level at most once per name and operation every 10 s.
+   *
+   * @return whether it was an outage
+   */
+  public boolean failed(String name, String operation, RuntimeException e) {
+    metrics.redisError(name, operation, e);
+    if (Failures.isOutage(e)) {
+      breaker.failure();
+      return true;
+    }
+    Failures.logCommandError(name, operation, e);
+    return false;
   }
 
   /**
@@ -225,11 +314,21 @@ public final class Redwire implements AutoCloseable {
 
   /**
    * The object registered under {@code id}, created by {@code factory} on first use: how generated
-   * proxies built on one Redwire share per-name state (a cache's single-flight table, say).
+   * proxies built on one Redwire share per-name state (a cache's single-flight table, say). The
+   * factory runs outside any lock and must not do I/O; when two threads race, both may run it and
+   * only one result is kept, so it must not register resources (do that on the kept object).
    */
   public Object shared(String id, Supplier<?> factory) {
     Object existing = shared.get(id);
-    return existing != null ? existing : shared.computeIfAbsent(id, k -> factory.get());
+    if (existing != null) {
+      return existing;
+    }
+    // never inside computeIfAbsent: a factory may itself call shared(...) (which would be a
+    // "Recursive update"), so two racing callers may both create and one result is dropped;
+    // factories must therefore be cheap and do no I/O
+    Object created = factory.get();
+    existing = shared.putIfAbsent(id, created);
+    return existing != null ? existing : created;
   }
 
   /**
@@ -256,6 +355,7 @@ public final class Redwire implements AutoCloseable {
   public void close() {
     List<AutoCloseable> toClose;
     ScheduledExecutorService executor;
+    ThreadPoolExecutor pool;
     synchronized (lock) {
       if (closed) {
         return;
@@ -263,23 +363,14 @@ public final class Redwire implements AutoCloseable {
       closed = true;
       toClose = new ArrayList<>(closeables);
       closeables.clear();
-      executor = background;
+      executor = renewals;
+      pool = workers;
     }
     for (int i = toClose.size() - 1; i >= 0; i--) {
       closeQuietly(toClose.get(i));
     }
-    if (executor != null) {
-      executor.shutdownNow();
-      if (!(Thread.currentThread() instanceof BackgroundThread)) {
-        try {
-          if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-            log.warn("Redwire background tasks did not stop within 5 s");
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+    stop(executor);
+    stop(pool);
     if (ownsClient) {
       closeQuietly(client);
     }
@@ -296,6 +387,22 @@ public final class Redwire implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  private static void stop(ExecutorService executor) {
+    if (executor == null) {
+      return;
+    }
+    executor.shutdownNow();
+    if (!(Thread.currentThread() instanceof RedwireThread)) {
+      try {
+        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+          log.warn("Redwire background tasks did not stop within 5 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   private static void closeQuietly(AutoCloseable resource) {
     try {
@@ -338,19 +445,24 @@ public final class Redwire implements AutoCloseable {
 
 
 
-  private static final class BackgroundThread extends Thread {
-    BackgroundThread(Runnable r, String name) {
+  private static final class RedwireThread extends Thread {
+    RedwireThread(Runnable r, String name) {
       super(r, name);
       setDaemon(true);
     }
   }
 
-  private static final class BackgroundThreads implements ThreadFactory {
+  private static final class Threads implements ThreadFactory {
     private static final AtomicInteger NEXT = new AtomicInteger(1);
+    private final String prefix;
+
+    Threads(String prefix) {
+      this.prefix = prefix;
+    }
 
     @Override
     public Thread newThread(Runnable r) {
-      return new BackgroundThread(r, "redwire-background-" + NEXT.getAndIncrement());
+      return new RedwireThread(r, prefix + NEXT.getAndIncrement());
     }
   }
 

@@ -116,17 +116,43 @@ class RedwireTest {
   }
 
   @Test
-  void backgroundExecutorIsLazyDaemonNamedAndStoppedOnClose() throws Exception {
+  void renewalSchedulerIsLazyDaemonNamedAndStoppedOnClose() throws Exception {
     Redwire redwire = builder().build();
-    ScheduledExecutorService background = redwire.background();
-    assertSame(background, redwire.background());
-    Thread thread = background.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
+    ScheduledExecutorService renewals = redwire.renewals();
+    assertSame(renewals, redwire.renewals());
+    Thread thread = renewals.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
     assertTrue(thread.isDaemon());
-    assertTrue(thread.getName().startsWith("redwire-background-"), thread.getName());
+    assertTrue(thread.getName().startsWith("redwire-renewal-"), thread.getName());
     redwire.close();
-    assertTrue(background.isShutdown());
-    assertTrue(background.awaitTermination(5, TimeUnit.SECONDS));
-    assertThrows(IllegalStateException.class, redwire::background);
+    assertTrue(renewals.isShutdown());
+    assertTrue(renewals.awaitTermination(5, TimeUnit.SECONDS));
+    assertThrows(IllegalStateException.class, redwire::renewals);
+  }
+
+  @Test
+  void workersAreBoundedDaemonsSeparateFromRenewals() throws Exception {
+    Redwire redwire = builder().build();
+    java.util.concurrent.CompletableFuture<Thread> ran = new java.util.concurrent.CompletableFuture<>();
+    redwire.workers().execute(() -> ran.complete(Thread.currentThread()));
+    Thread thread = ran.get(5, TimeUnit.SECONDS);
+    assertTrue(thread.isDaemon());
+    assertTrue(thread.getName().startsWith("redwire-worker-"), thread.getName());
+    // a full pool refuses instead of queueing without bound
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> {
+      for (int i = 0; i < 2000; i++) {
+        redwire.workers().execute(() -> {
+          try {
+            hold.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+      }
+    });
+    hold.countDown();
+    redwire.close();
+    assertThrows(IllegalStateException.class, redwire::workers);
   }
 
   @Test
@@ -152,7 +178,7 @@ class RedwireTest {
   @Test
   void closeFromABackgroundThreadDoesNotDeadlock() throws Exception {
     Redwire redwire = builder().build();
-    redwire.background().submit(redwire::close).get(5, TimeUnit.SECONDS);
+    redwire.renewals().submit(redwire::close).get(5, TimeUnit.SECONDS);
     assertTrue(redwire.isClosed());
   }
 

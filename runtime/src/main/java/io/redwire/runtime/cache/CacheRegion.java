@@ -179,7 +179,7 @@ public final class CacheRegion<V> {
     if (now - generationCheckedAt >= every && refreshing.compareAndSet(false, true)) {
       generationCheckedAt = now;
       try {
-        redwire.background().execute(this::refreshGeneration);
+        redwire.workers().execute(this::refreshGeneration);
       } catch (RuntimeException closedOrFull) {
         refreshing.set(false);
       }
@@ -312,7 +312,7 @@ public final class CacheRegion<V> {
       // the value is stored before the callers' futures complete (off the completing thread), so a
       // call made after one of them completed reads it; callers in between join this flight
       try {
-        redwire.background().execute(() -> {
+        redwire.workers().execute(() -> {
           try {
             store(key, v, nanos, null);
           } finally {
@@ -382,7 +382,7 @@ public final class CacheRegion<V> {
       return; // a refresh or load of this key is already running here
     }
     try {
-      redwire.background().execute(() -> {
+      redwire.workers().execute(() -> {
         try {
           byte[] lease = Keys.withSuffix(key, LEASE_SUFFIX);
           String token = Long.toHexString(ThreadLocalRandom.current().nextLong());

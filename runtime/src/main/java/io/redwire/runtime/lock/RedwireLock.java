@@ -32,7 +32,7 @@ import redis.clients.jedis.UnifiedJedis;
  *       holder publishes nothing), or {@code maxWait} runs out; then tries again.
  *   <li>Release: one script deletes the key only if it still holds this acquisition's token, then
  *       publishes the key.
- *   <li>Without a fixed lease, a watchdog on {@link Redwire#background()} renews the lease every third of
+ *   <li>Without a fixed lease, a watchdog on {@link Redwire#renewals()} renews the lease every third of
  *       it (again only while the key holds our token) until the method returns.
  * </ul>
  *
@@ -228,7 +228,7 @@ public final class RedwireLock {
     if (watchdog) {
       long period = Math.max(1, leaseMillis / 3);
       try {
-        lease.renewal = redwire.background().scheduleWithFixedDelay(new Renewal(lease), period, period,
+        lease.renewal = redwire.renewals().scheduleWithFixedDelay(new Renewal(lease), period, period,
             TimeUnit.MILLISECONDS);
       } catch (RuntimeException e) { // Redwire closed: give the lock back, the caller cannot proceed
         releaseQuietly(lease);
