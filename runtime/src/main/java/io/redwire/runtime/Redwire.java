@@ -232,20 +232,37 @@ public final class Redwire implements AutoCloseable {
    * (value fingerprint, key shape, algorithm...), as generated factories do before they build
    * anything. Names are shared on purpose only: registering a name again with the same kind and
    * shape is fine (a second proxy, or two interfaces that share a cache by naming it), with another
-   * kind or shape it is refused.
+   * shape it is refused, and so is another kind from another owner. One owner may use one name for
+   * several kinds: a method that is cached and locked has the default name {@code Catalog.product}
+   * for both, in separate key spaces ({@code <ns>:cache:...}, {@code <ns>:lock:...}).
    *
-   * @throws IllegalStateException when {@code name} is already registered with another kind or
-   *     shape (the message names both owners), or after {@link #close()}
+   * @throws IllegalStateException when {@code name} is already registered with another shape of this
+   *     kind, or by another owner with another kind (the message names both owners), or after
+   *     {@link #close()}
    */
   public void claim(String kind, String name, String owner, String shape) {
     ensureOpen();
     Claim mine = new Claim(kind, shape, owner);
-    Claim first = claims.putIfAbsent(name, mine);
-    if (first != null && !(first.kind.equals(kind) && first.shape.equals(shape))) {
-      throw new IllegalStateException("The name \"" + name + "\" is used by " + first.owner + " as a "
-          + first.kind + " (" + first.shape + ") and by " + owner + " as a " + kind + " (" + shape
-          + "). Names are shared deliberately only: give one of them another name.");
+    synchronized (claims) {
+      Claim first = claims.putIfAbsent(kind + ' ' + name, mine);
+      if (first != null && !first.shape.equals(shape)) {
+        throw claimRefused(name, first, mine);
+      }
+      for (Map.Entry<String, Claim> e : claims.entrySet()) {
+        Claim other = e.getValue();
+        if (!other.kind.equals(kind) && !other.owner.equals(owner)
+            && e.getKey().equals(other.kind + ' ' + name)) {
+          claims.remove(kind + ' ' + name, mine);
+          throw claimRefused(name, other, mine);
+        }
+      }
     }
+  }
+
+  private static IllegalStateException claimRefused(String name, Claim first, Claim second) {
+    return new IllegalStateException("The name \"" + name + "\" is used by " + first.owner + " as a "
+        + first.kind + " (" + first.shape + ") and by " + second.owner + " as a " + second.kind + " ("
+        + second.shape + "). Names are shared deliberately only: give one of them another name.");
   }
 
   private record Claim(String kind, String shape, String owner) {}
