@@ -403,8 +403,8 @@ class LockProxyTest {
     String first = proxy.lockedAndCached(3);
     assertEquals(first, proxy.lockedAndCached(3));
     assertEquals(1, worker.calls.get());
-    assertEquals(2, count("lockAcquired", "lockedAndCached"));
-    assertEquals(1, count("cacheHit", "lockedAndCached"));
+    assertEquals(2, count("lockAcquired", "LockWork.lockedAndCached"));
+    assertEquals(1, count("cacheHit", "LockWork.lockedAndCached"));
   }
 
   @Test

@@ -31,7 +31,7 @@ class RateLimitClusterTest {
         for (int i = 0; i < 3; i++) {
           assertEquals(user, limited.twice(user)); // 3 per second and 1000 per hour, keyed by user
         }
-        assertEquals("twice-1s", assertThrows(RateLimitedException.class, () -> limited.twice(user)).name());
+        assertEquals("Limited.twice-1s", assertThrows(RateLimitedException.class, () -> limited.twice(user)).name());
       }
       for (int i = 0; i < 5; i++) {
         assertEquals("p", limited.pair("p")); // 5 per second per user, 100 per minute for everyone
@@ -41,8 +41,8 @@ class RateLimitClusterTest {
       RedisServer any = cluster.nodes().get(0);
       Set<String> userSlots = new HashSet<>();
       for (int u = 0; u < 20; u++) {
-        String a = "cl:rl:twice-1s:{user" + u + "}";
-        String b = "cl:rl:twice-1h:{user" + u + "}";
+        String a = "cl:rl:Limited.twice-1s:{user" + u + "}";
+        String b = "cl:rl:Limited.twice-1h:{user" + u + "}";
         assertEquals(any.command("CLUSTER", "KEYSLOT", a), any.command("CLUSTER", "KEYSLOT", b));
         assertTrue(client.pttl(a) > 0 && client.pttl(b) > 0, a + " and " + b + " exist and expire");
         userSlots.add(any.command("CLUSTER", "KEYSLOT", a));

@@ -77,8 +77,8 @@ public final class Main {
       String bob = checkout.placeOrder("bob", "G-1"); // another user has his own limit
       LockRun locks = runLocks(redwire, uri, namespace, metrics);
       return new Report(orders, db.queries.get(), priceList.quotes.get(),
-          metrics.count("cacheHit", "product"), metrics.count("cacheMiss", "product"),
-          metrics.count("cacheHit", "price"), metrics.count("cacheMiss", "price"),
+          metrics.count("cacheHit", "Catalog.product"), metrics.count("cacheMiss", "Catalog.product"),
+          metrics.count("cacheHit", "Pricing.price"), metrics.count("cacheMiss", "Pricing.price"),
           unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob, locks);
     }
   }

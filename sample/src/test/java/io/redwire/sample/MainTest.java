@@ -28,7 +28,7 @@ class MainTest {
       assertTrue(report.toString().contains("catalog: 196 hits, 5 misses, hit rate 97.5%"), report.toString());
       // the checkout allows a burst of 3 per user, then one every 2 s
       assertEquals(3, report.checkoutsAdmitted(), report.toString());
-      assertEquals("placeOrder-1m", report.checkoutRefused().name());
+      assertEquals("Checkout.placeOrder-1m", report.checkoutRefused().name());
       assertEquals(30, report.checkoutRefused().limit());
       long retryMillis = report.checkoutRefused().retryAfter().toMillis();
       assertTrue(retryMillis > 1000 && retryMillis <= 2000, report.toString());

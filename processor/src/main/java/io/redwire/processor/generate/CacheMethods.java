@@ -56,10 +56,11 @@ final class CacheMethods {
 
   void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
     for (CacheSpec c : model.caches()) {
-      String constant = ProxyWriter.constant(c.name());
+      String local = model.localName(c.name()); // "product" for the default name "Catalog.product"
+      String constant = ProxyWriter.constant(local);
       String fingerprint = memberNames.newName(constant + "_FINGERPRINT");
       String settings = memberNames.newName(constant + "_SETTINGS");
-      String field = memberNames.newName(ProxyWriter.identifier(c.name()) + "Cache");
+      String field = memberNames.newName(ProxyWriter.identifier(local) + "Cache");
       regionFields.put(c.name(), field);
       TypeName value = TypeName.get(c.result().value());
       cls.addField(FieldSpec.builder(TypeName.LONG, fingerprint, Modifier.PRIVATE, Modifier.STATIC,

@@ -70,6 +70,7 @@ public final class ProxyWriter {
         .addParameter(REDWIRE, "redwire")
         .addStatement("this.delegate = $T.requireNonNull(delegate, $S)", OBJECTS, "delegate")
         .addStatement("$T.requireNonNull(redwire, $S)", OBJECTS, "redwire");
+    new Claims(model, members).addTo(cls, ctor); // before any region, limiter or lock is built
     caches.addFields(cls, ctor);
     rateLimits.addFields(cls, ctor);
     locks.addFields(cls, ctor);
