@@ -152,6 +152,22 @@ class InterfacesTest {
   }
 
   @Test
+  void anErrorInABaseIsReportedOnceNotOncePerSubInterface() {
+    JavaFileObject file = source("Base", """
+        public interface Base {
+          @Cached(ttl = "ten minutes")
+          String label(long id);
+        }
+        interface Sub extends Base {}
+        interface Other extends Base {}
+        """);
+    Compilation c = compile(file);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("[Redwire/Duration] @Cached(ttl) must be a positive duration; found"
+        + " \"ten minutes\".").inFile(file).onLine(HEADER_LINES + 2);
+  }
+
+  @Test
   void aMethodTypeVariableIsStillAnError() {
     Compilation c = compile(source("Odd", """
         public interface Odd {

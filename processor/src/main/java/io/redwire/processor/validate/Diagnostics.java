@@ -20,6 +20,7 @@ import javax.tools.Diagnostic;
 public final class Diagnostics {
 
   private final Messager messager;
+  private final java.util.Set<List<Object>> printed = new java.util.HashSet<>();
   private int errors;
 
   public Diagnostics(Messager messager) {
@@ -309,6 +310,10 @@ public final class Diagnostics {
   }
 
   private void print(Diagnostic.Kind kind, Origin at, String member, String text) {
+    // a base interface is read once per interface that extends it: say each thing once
+    if (!printed.add(List.of(kind, at.element(), String.valueOf(at.annotation()), String.valueOf(member), text))) {
+      return;
+    }
     AnnotationValue value = member == null ? null : at.value(member);
     if (at.annotation() != null && value != null) {
       messager.printMessage(kind, text, at.element(), at.annotation(), value);
