@@ -124,8 +124,8 @@ class InterfacesTest {
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).hadNoteContaining("[Redwire/GenericBase] Redwire implements interfaces whose keys and"
         + " values have fixed types; the annotated methods of Repo use its type variables T, ID, so no"
-        + " RedwireRepo is generated. Sub-interfaces that fix them (interface AccountRepo extends Repo<...>)"
-        + " get their own proxy with the inherited annotations.").inFile(repo).onLine(HEADER_LINES + 1);
+        + " RedwireRepo is generated. An interface that extends Repo<...> with concrete types gets its own"
+        + " proxy with the inherited annotations.").inFile(repo).onLine(HEADER_LINES + 1);
     assertFalse(c.generatedSourceFile("test.RedwireRepo").isPresent());
     String generated = generated(c, "test.RedwireAccountRepo");
     assertTrue(generated.contains("public Account find(Long id)"), generated);

@@ -285,8 +285,8 @@ public final class Diagnostics {
   public void genericBase(TypeElement type, Collection<String> variables) {
     note(Origin.of(type), "GenericBase",
         "Redwire implements interfaces whose keys and values have fixed types; the annotated methods of"
-            + " %s use its type %s %s, so no Redwire%s is generated. Sub-interfaces that fix them"
-            + " (interface AccountRepo extends %s<...>) get their own proxy with the inherited annotations.",
+            + " %s use its type %s %s, so no Redwire%s is generated. An interface that extends %s<...> with"
+            + " concrete types gets its own proxy with the inherited annotations.",
         type.getSimpleName(), variables.size() == 1 ? "variable" : "variables", String.join(", ", variables),
         type.getSimpleName(), type.getSimpleName());
   }
