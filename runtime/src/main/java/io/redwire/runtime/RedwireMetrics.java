@@ -76,4 +76,12 @@ public interface RedwireMetrics {
 
   /** A held lock was lost before its method returned: its lease ran out or could not be renewed. */
   default void lockLost(String lock) {}
+
+  // ---------------------------------------------------------------- boards, counters, distinct counts
+
+  /**
+   * One operation on a leaderboard, counter or distinct count ({@code operation}: {@code add},
+   * {@code best}, {@code rank}, {@code top}, {@code increment}, {@code sum}, {@code count}, ...).
+   */
+  default void boardOperation(String name, String operation) {}
 }
