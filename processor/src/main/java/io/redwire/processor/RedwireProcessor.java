@@ -1,7 +1,10 @@
 package io.redwire.processor;
 
 import com.google.auto.service.AutoService;
+import io.redwire.processor.generate.HandlesWriter;
 import io.redwire.processor.generate.ProxyWriter;
+import io.redwire.processor.read.HandleReader;
+import io.redwire.processor.validate.HandleValidator;
 import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.read.CacheReader;
 import io.redwire.processor.read.InterfaceReader;
@@ -45,7 +48,7 @@ public final class RedwireProcessor extends AbstractProcessor {
   static final List<String> METHOD_ANNOTATIONS = List.of(
       CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
       RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
-      LockReader.LOCKED);
+      LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT);
 
   /**
    * Every Redwire annotation this processor handles: the method annotations, their containers, and
@@ -55,7 +58,8 @@ public final class RedwireProcessor extends AbstractProcessor {
   static final List<String> HANDLED_ANNOTATIONS = List.of(
       CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
       RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
-      LockReader.LOCKED, ValueTypeReader.USE_CODEC);
+      LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT,
+      ValueTypeReader.USE_CODEC);
 
   /**
    * The {@code @Generated} on the classes this processor writes: javac reads them in the next round,
@@ -111,7 +115,8 @@ public final class RedwireProcessor extends AbstractProcessor {
     ValueTypeReader values = new ValueTypeReader(processingEnv);
     KeyTemplates keys = new KeyTemplates(processingEnv, diagnostics);
     InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics),
-        new RateLimitReader(keys, diagnostics), new LockReader(keys, diagnostics));
+        new RateLimitReader(keys, diagnostics), new LockReader(keys, diagnostics),
+        new HandleReader(keys, diagnostics));
     InterfaceValidator interfaceValidator = new InterfaceValidator(diagnostics);
 
     Set<TypeElement> interfaces = new LinkedHashSet<>();
@@ -134,6 +139,7 @@ public final class RedwireProcessor extends AbstractProcessor {
     CacheValidator cacheValidator = new CacheValidator(processingEnv, diagnostics);
     RateLimitValidator rateLimitValidator = new RateLimitValidator(diagnostics);
     LockValidator lockValidator = new LockValidator(diagnostics);
+    HandleValidator handleValidator = new HandleValidator(diagnostics);
 
     List<InterfaceModel> models = new ArrayList<>();
     for (TypeElement type : interfaces) {
@@ -148,6 +154,7 @@ public final class RedwireProcessor extends AbstractProcessor {
           cacheValidator.validate(model);
           rateLimitValidator.validate(model);
           lockValidator.validate(model);
+          handleValidator.validate(model);
           models.add(model);
         }
       } catch (RuntimeException e) {
@@ -157,10 +164,11 @@ public final class RedwireProcessor extends AbstractProcessor {
     if (diagnostics.errors() > 0) {
       return;
     }
-    ProxyWriter writer = new ProxyWriter(processingEnv.getTypeUtils());
+    ProxyWriter proxies = new ProxyWriter(processingEnv.getTypeUtils());
+    HandlesWriter handles = new HandlesWriter(processingEnv.getTypeUtils());
     for (InterfaceModel model : models) {
       try {
-        writer.write(model).writeTo(processingEnv.getFiler());
+        (HandlesWriter.applies(model) ? handles : proxies).write(model).writeTo(processingEnv.getFiler());
       } catch (IOException | RuntimeException e) {
         diagnostics.internal(model.element(), e);
       }

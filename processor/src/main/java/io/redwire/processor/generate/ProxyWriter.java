@@ -22,7 +22,7 @@ import javax.lang.model.util.Types;
  * written by the steps, in this rank order:
  *
  * <pre>
- *   rate limit (before) -> lock (around) -> cache (call) -> cache writes (after)
+ *   rate limit (before) -> lock (around) -> cache or handle (call) -> cache writes (after)
  * </pre>
  *
  * so a refused call never waits for a lock, a cache hit is rate limited and runs under the lock, and
@@ -49,7 +49,7 @@ public final class ProxyWriter extends GeneratedClass {
   /** The rank order of the proxy's steps. */
   @Override
   List<Step> steps(ClassContext c) {
-    return List.of(new RateLimitMethods(c), new LockMethods(c), new CacheMethods(c));
+    return List.of(new RateLimitMethods(c), new LockMethods(c), new CacheMethods(c), new HandleMethods(c));
   }
 
   @Override

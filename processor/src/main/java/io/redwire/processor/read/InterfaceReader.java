@@ -43,14 +43,16 @@ public final class InterfaceReader {
   private final CacheReader caches;
   private final RateLimitReader rateLimits;
   private final LockReader locks;
+  private final HandleReader handles;
 
   public InterfaceReader(ProcessingEnvironment env, CacheReader caches, RateLimitReader rateLimits,
-      LockReader locks) {
+      LockReader locks, HandleReader handles) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.caches = caches;
     this.rateLimits = rateLimits;
     this.locks = locks;
+    this.handles = handles;
   }
 
   public InterfaceModel read(TypeElement type) {
@@ -70,7 +72,8 @@ public final class InterfaceReader {
       List<CacheWrite> writes = caches.readWrites(m, params);
       LockSpec locked = locks.read(m, params, asMember.getReturnType(), prefix);
       methods.add(new MethodModel(m, asMember, List.copyOf(params), result, cached, writes,
-          rateLimits.read(m, params, prefix), locked));
+          rateLimits.read(m, params, prefix), locked,
+          handles.read(m, params, asMember.getReturnType(), prefix)));
     }
     PackageElement pkg = elements.getPackageOf(type);
     return new InterfaceModel(type, declared, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
@@ -100,7 +103,7 @@ public final class InterfaceReader {
         writes.add(w);
       }
       out.add(new MethodModel(m.element(), m.type(), m.params(), m.result(), m.cached(),
-          List.copyOf(writes), m.rateLimits(), m.locked()));
+          List.copyOf(writes), m.rateLimits(), m.locked(), m.handle()));
     }
     return List.copyOf(out);
   }

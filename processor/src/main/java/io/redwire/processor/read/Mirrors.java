@@ -81,6 +81,12 @@ public final class Mirrors {
     return v instanceof Integer i ? i : 0;
   }
 
+  /** A {@code long} (or narrower integral) member. */
+  public static long longValue(AnnotationMirror mirror, String member) {
+    Object v = raw(mirror, member);
+    return v instanceof Number n ? n.longValue() : 0;
+  }
+
   public static boolean bool(AnnotationMirror mirror, String member) {
     Object v = raw(mirror, member);
     return v instanceof Boolean b && b;

@@ -280,6 +280,87 @@ public final class Diagnostics {
         name, describe(first), firstShape, shape);
   }
 
+  // ---------------------------------------------------------------- leaderboards and counters
+
+  public void handleType(Origin at, String annotation, String handle, String found) {
+    error(at, null, "HandleType",
+        "@%s methods return the handle %s that their parameters select; %s returns %s. Return %s.",
+        annotation, handle, describe(at.element()), simpleType(found), handle);
+  }
+
+  public void handleAlone(Origin at, String annotation, String other) {
+    error(at, null, "HandleAlone",
+        "@%s methods return a handle and never call the delegate, so nothing is there to %s; %s has"
+            + " both. Remove @%s, or apply it to the method that uses the handle.",
+        annotation, other.equals("RateLimited") ? "rate limit" : other.equals("Locked") ? "lock" : "cache",
+        describe(at.element()), other);
+  }
+
+  public void handleTwice(Origin at) {
+    error(at, null, "HandleTwice",
+        "a method returns one handle; %s has more than one of @Leaderboard, @Counter and @Distinct."
+            + " Keep one.",
+        describe(at.element()));
+  }
+
+  public void boardMember(Origin at, String member) {
+    error(at, null, "BoardMember",
+        "board members are stored with an ordered, printable codec; %s is not one of String, Long,"
+            + " Integer, UUID or an enum. Rank by one of those (an id, say) and look the rest up.",
+        simpleType(member));
+  }
+
+  public void boardZone(Origin at, String zone) {
+    error(at, "zone", "BoardZone",
+        "@Leaderboard(zone) is a time-zone id such as \"Europe/Paris\" or \"UTC\"; found \"%s\". Use an"
+            + " id from the IANA time-zone database.",
+        zone);
+  }
+
+  public void boardImmortal(Origin at) {
+    error(at, "period", "BoardImmortal",
+        "every board expires: a board with a period expires after its period, one without a period"
+            + " after ttl; %s has neither. Add period = \"week\" (or \"day\", \"month\", a duration"
+            + " such as \"7d\") or ttl = \"30d\".",
+        describe(at.element()));
+  }
+
+  public void boardFirstComeWithoutPeriod(Origin at) {
+    error(at, "ties", "BoardFirstComeNeedsPeriod",
+        "first-come ties fold the time into the period into each stored score, so they need a period;"
+            + " %s has none. Add period = \"week\" (or another period), or use ties = Ties.SHARED.",
+        describe(at.element()));
+  }
+
+  public void boardRange(Origin at, long maxScore, String period, long largestScore, String largestPeriod) {
+    error(at, "maxScore", "BoardRange",
+        "a first-come board stores score x period-in-ms + time into the period, which must stay below"
+            + " 2^53 to be exact; scores up to %d with a period of %s do not fit. With this period the"
+            + " largest score that fits is %d; for scores up to %d the longest period that fits is %s.",
+        maxScore, period, largestScore, maxScore, largestPeriod);
+  }
+
+  public void boardMaxScore(Origin at, long maxScore) {
+    error(at, "maxScore", "BoardRange",
+        "scores are exact below 2^53 (9007199254740992); found maxScore = %d. Use a positive value"
+            + " below 2^53, or 0 for the largest that fits.",
+        maxScore);
+  }
+
+  public void boardKeep(Origin at, long keep) {
+    error(at, "keep", "BoardKeep",
+        "@Leaderboard(keep) is how many of the best members a write keeps; found %d. Use 0 to keep"
+            + " everyone, or a positive count.",
+        keep);
+  }
+
+  public void counterRetain(Origin at, String annotation, String retain, String window) {
+    error(at, "retain", "CounterRetain",
+        "@%s(retain) keeps whole windows, so it must be at least one window; found retain = \"%s\" with"
+            + " window = \"%s\". Make retain at least the window.",
+        annotation, retain, window);
+  }
+
   // ---------------------------------------------------------------- generic interfaces
 
   public void genericBase(TypeElement type, Collection<String> variables) {
