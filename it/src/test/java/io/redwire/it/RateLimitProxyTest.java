@@ -186,7 +186,7 @@ class RateLimitProxyTest {
       limited().fixed("user" + user);
     }
     for (String limit : List.of("gcra", "sliding", "fixed")) {
-      String all = server.command("KEYS", namespace + ":rl:" + limit + ":*");
+      String all = server.command("KEYS", namespace + ":rl-" + limit + ":" + limit + ":*");
       List<String> keys = List.of(all.split("\n"));
       assertEquals(30, keys.size(), limit + ": " + keys);
       for (String key : keys) {
@@ -194,7 +194,7 @@ class RateLimitProxyTest {
         assertTrue(pttl > 0 && pttl <= 2_000, key + " PTTL " + pttl);
       }
     }
-    String gcraKey = namespace + ":rl:gcra:{user7}";
+    String gcraKey = namespace + ":rl-gcra:gcra:{user7}";
     long pttl = Long.parseLong(server.command("PTTL", gcraKey));
     assertTrue(pttl > 0 && pttl <= 1_000, "one call into a 10-call burst refills in 1 s: " + pttl);
   }
