@@ -72,6 +72,8 @@ public final class Redwire implements AutoCloseable {
   private final RedwireMetrics metrics;
   private final boolean cluster;
   private final CircuitBreaker breaker;
+  private final Duration pubSubPingInterval;
+  private final Duration pubSubPongTimeout;
   private final ConcurrentHashMap<String, Object> shared = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Claim> claims = new ConcurrentHashMap<>();
 
@@ -90,6 +92,8 @@ public final class Redwire implements AutoCloseable {
     this.leases = Map.copyOf(b.leases);
     this.metrics = b.metrics;
     this.cluster = isClusterClient(client);
+    this.pubSubPingInterval = b.pubSubPingInterval;
+    this.pubSubPongTimeout = b.pubSubPongTimeout;
     RedwireMetrics m = b.metrics;
     this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerCoolDown.toNanos(),
         new CircuitBreaker.Listener() {
@@ -155,6 +159,16 @@ public final class Redwire implements AutoCloseable {
   /** Whether the client talks to a Redis Cluster ({@link RedisClusterClient} or {@link JedisCluster}). */
   public boolean isCluster() {
     return cluster;
+  }
+
+  /** How often the shared pub/sub connection is sent a PING (see {@link Builder#pubSubHealthCheck}). */
+  public Duration pubSubPingInterval() {
+    return pubSubPingInterval;
+  }
+
+  /** How long the shared pub/sub connection may stay silent before it is replaced. */
+  public Duration pubSubPongTimeout() {
+    return pubSubPongTimeout;
   }
 
   /** Whether {@link #close()} was called. */
@@ -540,6 +554,8 @@ public final class Redwire implements AutoCloseable {
     private Duration connectTimeout; // null: the URI's, else the default
     private Duration socketTimeout; // null: the URI's, else the default
     private int breakerThreshold = 5;
+    private Duration pubSubPingInterval = Duration.ofSeconds(1);
+    private Duration pubSubPongTimeout = Duration.ofSeconds(3);
     private Duration breakerCoolDown = Duration.ofSeconds(5);
     private RedwireMetrics metrics = RedwireMetrics.NONE;
 
@@ -616,6 +632,27 @@ public final class Redwire implements AutoCloseable {
      */
     public Builder socketTimeout(Duration timeout) {
       this.socketTimeout = positive("socketTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * The health check of the shared pub/sub connection (lock releases, cache clear-alls): a PING every
+     * {@code pingInterval}, and a connection that stays silent (no PONG) for {@code pongTimeout} is
+     * closed and replaced, its listeners told that messages may have been missed. Default: every 1 s,
+     * replaced after 3 s of silence.
+     *
+     * @throws IllegalArgumentException unless both are positive and the timeout is longer than the
+     *     interval
+     */
+    public Builder pubSubHealthCheck(Duration pingInterval, Duration pongTimeout) {
+      positive("pingInterval", pingInterval);
+      positive("pongTimeout", pongTimeout);
+      if (pongTimeout.compareTo(pingInterval) <= 0) {
+        throw new IllegalArgumentException("pongTimeout (" + pongTimeout + ") must be longer than"
+            + " pingInterval (" + pingInterval + ")");
+      }
+      this.pubSubPingInterval = pingInterval;
+      this.pubSubPongTimeout = pongTimeout;
       return this;
     }
 
