@@ -360,10 +360,9 @@ class LockProxyTest {
     LockWork.Gate gate = new LockWork.Gate();
     gate.sleepMillis = 3500;
     Future<Long> h = hold(holder, "frozen", gate);
-    Thread.sleep(200);
     server.freeze();
     try {
-      Thread.sleep(2000);
+      Thread.sleep(2000); // the fault lasts 2 s, twice the lease
     } finally {
       server.thaw();
     }

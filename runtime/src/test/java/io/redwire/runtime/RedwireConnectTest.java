@@ -205,6 +205,22 @@ class RedwireConnectTest {
     assertThrows(IllegalArgumentException.class, () -> Redwire.builder().socketTimeout(Duration.ofMillis(-1)));
   }
 
+  @Test
+  void thePubSubHealthCheckIsConfigurable() {
+    try (Redwire defaults = Redwire.builder().uri(open.uri()).build();
+        Redwire tuned = Redwire.builder().uri(open.uri())
+            .pubSubHealthCheck(Duration.ofMillis(200), Duration.ofMillis(700)).build()) {
+      assertEquals(Duration.ofSeconds(1), defaults.pubSubPingInterval());
+      assertEquals(Duration.ofSeconds(3), defaults.pubSubPongTimeout());
+      assertEquals(Duration.ofMillis(200), tuned.pubSubPingInterval());
+      assertEquals(Duration.ofMillis(700), tuned.pubSubPongTimeout());
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> Redwire.builder().pubSubHealthCheck(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class,
+        () -> Redwire.builder().pubSubHealthCheck(Duration.ZERO, Duration.ofSeconds(1)));
+  }
+
   static long timeMillis(Runnable r) {
     long started = System.nanoTime();
     r.run();
