@@ -283,18 +283,25 @@ public final class RedwireLock {
       lease.renewal.cancel(false);
     }
     String lost = lease.lost;
-    if (redwire.isClosed()) {
-      // the client is gone: the key expires within its lease; nothing to count as a Redis error
-      log.debug("Lock {} released after its Redwire was closed; the key expires within {} ms", name,
-          leaseMillis);
-    } else try {
-      Object deleted = RELEASE.run(jedis, 1, lease.key, lease.token, channel.channel());
-      redwire.breaker().success();
-      if (((Number) deleted).longValue() == 0 && lost == null) {
-        lost = watchdog ? "the lease ran out before it was renewed, and the key expired"
-            : "the lease of " + leaseMillis + " ms ran out before the method returned";
+    try {
+      if (redwire.isClosed()) {
+        // the client is gone: the key expires within its lease; nothing to count as a Redis error
+        log.debug("Lock {} released after its Redwire was closed; the key expires within {} ms", name,
+            leaseMillis);
+      } else {
+        Object deleted = RELEASE.run(jedis, 1, lease.key, lease.token, channel.channel());
+        redwire.breaker().success();
+        if (((Number) deleted).longValue() == 0 && lost == null) {
+          lost = watchdog ? "the lease ran out before it was renewed, and the key expired"
+              : "the lease of " + leaseMillis + " ms ran out before the method returned";
+        }
       }
     } catch (RuntimeException e) {
+      if (redwire.isClosed()) {
+        log.debug("Lock {} released while its Redwire closed; the key expires within {} ms", name,
+            leaseMillis);
+        return;
+      }
       redwire.failed(name, "release", e);
       if (lost == null && System.nanoTime() - lease.provenAt >= leaseNanos) {
         lost = "Redis did not answer for the whole lease (" + e + ")";

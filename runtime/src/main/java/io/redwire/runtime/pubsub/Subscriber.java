@@ -170,10 +170,12 @@ public final class Subscriber implements AutoCloseable {
       if (health != null) {
         health.cancel(false);
       }
-      if (current != null) {
+      Connection l = live;
+      if (l != null && l.connection != null) {
+        l.kill(); // at once, even when the connection is half-open and would never confirm UNSUBSCRIBE
+      } else if (current != null) {
         current.stop();
       }
-
     }
     if (t != null) {
       t.interrupt();
