@@ -407,8 +407,11 @@ public final class Redwire implements AutoCloseable {
   }
 
   /**
-   * Closes registered resources (newest first), stops the background executor and closes the
-   * client if Redwire created it. Idempotent; never throws.
+   * Closes registered resources (newest first: the shared pub/sub connection, ...), stops Redwire's
+   * threads and closes the client if Redwire created it. From then on {@link #ensureOpen()} throws,
+   * so every call through a generated proxy that needs Redis, and every new {@code wrap} (through
+   * {@link #claim}), throws {@link IllegalStateException}; none of that counts as a Redis error.
+   * Idempotent; never throws.
    */
   @Override
   public void close() {
