@@ -146,9 +146,9 @@ class RateLimitProxyTest {
   void slidingWindowAdmitsExactlyTheLimitPerWindow() throws Exception {
     assertEquals(10, hammer(8, Limited::sliding, "carol"));
     RateLimitedException e = assertThrows(RateLimitedException.class, () -> limited().sliding("carol"));
-    assertTrue(e.retryAfterMicros() <= 2_000_000 && e.resetMicros() <= 2_000_000, e.toString());
+    assertTrue(e.retryAfterMicros() <= 2_000_000 && e.fullResetMicros() <= 2_000_000, e.toString());
     assertEquals(0, e.remaining());
-    sleepMicros(e.resetMicros());
+    sleepMicros(e.fullResetMicros());
     assertEquals(10, hammer(8, Limited::sliding, "carol"));
   }
 
@@ -185,8 +185,8 @@ class RateLimitProxyTest {
       limited().sliding("user" + user);
       limited().fixed("user" + user);
     }
-    for (String limit : List.of("Limited.gcra", "Limited.sliding", "Limited.fixed")) {
-      String all = server.command("KEYS", namespace + ":rl:" + limit + ":*");
+    for (String limit : List.of("gcra", "sliding", "fixed")) {
+      String all = server.command("KEYS", namespace + ":rl-" + limit + ":Limited." + limit + ":*");
       List<String> keys = List.of(all.split("\n"));
       assertEquals(30, keys.size(), limit + ": " + keys);
       for (String key : keys) {
@@ -194,7 +194,7 @@ class RateLimitProxyTest {
         assertTrue(pttl > 0 && pttl <= 2_000, key + " PTTL " + pttl);
       }
     }
-    String gcraKey = namespace + ":rl:Limited.gcra:{user7}";
+    String gcraKey = namespace + ":rl-gcra:Limited.gcra:{user7}";
     long pttl = Long.parseLong(server.command("PTTL", gcraKey));
     assertTrue(pttl > 0 && pttl <= 1_000, "one call into a 10-call burst refills in 1 s: " + pttl);
   }
