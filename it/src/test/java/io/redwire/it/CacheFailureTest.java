@@ -302,9 +302,17 @@ class CacheFailureTest {
       }
     }
 
+    /** When set, the next {@link #async} call returns this future (which the test completes). */
+    volatile CompletableFuture<String> nextAsync;
+
     @Override
     public CompletableFuture<String> async(String key) {
       calls.incrementAndGet();
+      CompletableFuture<String> next = nextAsync;
+      if (next != null) {
+        nextAsync = null;
+        return next;
+      }
       String v = version;
       long sleep = sleepMillis;
       return CompletableFuture.supplyAsync(() -> key + ":" + v,
@@ -357,6 +365,61 @@ class CacheFailureTest {
     assertEquals("k:v2", joiner.get(10, TimeUnit.SECONDS), "the joiner loaded the value itself");
     assertEquals("k:v2", proxy.value("k"));
     assertEquals(3, delegate.calls.get());
+  }
+
+  @Test
+  void aFutureThatJoinsAFailedBackgroundRefreshGetsARealValue() throws Exception {
+    CountingMetrics metrics = new CountingMetrics();
+    RefreshingImpl delegate = new RefreshingImpl();
+    Refreshing proxy = RedwireRefreshing.wrap(delegate, redwire(metrics));
+    assertEquals("k:v1", proxy.async("k").get(10, TimeUnit.SECONDS));
+    String key = entryKey("refreshedAsync", "k");
+
+    CompletableFuture<String> refresh = new CompletableFuture<>();
+    delegate.nextAsync = refresh;
+    dueForRefresh(data, key);
+    assertEquals("k:v1", proxy.async("k").get(1, TimeUnit.SECONDS), "current value while it refreshes");
+    await(() -> delegate.calls.get() == 2, 10, "the background refresh to call the delegate");
+    delegate.version = "v2";
+    data.del(key);
+    CompletableFuture<String> joiner = proxy.async("k");
+    assertEquals(1, metrics.count("cacheStampedeWait", "refreshedAsync"), "joined the refresh");
+    assertFalse(joiner.isDone());
+    refresh.completeExceptionally(new IllegalStateException("refresh failed"));
+    // before: the joiner's future completed with the MISS sentinel (a ClassCastException for the caller)
+    assertEquals("k:v2", joiner.get(10, TimeUnit.SECONDS));
+    assertEquals(3, delegate.calls.get());
+    assertEquals("k:v2", proxy.async("k").get(10, TimeUnit.SECONDS));
+    assertEquals(3, delegate.calls.get());
+  }
+
+  @Test
+  void aGenerationKeyOfTheWrongTypeBypassesTheCacheWithoutOpeningTheBreaker() throws Exception {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire r = redwire(server, metrics, b -> b.circuitBreaker(1, Duration.ofSeconds(60)));
+    LedgerImpl delegate = new LedgerImpl();
+    Ledger ledger = RedwireLedger.wrap(delegate, r);
+    String generation = namespace + ":c:ledgerAmount:generation";
+    data.hset(generation, "not", "redwire");
+    for (int i = 1; i <= 5; i++) {
+      assertEquals(1, ledger.amount("a").cents());
+      assertEquals(i, delegate.amounts.get(), "no generation: the delegate answers");
+    }
+    long errors = metrics.count("redisError", "ledgerAmount");
+    assertTrue(errors >= 1 && errors <= 5, "the failed read is retried at most every second: " + errors);
+    assertFalse(r.breaker().isOpen());
+    assertEquals(List.of(), keys(":c:ledgerAmount:*{a}*"), "nothing written under a guessed generation");
+    assertEquals(2, ledger.totals("t").size());
+    assertEquals(2, ledger.totals("t").size());
+    assertEquals(1, delegate.totals.get(), "other caches work");
+
+    data.del(generation);
+    await(() -> {
+      ledger.amount("a");
+      int before = delegate.amounts.get();
+      ledger.amount("a");
+      return delegate.amounts.get() == before;
+    }, 10, "the generation to be read again and the cache to hit");
   }
 
   @Test
