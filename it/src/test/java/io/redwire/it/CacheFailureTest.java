@@ -635,6 +635,25 @@ class CacheFailureTest {
     assertEquals(miss.getClass(), hit.getClass());
   }
 
+  @Test
+  void aMetricsListenerThatThrowsNeverLeavesAFlightHanging() {
+    CountingMetrics counts = new CountingMetrics();
+    Redwire r = redwire(server, counts, b -> b.metrics(new io.redwire.runtime.RedwireMetrics() {
+      @Override
+      public void cacheLoad(String cache, long nanos) {
+        throw new IllegalStateException("listener bug");
+      }
+    }));
+    Ledger ledger = RedwireLedger.wrap(new LedgerImpl(), r);
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+      for (int i = 0; i < 3; i++) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ledger.amount("x"));
+        assertEquals("listener bug", e.getMessage());
+      }
+    });
+    assertEquals(List.of(), keys(":c:ledgerAmount:*:lease"), "leases released");
+  }
+
   // ------------------------------------------------------------------ close
 
   @Test

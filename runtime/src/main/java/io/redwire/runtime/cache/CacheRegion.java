@@ -312,20 +312,28 @@ public final class CacheRegion<V> {
       return;
     }
     stage.whenComplete((v, error) -> {
-      if (error != null) {
-        onThread(starter, () -> loadFailed(flight, lease, unwrap(error), isBackground));
-        return;
-      }
-      long nanos = System.nanoTime() - started;
-      metrics.cacheLoad(name, nanos);
-      onThread(starter, () -> {
-        Result<V> served = Result.present(v);
-        try {
-          served = storeAndServe(key, v, nanos, lease, write);
-        } finally {
-          flight.finish(served);
+      try {
+        if (error != null) {
+          onThread(starter, () -> loadFailed(flight, lease, unwrap(error), isBackground));
+          return;
         }
-      });
+        long nanos = System.nanoTime() - started;
+        metrics.cacheLoad(name, nanos);
+        onThread(starter, () -> {
+          Result<V> served = Result.present(v);
+          try {
+            served = storeAndServe(key, v, nanos, lease, write);
+          } finally {
+            flight.finish(served);
+          }
+        });
+      } catch (Throwable t) { // a metrics listener that threw, say: the flight must still end
+        try {
+          release(lease);
+        } finally {
+          flight.fail(t);
+        }
+      }
     });
   }
 
@@ -563,10 +571,5 @@ public final class CacheRegion<V> {
       Thread.currentThread().interrupt();
       throw new CompletionException(e);
     }
-  }
-
-  /** For tests: whether a clear-all is waiting to reach Redis. */
-  boolean clearPending() {
-    return generation.pending();
   }
 }

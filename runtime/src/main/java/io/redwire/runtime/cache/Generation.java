@@ -271,11 +271,6 @@ final class Generation {
     }
   }
 
-  /** Whether a clear-all is waiting to reach Redis. */
-  synchronized boolean pending() {
-    return pending != null;
-  }
-
   /** Sends the pending clear-all (and any made meanwhile); whether none is pending afterwards. */
   private boolean flush() {
     synchronized (publishing) {
