@@ -398,7 +398,7 @@ class CacheProxyTest {
     assertEquals(0, metrics.count("cacheMiss", "Hot.value"), "after the first load no caller missed");
     assertTrue(metrics.count("cacheHit", "Hot.value") > 1000, "callers kept getting hits");
     for (String thread : loaderThreads) {
-      assertTrue(thread.startsWith("redwire-worker-"), "a caller recomputed: " + thread); // Redwire.background()
+      assertTrue(thread.startsWith("redwire-worker-"), "a caller recomputed: " + thread);
     }
   }
 }

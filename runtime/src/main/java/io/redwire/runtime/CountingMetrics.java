@@ -97,6 +97,21 @@ public final class CountingMetrics implements RedwireMetrics {
   }
 
   @Override
+  public void cacheDecodeFailure(String cache, RuntimeException e) {
+    inc("cacheDecodeFailure", cache);
+  }
+
+  @Override
+  public void cacheEncodeFailure(String cache, RuntimeException e) {
+    inc("cacheEncodeFailure", cache);
+  }
+
+  @Override
+  public void cacheClearPending(String cache) {
+    inc("cacheClearPending", cache);
+  }
+
+  @Override
   public void redisError(String name, String operation, Exception e) {
     inc("redisError", name);
   }

@@ -29,6 +29,18 @@ public interface RedwireMetrics {
   default void cacheStampedeWait(String cache) {}
 
   /**
+   * Cached bytes could not be decoded (another type shape, damaged bytes, or a codec or record
+   * constructor that refused them): read as a miss, and the entry is loaded and written again.
+   */
+  default void cacheDecodeFailure(String cache, RuntimeException e) {}
+
+  /** A value could not be encoded: the write was skipped; the caller still got the delegate's value. */
+  default void cacheEncodeFailure(String cache, RuntimeException e) {}
+
+  /** A clear-all could not reach Redis: it applies in this instance at once and is retried until it lands. */
+  default void cacheClearPending(String cache) {}
+
+  /**
    * A Redis call failed or timed out; the pattern applied its failure policy.
    *
    * @param name the pattern name
