@@ -674,6 +674,7 @@ class CacheFailureTest {
     assertThrows(IllegalStateException.class,
         () -> catalog.save(new Catalog.Product(1, "p", BigDecimal.ONE, List.of())));
     assertEquals(before, delegate.calls("product"), "no cached read reached the delegate");
+    assertEquals(0, delegate.calls("save"), "a write-through refused before its delegate ran");
     assertFalse(metrics.summary().contains("redisError"), metrics.summary());
   }
 

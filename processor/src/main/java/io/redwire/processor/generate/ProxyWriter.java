@@ -58,12 +58,13 @@ public final class ProxyWriter extends GeneratedClass {
     List<TypeVariableName> typeVars = typeVariables(c.model());
     c.cls().addSuperinterface(iface);
     c.cls().addField(FieldSpec.builder(iface, "delegate", Modifier.PRIVATE, Modifier.FINAL).build());
+    c.cls().addField(FieldSpec.builder(REDWIRE, "redwire", Modifier.PRIVATE, Modifier.FINAL).build());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addParameter(iface, "delegate")
         .addParameter(REDWIRE, "redwire")
         .addStatement("this.delegate = $T.requireNonNull(delegate, $S)", OBJECTS, "delegate")
-        .addStatement("$T.requireNonNull(redwire, $S)", OBJECTS, "redwire");
+        .addStatement("this.redwire = $T.requireNonNull(redwire, $S)", OBJECTS, "redwire");
     for (Step s : steps) {
       s.fields(c);
     }
@@ -99,6 +100,8 @@ public final class ProxyWriter extends GeneratedClass {
   }
 
   private static void writeMethod(MethodContext mc, List<Step> steps) {
+    // after close(), every call through the proxy refuses, before the delegate runs
+    mc.method().addStatement("this.redwire.ensureOpen()");
     for (Step s : steps) {
       s.before(mc);
     }
