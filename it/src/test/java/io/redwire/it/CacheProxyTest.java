@@ -395,7 +395,7 @@ class CacheProxyTest {
     assertEquals(0, metrics.count("cacheMiss", "value"), "after the first load no caller missed");
     assertTrue(metrics.count("cacheHit", "value") > 1000, "callers kept getting hits");
     for (String thread : loaderThreads) {
-      assertTrue(thread.startsWith("redwire-background"), "a caller recomputed: " + thread);
+      assertTrue(thread.startsWith("redwire-worker-"), "a caller recomputed: " + thread);
     }
   }
 }
