@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -267,6 +269,50 @@ public final class RedisServer implements AutoCloseable {
       }
     }
     return 0;
+  }
+
+  /**
+   * What the server says it is, from {@code INFO server}. Valkey keeps {@code redis_version} (the
+   * Redis version it is compatible with, 7.2.4 for every Valkey 8) and adds {@code server_name} and
+   * {@code valkey_version}, and reports its mode as {@code server_mode} instead of {@code
+   * redis_mode}: this reads whichever the server has.
+   *
+   * @param name {@code "redis"} or {@code "valkey"} ({@code server_name}, {@code "redis"} when absent)
+   * @param version the server's own version ({@code valkey_version}, else {@code redis_version})
+   * @param mode {@code standalone}, {@code cluster} or {@code sentinel} ({@code server_mode}, else
+   *     {@code redis_mode})
+   * @param executable the binary the process runs ({@code executable}), or null when not reported
+   */
+  public record Info(String name, String version, String mode, String executable) {
+    static Info parse(String infoServer) {
+      Map<String, String> fields = new HashMap<>();
+      for (String line : infoServer.split("\r?\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && !line.startsWith("#")) {
+          fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+        }
+      }
+      String name = fields.getOrDefault("server_name", "redis");
+      String version = fields.getOrDefault(name + "_version", fields.get("redis_version"));
+      String mode = fields.getOrDefault("server_mode", fields.get("redis_mode"));
+      return new Info(name, version, mode, fields.get("executable"));
+    }
+
+    /** E.g. {@code "valkey 8.0.1 (sentinel)"}. */
+    @Override
+    public String toString() {
+      return name + " " + version + " (" + mode + ")";
+    }
+  }
+
+  /** What the server says it is ({@code INFO server}); see {@link Info}. */
+  public Info info() {
+    return Info.parse(command("INFO", "server"));
+  }
+
+  /** The binary this server runs (and runs again on {@link #restart()}). */
+  public Path binary() {
+    return binary;
   }
 
   /** Resets the server's statistics ({@code CONFIG RESETSTAT}). */

@@ -41,7 +41,10 @@ class RedisClusterTest {
     System.setProperty("redwire.redis.server", "embedded");
     try (RedisCluster cluster = RedisCluster.start(2)) {
       for (RedisServer node : cluster.nodes()) {
-        assertTrue(node.command("INFO", "server").contains("redis_version:6.2"));
+        RedisServer.Info info = node.info();
+        assertEquals("redis", info.name(), info.toString());
+        assertTrue(info.version().startsWith("6.2."), info.toString());
+        assertEquals("cluster", info.mode(), info.toString());
         assertTrue(node.command("CLUSTER", "INFO").contains("cluster_state:ok"));
       }
     } finally {

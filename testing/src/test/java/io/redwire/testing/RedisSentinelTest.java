@@ -31,7 +31,7 @@ class RedisSentinelTest {
       assertEquals(3, ports.size());
       assertFalse(ports.contains(6379));
 
-      assertTrue(sentinel.command("INFO", "server").contains("redis_mode:sentinel"));
+      assertEquals("sentinel", sentinel.info().mode(), sentinel.info().toString());
       assertTrue(master.command("ROLE").startsWith("master"));
       assertTrue(replica.command("ROLE").startsWith("slave"));
       assertEquals("127.0.0.1:" + master.port(), deployment.reportedMaster());

@@ -147,7 +147,50 @@ class RedisServerTest {
     assertEquals(binary, RedisServer.Binaries.embedded(), "extracted once per JVM");
     try (RedisServer server = RedisServer.start(binary)) {
       assertEquals("PONG", server.command("PING"));
-      assertTrue(server.command("INFO", "server").contains("redis_version:"));
+      RedisServer.Info info = server.info();
+      assertEquals("redis", info.name(), info.toString());
+      assertTrue(info.version().startsWith("6.2."), info.toString());
+      assertEquals("standalone", info.mode(), info.toString());
     }
+  }
+
+  /**
+   * Every server runs the binary chosen by {@code -Dredwire.redis.server} (else the PATH, else the
+   * bundled one), and with {@code -Dredwire.expect.server=PREFIX} (CI sets e.g. {@code "valkey 8."})
+   * it must say it is that server, so a CI phase cannot silently test the wrong one.
+   */
+  @Test
+  void runsTheConfiguredBinary() throws Exception {
+    Path chosen = RedisServer.Binaries.redisServer();
+    try (RedisServer server = RedisServer.start()) {
+      assertEquals(chosen, server.binary());
+      RedisServer.Info info = server.info();
+      System.out.println("redis-server under test: " + chosen + ": " + info);
+      if (info.executable() != null) {
+        assertEquals(chosen.toRealPath(), Path.of(info.executable()).toRealPath(), info.toString());
+      }
+      assertEquals("standalone", info.mode(), info.toString());
+      String expected = System.getProperty("redwire.expect.server");
+      if (expected != null && !expected.isBlank()) {
+        assertTrue(info.toString().startsWith(expected),
+            "expected a server starting with '" + expected + "', got " + info + " from " + chosen);
+      }
+    }
+  }
+
+  @Test
+  void infoReadsRedisAndValkeyFields() {
+    RedisServer.Info redis =
+        RedisServer.Info.parse(
+            "# Server\r\nredis_version:7.0.15\r\nredis_git_sha1:00000000\r\n"
+                + "redis_mode:standalone\r\nexecutable:/usr/bin/redis-server\r\n");
+    assertEquals(new RedisServer.Info("redis", "7.0.15", "standalone", "/usr/bin/redis-server"), redis);
+    assertEquals("redis 7.0.15 (standalone)", redis.toString());
+    RedisServer.Info valkey =
+        RedisServer.Info.parse(
+            "# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.0.1\r\n"
+                + "server_mode:sentinel\r\n");
+    assertEquals(new RedisServer.Info("valkey", "8.0.1", "sentinel", null), valkey);
+    assertEquals("valkey 8.0.1 (sentinel)", valkey.toString());
   }
 }
