@@ -43,6 +43,11 @@ class MainTest {
       // three workers started the nightly report together: one ran it, two skipped
       assertEquals(1, locks.reportsRun(), report.toString());
       assertEquals(2, locks.reportsSkipped(), report.toString());
+      // 50 orders per SKU of 1, 2, 3 and 4 units: the best sellers are T-1, G-1, B-2
+      assertEquals(java.util.List.of(new io.redwire.runtime.board.Ranked<>("T-1", 1, 200),
+          new io.redwire.runtime.board.Ranked<>("G-1", 2, 150), new io.redwire.runtime.board.Ranked<>("B-2", 3, 100)),
+          report.bestSellers(), report.toString());
+      assertEquals(50, report.viewsOfB1(), report.toString());
     }
   }
 }
