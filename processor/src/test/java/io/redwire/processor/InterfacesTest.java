@@ -83,7 +83,7 @@ class InterfacesTest {
     assertTrue(users.contains("redwire.claim(\"cache\", \"Shop.Users.name\", \"test.Shop.Users\", NAME_CACHE_SHAPE);"),
         users);
     assertTrue(users.contains("NAME_CACHE_SHAPE = \"value=java.lang.String#"), users);
-    assertTrue(users.contains(";key=integer\";"), users);
+    assertTrue(users.contains(";key=integer;ttl="), users);
     assertTrue(users.contains("new CacheSettings(\"Shop.Users.name\""), users);
     String products = generated(c, "test.RedwireShop_Products");
     assertTrue(products.contains("new CacheSettings(\"Shop.Products.name\""), products);
