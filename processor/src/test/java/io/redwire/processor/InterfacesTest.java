@@ -93,7 +93,7 @@ class InterfacesTest {
         "redwire.claim(\"rate-limit\", \"Shop.place-1m\", \"test.Shop\", PLACE1M_RATE_LIMIT_SHAPE);",
         "redwire.claim(\"lock\", \"Shop.place\", \"test.Shop\", PLACE_LOCK_SHAPE);",
         "redwire.claim(\"cache\", \"Shop.place\", \"test.Shop\", PLACE_CACHE_SHAPE);",
-        "PLACE1S_RATE_LIMIT_SHAPE = \"algorithm=GCRA;key=\";",
+        "PLACE1S_RATE_LIMIT_SHAPE = \"algorithm=GCRA;key=;limit=",
         "PLACE_LOCK_SHAPE = \"key=String\";"}) {
       assertTrue(shop.contains(claim), () -> claim + " not in\n" + shop);
     }
