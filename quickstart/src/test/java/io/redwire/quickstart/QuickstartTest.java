@@ -177,6 +177,8 @@ class QuickstartTest {
                 catalog.product(id);
               }
               System.out.println("served while Redis was down: loads: " + db.loads());
+              System.out.println("slf4j-api: " + org.slf4j.LoggerFactory.class
+                  .getProtectionDomain().getCodeSource().getLocation());
             }
           }
         }
@@ -198,7 +200,7 @@ class QuickstartTest {
         () -> "slf4j-simple 2 did not print the circuit breaker's warning: a user on SLF4J 2 does not see"
             + " Redwire's logs (the runtime must depend on slf4j-api 2, whose provider lookup"
             + " slf4j-simple 2 implements). stderr:\n" + build.stderr()
-            + "\nslf4j-api in the user's build: " + slf4jApi(project, jdk));
+            + "\nthe user's build ran with " + slf4jApi(build));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -286,17 +288,15 @@ class QuickstartTest {
     return build;
   }
 
-  private static String slf4jApi(Path project, Path jdk) {
-    try {
-      return Files.list(REPO.resolve("org/slf4j/slf4j-api"))
-          .map(p -> p.getFileName().toString())
-          .sorted()
-          .toList()
-          + " in the private repository; see the mvn-N.log files in " + project
-          + " (Maven picks the nearest, then first-declared, slf4j-api: redwire-runtime's)";
-    } catch (IOException e) {
-      return "(unknown: " + e + ")";
-    }
+  /** The slf4j-api jar the user's main ran with (it prints it), and how Maven chose it. */
+  private static String slf4jApi(Build build) {
+    String jar = build.stdout().lines()
+        .filter(l -> l.startsWith("slf4j-api: "))
+        .map(l -> l.substring(l.lastIndexOf('/') + 1))
+        .findFirst()
+        .orElse("(unknown slf4j-api)");
+    return jar + " (Maven picks the nearest slf4j-api, then the first declared: redwire-runtime's"
+        + " comes before slf4j-simple's)";
   }
 
   static Map<String, String> readmeFiles(String readme) {
