@@ -99,9 +99,9 @@ class CacheProxyTest {
       assertEquals(catalog.product(id), catalog.product(id));
     }
     assertEquals(50, delegate.calls("product"));
-    assertEquals(100, metrics.count("cacheHit", "product"));
-    assertEquals(50, metrics.count("cacheMiss", "product"));
-    List<String> keys = keys(":c:product:*");
+    assertEquals(100, metrics.count("cacheHit", "Catalog.product"));
+    assertEquals(50, metrics.count("cacheMiss", "Catalog.product"));
+    List<String> keys = keys(":c:Catalog.product:*");
     assertEquals(50, keys.stream().filter(k -> !k.endsWith(":generation")).count(), keys.toString());
     for (String key : keys) {
       if (key.endsWith(":generation")) {
@@ -116,7 +116,7 @@ class CacheProxyTest {
   @Test
   void aThousandHitsCostAThousandCommands() throws InterruptedException {
     catalog.product(7);
-    settle("product");
+    settle("Catalog.product");
     server.resetStats();
     long started = System.nanoTime();
     for (int i = 0; i < 1000; i++) {
@@ -161,7 +161,7 @@ class CacheProxyTest {
   @Test
   void bytesOverwrittenBySomeoneElseAreAMissNotAnError() {
     catalog.product(3);
-    String key = keys(":c:product:*{3}").get(0);
+    String key = keys(":c:Catalog.product:*{3}").get(0);
     server.command("SET", key, "not a redwire value");
     assertEquals("product 3", catalog.product(3).name());
     assertEquals(2, delegate.calls("product"));
@@ -172,8 +172,11 @@ class CacheProxyTest {
   @Test
   void aRecordThatGainedAComponentReadsOldBytesAsAMiss() {
     catalog.product(5);
+    // the next deploy: another process (another Redwire) on the same namespace and cache name
+    Redwire next = newRedwire(new CountingMetrics());
+    extra.add(next);
     CatalogV2 v2 = RedwireCatalogV2.wrap(id -> new CatalogV2.Product(id, "v2", BigDecimal.TEN, List.of(),
-        "brand"), redwire);
+        "brand"), next);
     assertEquals("brand", v2.product(5).brand());
     assertEquals("brand", v2.product(5).brand());
   }
@@ -194,7 +197,7 @@ class CacheProxyTest {
     RedisClient jedis = RedisClient.create(server.host(), server.port());
     try (jedis) {
       catalog.product(1);
-      String key = keys(":c:product:*{1}").get(0);
+      String key = keys(":c:Catalog.product:*{1}").get(0);
       byte[] entry = jedis.get(key.getBytes());
       String prefix = key.substring(0, key.indexOf('{'));
       var pipe = jedis.pipelined();
@@ -207,7 +210,7 @@ class CacheProxyTest {
       assertEquals(1, catalog.product(77_777).id());
       assertEquals(1, delegate.calls("product"));
 
-      settle("product");
+      settle("Catalog.product");
       server.resetStats();
       catalog.clearProducts();
       // one script call: EVALSHA (plus EVAL the first time this script meets the server)
@@ -249,7 +252,7 @@ class CacheProxyTest {
     assertEquals(Optional.empty(), catalog.find("missing-1"));
     assertEquals(Optional.empty(), catalog.find("missing-1"));
     assertEquals(1, delegate.calls("find"));
-    String key = keys(":c:find:*").stream().filter(k -> k.contains("{")).findFirst().orElseThrow();
+    String key = keys(":c:Catalog.find:*").stream().filter(k -> k.contains("{")).findFirst().orElseThrow();
     long pttl = Long.parseLong(server.command("PTTL", key));
     assertTrue(pttl > 0 && pttl <= 5_000, "tombstone PTTL " + pttl);
     assertEquals("present", catalog.find("present").orElseThrow().name());
@@ -301,7 +304,7 @@ class CacheProxyTest {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(ms < 5_000, "call " + i + " took " + ms + " ms with Redis down");
       }
-      assertTrue(metrics.count("redisError", "product") > 0, "failures are counted, never silent");
+      assertTrue(metrics.count("redisError", "Catalog.product") > 0, "failures are counted, never silent");
     } finally {
       server.restart();
     }
@@ -392,8 +395,8 @@ class CacheProxyTest {
     pool.shutdown();
     // 7 s at a 2 s TTL: 3.5 periods, so the first load plus about 3-4 refreshes
     assertTrue(loads.get() >= 3 && loads.get() <= 8, "delegate ran " + loads.get() + " times");
-    assertEquals(0, metrics.count("cacheMiss", "value"), "after the first load no caller missed");
-    assertTrue(metrics.count("cacheHit", "value") > 1000, "callers kept getting hits");
+    assertEquals(0, metrics.count("cacheMiss", "Hot.value"), "after the first load no caller missed");
+    assertTrue(metrics.count("cacheHit", "Hot.value") > 1000, "callers kept getting hits");
     for (String thread : loaderThreads) {
       assertTrue(thread.startsWith("redwire-worker-"), "a caller recomputed: " + thread);
     }

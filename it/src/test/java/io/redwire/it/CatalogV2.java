@@ -9,6 +9,7 @@ public interface CatalogV2 {
 
   record Product(long id, String name, BigDecimal price, List<String> tags, String brand) {}
 
-  @Cached(ttl = "10m", key = "{id}")
+  /** Named like {@code Catalog.product}'s default-named cache: this is that cache after the deploy. */
+  @Cached(ttl = "10m", key = "{id}", name = "Catalog.product")
   Product product(long id);
 }

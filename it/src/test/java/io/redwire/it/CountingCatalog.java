@@ -13,6 +13,8 @@ class CountingCatalog implements Catalog {
   final ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   volatile long delayMillis;
   volatile String suffix = "";
+  /** Thrown by {@link #product} while set. */
+  volatile RuntimeException productFailure;
 
   int calls(String method) {
     AtomicInteger n = calls.get(method);
@@ -33,6 +35,10 @@ class CountingCatalog implements Catalog {
   @Override
   public Product product(long id) {
     called("product");
+    RuntimeException failure = productFailure;
+    if (failure != null) {
+      throw failure;
+    }
     return new Product(id, "product " + id + suffix, new BigDecimal("19.99"), List.of("a", "b"));
   }
 

@@ -205,7 +205,6 @@ class LockClusterTest {
         assertTrue(System.nanoTime() < deadline, "the second instance waits, subscribed");
         Thread.sleep(1);
       }
-      Thread.sleep(150); // parked on the release, past the 100 ms retry of an unconfirmed subscription
       assertEquals(1, second.entered.getCount(), "still waiting");
       first.finish.countDown();
       second.finish.countDown();

@@ -13,7 +13,9 @@ import io.redwire.runtime.lock.LockLostException;
 import io.redwire.runtime.lock.LockNotAcquiredException;
 import io.redwire.runtime.lock.RedwireLock;
 import io.redwire.testing.RedisServer;
+import io.redwire.runtime.pubsub.Subscriber;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,7 +169,7 @@ class LockProxyTest {
       Future<Long> h = hold(holder, "handoff", first);
       long waitsBefore = count("lockWait", "gate");
       Future<Long> w = threads.submit(() -> waiter.gate("handoff", second));
-      awaitParked(waitsBefore);
+      awaitParked(waitsBefore, redwires.get(1));
       first.finish.countDown();
       second.finish.countDown();
       long firstToken = h.get(10, TimeUnit.SECONDS);
@@ -180,14 +184,79 @@ class LockProxyTest {
         + " (all: " + delays + ")");
   }
 
-  /** Waits until one more caller counted a wait and is parked (not polling) on the release. */
-  private void awaitParked(long waitsBefore) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (count("lockWait", "gate") == waitsBefore) {
-      assertTrue(System.nanoTime() < deadline, "the second caller waits");
-      Thread.sleep(1);
+  /**
+   * Waits until one more caller counted a wait and the release channel of {@code waiterSide} is
+   * confirmed (from then on a release wakes it; before, it would poll).
+   */
+  private void awaitParked(long waitsBefore, Redwire waiterSide) {
+    awaitCondition(() -> count("lockWait", "gate") > waitsBefore, "the second caller waits");
+    awaitCondition(() -> Subscriber.of(waiterSide).isActive(gateChannel()), "the release channel is confirmed");
+  }
+
+  byte[] gateChannel() {
+    return (namespace + ":lock:gate").getBytes(StandardCharsets.UTF_8);
+  }
+
+  static void awaitCondition(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
-    Thread.sleep(30); // past its subscription and its second try
+  }
+
+  /** A pub/sub listener of the test's own that records the subscriber's state changes. */
+  static final class Events implements Subscriber.Listener {
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicInteger inactive = new AtomicInteger();
+    volatile long inactiveAt;
+    volatile long activeAt;
+
+    @Override
+    public void onMessage(byte[] channel, byte[] message) {}
+
+    @Override
+    public void onActive() {
+      activeAt = System.nanoTime();
+      active.incrementAndGet();
+    }
+
+    @Override
+    public void onInactive() {
+      inactiveAt = System.nanoTime();
+      inactive.incrementAndGet();
+    }
+  }
+
+  /** The acquire and release scripts the server ran since {@code resetStats}. */
+  long scriptCalls() {
+    return server.commandCalls("evalsha") + server.commandCalls("eval");
+  }
+
+  /**
+   * Holds {@code holder}'s lock on {@code job} while {@code waiter} waits for it, 500 ms long after the
+   * waiter parked, then releases; returns how many milliseconds after the release the waiter started,
+   * and asserts that it did not poll meanwhile (a 100 ms poll would run ~5 more scripts).
+   */
+  long handoffAfterALongHold(LockWork holder, LockWork waiter, Redwire waiterSide, String job) throws Exception {
+    LockWork.Gate first = new LockWork.Gate();
+    LockWork.Gate second = new LockWork.Gate();
+    Future<Long> h = hold(holder, job, first);
+    long waitsBefore = count("lockWait", "gate");
+    Future<Long> w = threads.submit(() -> waiter.gate(job, second));
+    awaitParked(waitsBefore, waiterSide);
+    server.resetStats();
+    // not a synchronisation: the lock is held this long so that a polling waiter would show
+    Thread.sleep(500);
+    first.finish.countDown();
+    second.finish.countDown();
+    h.get(10, TimeUnit.SECONDS);
+    w.get(10, TimeUnit.SECONDS);
+    // the holder's release, the waiter's second try (if it came after the reset), its acquire on
+    // the release's message and its own release
+    long scripts = scriptCalls();
+    assertTrue(scripts <= 4, scripts + " scripts: the waiter polled instead of waiting for the release");
+    return TimeUnit.NANOSECONDS.toMillis(second.enteredAt - first.leavingAt);
   }
 
   @Test
@@ -291,10 +360,9 @@ class LockProxyTest {
     LockWork.Gate gate = new LockWork.Gate();
     gate.sleepMillis = 3500;
     Future<Long> h = hold(holder, "frozen", gate);
-    Thread.sleep(200);
     server.freeze();
     try {
-      Thread.sleep(2000);
+      Thread.sleep(2000); // the fault lasts 2 s, twice the lease
     } finally {
       server.thaw();
     }
@@ -311,7 +379,8 @@ class LockProxyTest {
     LockWork.Gate gate = new LockWork.Gate();
     Future<Long> h = hold(holder, "stolen", gate);
     data.del(key("gate", "stolen"));
-    Thread.sleep(800); // a renewal finds the key gone
+    // a renewal (every third of the 1 s lease) finds the key gone
+    awaitCondition(() -> metrics.get(0).count("lockLost", "gate") == 1, "the watchdog noticed");
     assertEquals(1, metrics.get(0).count("lockLost", "gate"), "counted when the watchdog noticed");
     gate.finish.countDown();
     ExecutionExceptionAssert.cause(h, LockLostException.class);
@@ -403,35 +472,60 @@ class LockProxyTest {
     String first = proxy.lockedAndCached(3);
     assertEquals(first, proxy.lockedAndCached(3));
     assertEquals(1, worker.calls.get());
-    assertEquals(2, count("lockAcquired", "lockedAndCached"));
-    assertEquals(1, count("cacheHit", "lockedAndCached"));
+    assertEquals(2, count("lockAcquired", "LockWork.lockedAndCached"));
+    assertEquals(1, count("cacheHit", "LockWork.lockedAndCached"));
   }
 
   @Test
   void waitersAreWokenAfterTheSubscriberReconnects() throws Exception {
     LockWork holder = instance();
     LockWork waiter = instance();
-    // subscribe the waiter's Redwire once, then kill its pub/sub connection
+    Redwire waiterSide = redwires.get(1);
+    // subscribe the waiter's Redwire once (a waiter that gives up), then kill its pub/sub connection
     LockWork.Gate g0 = new LockWork.Gate();
     Future<Long> h0 = hold(holder, "warm", g0);
     Future<Long> w0 = threads.submit(() -> waiter.gateBriefly("warm", new LockWork.Gate()));
     assertThrows(Exception.class, () -> w0.get(10, TimeUnit.SECONDS));
     g0.finish.countDown();
     h0.get(10, TimeUnit.SECONDS);
+    Events events = new Events();
+    Subscriber.of(waiterSide).subscribe(gateChannel(), events);
+    awaitCondition(() -> events.active.get() == 1, "the channel is confirmed");
     server.command("CLIENT", "KILL", "TYPE", "pubsub");
-    Thread.sleep(300); // reconnected with backoff
-    LockWork.Gate first = new LockWork.Gate();
-    LockWork.Gate second = new LockWork.Gate();
-    Future<Long> h = hold(holder, "after-reconnect", first);
-    long waitsBefore = count("lockWait", "gate");
-    Future<Long> w = threads.submit(() -> waiter.gate("after-reconnect", second));
-    awaitParked(waitsBefore);
-    first.finish.countDown();
-    second.finish.countDown();
-    h.get(10, TimeUnit.SECONDS);
-    w.get(10, TimeUnit.SECONDS);
-    long ms = TimeUnit.NANOSECONDS.toMillis(second.enteredAt - first.leavingAt);
+    awaitCondition(() -> events.inactive.get() == 1 && events.active.get() == 2, "resubscribed");
+    // only a release message on the new connection wakes the waiter well before the 30 s lease end
+    // without polling
+    long ms = handoffAfterALongHold(holder, waiter, waiterSide, "after-reconnect");
     assertTrue(ms < 1000, "woken " + ms + " ms after the release, not at the 30 s lease end");
+  }
+
+  @Test
+  void aHalfOpenSubscriberIsReplacedWithinTheHealthCheckAndWaitersWakeOnTheRelease() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(server.host(), server.port())) {
+      LockWork holder = instance();
+      // the waiter's Redwire talks to Redis through the proxy; default health check: PING every 1 s,
+      // replaced after 3 s without PONG
+      LockWork waiter = instance(b -> b.uri(proxy.uri()));
+      Redwire waiterSide = redwires.get(1);
+      Events events = new Events();
+      Subscriber.of(waiterSide).subscribe(gateChannel(), events);
+      awaitCondition(() -> events.active.get() == 1, "the channel is confirmed");
+
+      assertEquals(1, proxy.blackholeSubscribers());
+      long cut = System.nanoTime();
+      awaitCondition(() -> events.inactive.get() == 1, "the dead connection is noticed");
+      awaitCondition(() -> events.active.get() == 2, "a new connection is subscribed");
+      long noticedMs = TimeUnit.NANOSECONDS.toMillis(events.inactiveAt - cut);
+      long replacedMs = TimeUnit.NANOSECONDS.toMillis(events.activeAt - cut);
+      System.out.println("half-open pub/sub connection noticed after " + noticedMs + " ms, replaced after "
+          + replacedMs + " ms");
+      assertTrue(noticedMs >= 2000, "not before the 3 s pong timeout (minus a ping interval): " + noticedMs);
+      assertTrue(replacedMs < 3000 + 1000 + 2000, "within timeout + interval + reconnect: " + replacedMs);
+      assertTrue(count("redisError", "pubsub") >= 1, "the dead connection is reported");
+
+      long ms = handoffAfterALongHold(holder, waiter, waiterSide, "half-open");
+      assertTrue(ms < 1000, "woken " + ms + " ms after the release, not at the 30 s lease end");
+    }
   }
 
   /** Unwraps what a Future failed with. */

@@ -27,7 +27,7 @@ public interface LockWork {
   @Locked(key = "{counter}", maxWait = "60s", name = "counter")
   long incrementTwice(String counter);
 
-  @Locked(key = "{job}", maxWait = "30s")
+  @Locked(key = "{job}", maxWait = "30s", name = "gate")
   long gate(String job, Gate gate);
 
   @Locked(key = "{job}", maxWait = "100ms", name = "gate")
@@ -36,7 +36,7 @@ public interface LockWork {
   @Locked(key = "{job}", name = "gate")
   long gateNow(String job, Gate gate);
 
-  @Locked(key = "{job}", lease = "500ms", maxWait = "10s")
+  @Locked(key = "{job}", lease = "500ms", maxWait = "10s", name = "fixedLease")
   long fixedLease(String job, Gate gate);
 
   @Locked(key = "{job}", name = "fixedLease")

@@ -133,7 +133,7 @@ final class LockWorker implements LockWork {
   @Override
   public String lockedAndCached(long id) {
     calls.incrementAndGet();
-    return "value " + id + " under " + Locks.fencingToken("lockedAndCached");
+    return "value " + id + " under " + Locks.fencingToken("LockWork.lockedAndCached");
   }
 
   @Override

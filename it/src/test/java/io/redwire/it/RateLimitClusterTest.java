@@ -31,7 +31,7 @@ class RateLimitClusterTest {
         for (int i = 0; i < 3; i++) {
           assertEquals(user, limited.twice(user)); // 3 per second and 1000 per hour, keyed by user
         }
-        assertEquals("twice-1s", assertThrows(RateLimitedException.class, () -> limited.twice(user)).name());
+        assertEquals("Limited.twice-1s", assertThrows(RateLimitedException.class, () -> limited.twice(user)).name());
       }
       for (int i = 0; i < 5; i++) {
         assertEquals("p", limited.pair("p")); // 5 per second per user, 100 per minute for everyone
@@ -41,14 +41,14 @@ class RateLimitClusterTest {
       RedisServer any = cluster.nodes().get(0);
       Set<String> userSlots = new HashSet<>();
       for (int u = 0; u < 20; u++) {
-        String a = "cl:rl:twice-1s:{user" + u + "}";
-        String b = "cl:rl:twice-1h:{user" + u + "}";
+        String a = "cl:rl-gcra:Limited.twice-1s:{user" + u + "}";
+        String b = "cl:rl-gcra:Limited.twice-1h:{user" + u + "}";
         assertEquals(any.command("CLUSTER", "KEYSLOT", a), any.command("CLUSTER", "KEYSLOT", b));
         assertTrue(client.pttl(a) > 0 && client.pttl(b) > 0, a + " and " + b + " exist and expire");
         userSlots.add(any.command("CLUSTER", "KEYSLOT", a));
       }
       assertTrue(userSlots.size() > 10, "per-user limits spread over the cluster: " + userSlots);
-      List<String> pairKeys = new ArrayList<>(List.of("cl:rl:{pair-user}:pair-user:{p}", "cl:rl:{pair-user}:pair-all"));
+      List<String> pairKeys = new ArrayList<>(List.of("cl:rl-gcra:{pair-user}:pair-user:{p}", "cl:rl-gcra:{pair-user}:pair-all"));
       for (String k : pairKeys) {
         assertTrue(client.pttl(k) > 0, k);
       }

@@ -31,10 +31,10 @@ class RateLimitFailureTest {
           RateLimitedException e = assertThrows(RateLimitedException.class, () -> limited.failClosed("a"));
           assertTrue(e.redisFailure(), e.toString());
         }
-        assertEquals(20, metrics.count("rateLimitAllowedOnFailure", "failOpen"));
-        assertEquals(20, metrics.count("rateLimitDeniedOnFailure", "failClosed"));
-        assertEquals(0, metrics.count("rateLimitLimited", "failClosed"), "failures are not limits");
-        assertTrue(metrics.count("redisError", "failOpen") >= 1);
+        assertEquals(20, metrics.count("rateLimitAllowedOnFailure", "Limited.failOpen"));
+        assertEquals(20, metrics.count("rateLimitDeniedOnFailure", "Limited.failClosed"));
+        assertEquals(0, metrics.count("rateLimitLimited", "Limited.failClosed"), "failures are not limits");
+        assertTrue(metrics.count("redisError", "Limited.failOpen") >= 1);
         assertEquals(1, metrics.count("circuitOpened", "redis"));
 
         server.restart(); // empty: the limits start over

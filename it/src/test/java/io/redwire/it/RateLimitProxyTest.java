@@ -122,7 +122,7 @@ class RateLimitProxyTest {
       sleepMicros(e.retryAfterMicros());
       assertEquals(1, hammer(4, Limited::gcra, "alice"), "interval " + interval);
     }
-    assertEquals(13, countAll("rateLimitAdmitted", "gcra"));
+    assertEquals(13, countAll("rateLimitAdmitted", "Limited.gcra"));
   }
 
   @Test
@@ -146,9 +146,9 @@ class RateLimitProxyTest {
   void slidingWindowAdmitsExactlyTheLimitPerWindow() throws Exception {
     assertEquals(10, hammer(8, Limited::sliding, "carol"));
     RateLimitedException e = assertThrows(RateLimitedException.class, () -> limited().sliding("carol"));
-    assertTrue(e.retryAfterMicros() <= 2_000_000 && e.resetMicros() <= 2_000_000, e.toString());
+    assertTrue(e.retryAfterMicros() <= 2_000_000 && e.fullResetMicros() <= 2_000_000, e.toString());
     assertEquals(0, e.remaining());
-    sleepMicros(e.resetMicros());
+    sleepMicros(e.fullResetMicros());
     assertEquals(10, hammer(8, Limited::sliding, "carol"));
   }
 
@@ -186,7 +186,7 @@ class RateLimitProxyTest {
       limited().fixed("user" + user);
     }
     for (String limit : List.of("gcra", "sliding", "fixed")) {
-      String all = server.command("KEYS", namespace + ":rl:" + limit + ":*");
+      String all = server.command("KEYS", namespace + ":rl-" + limit + ":Limited." + limit + ":*");
       List<String> keys = List.of(all.split("\n"));
       assertEquals(30, keys.size(), limit + ": " + keys);
       for (String key : keys) {
@@ -194,7 +194,7 @@ class RateLimitProxyTest {
         assertTrue(pttl > 0 && pttl <= 2_000, key + " PTTL " + pttl);
       }
     }
-    String gcraKey = namespace + ":rl:gcra:{user7}";
+    String gcraKey = namespace + ":rl-gcra:Limited.gcra:{user7}";
     long pttl = Long.parseLong(server.command("PTTL", gcraKey));
     assertTrue(pttl > 0 && pttl <= 1_000, "one call into a 10-call burst refills in 1 s: " + pttl);
   }
@@ -207,7 +207,7 @@ class RateLimitProxyTest {
     for (int round = 0; round < 3; round++) {
       RateLimitedException e = assertThrows(RateLimitedException.class, () -> limited().twice("dave"));
       long received = System.nanoTime();
-      assertEquals("twice-1s", e.name());
+      assertEquals("Limited.twice-1s", e.name());
       assertEquals(3, e.limit());
       assertTrue(e.retryAfterMicros() > 0 && e.retryAfterMicros() <= 333_334, e.toString());
       long retry = TimeUnit.MICROSECONDS.toNanos(e.retryAfterMicros());
@@ -232,7 +232,7 @@ class RateLimitProxyTest {
     long waited = System.nanoTime() - started;
     assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(450), "two waits of ~250 ms: " + waited + " ns");
     assertEquals(4, server.commandCalls("evalsha"), "each waiting call: one refusal, one admission");
-    assertEquals(2, metrics.count("rateLimitWaited", "patient"));
+    assertEquals(2, metrics.count("rateLimitWaited", "Limited.patient"));
   }
 
   @Test
@@ -246,7 +246,7 @@ class RateLimitProxyTest {
   @Test
   void overridesApplyByName() {
     try (Redwire r = Redwire.builder().uri(server.uri()).namespace(namespace + "o")
-        .limit("gcra", 2, java.time.Duration.ofHours(1)).build()) {
+        .limit("Limited.gcra", 2, java.time.Duration.ofHours(1)).build()) {
       Limited tight = RedwireLimited.wrap(new Limited.Echo(), r);
       tight.gcra("gus");
       tight.gcra("gus");

@@ -66,16 +66,16 @@ class SentinelFailoverTest {
       assertEquals("product 1", catalog.product(1).name());
       assertEquals("product 1", catalog.product(1).name());
       assertEquals(1, delegate.calls("product"), "the second call is a hit");
-      assertEquals(1, metrics.count("cacheHit", "product"));
+      assertEquals(1, metrics.count("cacheHit", "Catalog.product"));
       assertLimited(limited, "before");
       incrementExactly(locks, worker, "counter-before");
       List<Long> tokensBefore = snapshot(worker.tokens);
       assertIncreasing(tokensBefore);
       assertWokenByTheRelease(locks, redwire, "before");
-      assertEquals(0, metrics.count("redisError", "product"));
+      assertEquals(0, metrics.count("redisError", "Catalog.product"));
 
       // the stored entry of product 1 as the master holds it, to compare on the promoted replica
-      String entryKey = deployment.master().command("KEYS", NS + ":c:product:*{1}");
+      String entryKey = deployment.master().command("KEYS", NS + ":c:Catalog.product:*{1}");
       String entryBefore = deployment.master().command("GET", entryKey);
       assertTrue(entryBefore != null && !entryBefore.isEmpty(), "product 1 is stored: " + entryKey);
       // replication is asynchronous: wait until the replica holds the entry too (WAIT would not do:
@@ -144,13 +144,13 @@ class SentinelFailoverTest {
           callsDuringFailover, TimeUnit.NANOSECONDS.toMillis(maxCallNanos.get()), metrics.summary());
 
       assertTrue(errors.isEmpty(), "every call answered (fail open): " + errors);
-      assertTrue(metrics.count("redisError", "product") > 0, "the outage was seen: " + metrics.summary());
+      assertTrue(metrics.count("redisError", "Catalog.product") > 0, "the outage was seen: " + metrics.summary());
       assertTrue(calls.get() > callsDuringFailover, "calls continued");
       assertTrue(maxCallNanos.get() < TimeUnit.SECONDS.toNanos(2),
           "longest call " + TimeUnit.NANOSECONDS.toMillis(maxCallNanos.get()) + " ms");
       assertEquals(new HostAndPort("127.0.0.1", deployment.master().port()), client.getCurrentMaster(),
           "the client follows the promotion");
-      String keys = deployment.master().command("KEYS", NS + ":c:product:*");
+      String keys = deployment.master().command("KEYS", NS + ":c:Catalog.product:*");
       assertTrue(keys.contains("{" + probe + "}"), "the entry is on the new master: " + keys);
 
       // the entry stored before the failover was replicated, byte for byte, and the proxy serves it
@@ -203,7 +203,7 @@ class SentinelFailoverTest {
       assertEquals(user, limited.gcra(user));
     }
     RateLimitedException e = assertThrows(RateLimitedException.class, () -> limited.gcra(user));
-    assertEquals("gcra", e.name());
+    assertEquals("Limited.gcra", e.name());
     assertFalse(e.redisFailure());
     assertTrue(e.retryAfter().toMillis() > 0);
   }

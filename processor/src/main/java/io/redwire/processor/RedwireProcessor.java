@@ -1,7 +1,10 @@
 package io.redwire.processor;
 
 import com.google.auto.service.AutoService;
+import io.redwire.processor.generate.HandlesWriter;
 import io.redwire.processor.generate.ProxyWriter;
+import io.redwire.processor.read.HandleReader;
+import io.redwire.processor.validate.HandleValidator;
 import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.read.CacheReader;
 import io.redwire.processor.read.InterfaceReader;
@@ -23,6 +26,9 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import io.redwire.processor.read.Mirrors;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -42,11 +48,31 @@ public final class RedwireProcessor extends AbstractProcessor {
   static final List<String> METHOD_ANNOTATIONS = List.of(
       CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
       RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
-      LockReader.LOCKED);
+      LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT);
+
+  /**
+   * Every Redwire annotation this processor handles: the method annotations, their containers, and
+   * {@code @UseCodec} (read wherever a stored type or method carries it). All are claimed, so javac's
+   * {@code -Xlint:processing} has nothing to say about them.
+   */
+  static final List<String> HANDLED_ANNOTATIONS = List.of(
+      CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
+      RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
+      LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT,
+      ValueTypeReader.USE_CODEC);
+
+  /**
+   * The {@code @Generated} on the classes this processor writes: javac reads them in the next round,
+   * and an annotation no processor claims is a warning under {@code -Xlint:processing}, which
+   * {@code -Werror} turns into a failed build.
+   */
+  static final String GENERATED = "javax.annotation.processing.Generated";
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return new LinkedHashSet<>(METHOD_ANNOTATIONS);
+    Set<String> supported = new LinkedHashSet<>(HANDLED_ANNOTATIONS);
+    supported.add(GENERATED);
+    return supported;
   }
 
   @Override
@@ -54,9 +80,45 @@ public final class RedwireProcessor extends AbstractProcessor {
     return SourceVersion.latestSupported();
   }
 
+  /**
+   * Claims the annotations it was given: they are Redwire's, and no other processor should expect them
+   * (an unclaimed annotation is a warning under {@code -Xlint:processing}). A round whose only
+   * annotation is somebody else's {@code @Generated} is left unclaimed.
+   */
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    boolean claim = annotations.stream().anyMatch(a -> !a.getQualifiedName().contentEquals(GENERATED))
+        || onlyOwnGenerated(round);
+    handle(round);
+    return claim;
+  }
+
+  /** Whether every {@code @Generated} element of the round was written by this processor. */
+  private boolean onlyOwnGenerated(RoundEnvironment round) {
+    TypeElement generated = processingEnv.getElementUtils().getTypeElement(GENERATED);
+    if (generated == null) {
+      return true;
+    }
+    for (Element e : round.getElementsAnnotatedWith(generated)) {
+      AnnotationMirror m = Mirrors.find(e, GENERATED);
+      Object value = m == null ? null : Mirrors.raw(m, "value");
+      if (!(value instanceof List<?> names && names.size() == 1
+          && String.valueOf(((AnnotationValue) names.get(0)).getValue()).equals(getClass().getName()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void handle(RoundEnvironment round) {
     Diagnostics diagnostics = new Diagnostics(processingEnv.getMessager());
+    ValueTypeReader values = new ValueTypeReader(processingEnv);
+    KeyTemplates keys = new KeyTemplates(processingEnv, diagnostics);
+    InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics),
+        new RateLimitReader(keys, diagnostics), new LockReader(keys, diagnostics),
+        new HandleReader(keys, diagnostics));
+    InterfaceValidator interfaceValidator = new InterfaceValidator(diagnostics);
+
     Set<TypeElement> interfaces = new LinkedHashSet<>();
     for (String name : METHOD_ANNOTATIONS) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
@@ -67,26 +129,32 @@ public final class RedwireProcessor extends AbstractProcessor {
         collect(e, annotation, interfaces, diagnostics);
       }
     }
-    if (interfaces.isEmpty()) {
-      return false;
+    // interfaces that only inherit annotated methods (AccountRepo extends Repo<Account, Long>)
+    for (Element root : round.getRootElements()) {
+      collectInheriting(root, reader, interfaceValidator, interfaces);
     }
-    ValueTypeReader values = new ValueTypeReader(processingEnv);
-    KeyTemplates keys = new KeyTemplates(processingEnv, diagnostics);
-    InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics),
-        new RateLimitReader(keys, diagnostics), new LockReader(keys, diagnostics));
-    InterfaceValidator interfaceValidator = new InterfaceValidator(diagnostics);
+    if (interfaces.isEmpty()) {
+      return;
+    }
     CacheValidator cacheValidator = new CacheValidator(processingEnv, diagnostics);
     RateLimitValidator rateLimitValidator = new RateLimitValidator(diagnostics);
     LockValidator lockValidator = new LockValidator(diagnostics);
+    HandleValidator handleValidator = new HandleValidator(diagnostics);
 
     List<InterfaceModel> models = new ArrayList<>();
     for (TypeElement type : interfaces) {
       try {
+        List<String> open = reader.openTypeVariables(type, METHOD_ANNOTATIONS);
+        if (!open.isEmpty()) {
+          diagnostics.genericBase(type, open);
+          continue;
+        }
         if (interfaceValidator.validate(type)) {
           InterfaceModel model = reader.read(type);
           cacheValidator.validate(model);
           rateLimitValidator.validate(model);
           lockValidator.validate(model);
+          handleValidator.validate(model);
           models.add(model);
         }
       } catch (RuntimeException e) {
@@ -94,17 +162,36 @@ public final class RedwireProcessor extends AbstractProcessor {
       }
     }
     if (diagnostics.errors() > 0) {
-      return false;
+      return;
     }
-    ProxyWriter writer = new ProxyWriter(processingEnv.getTypeUtils());
+    ProxyWriter proxies = new ProxyWriter(processingEnv.getTypeUtils());
+    HandlesWriter handles = new HandlesWriter(processingEnv.getTypeUtils());
     for (InterfaceModel model : models) {
       try {
-        writer.write(model).writeTo(processingEnv.getFiler());
+        (HandlesWriter.applies(model) ? handles : proxies).write(model).writeTo(processingEnv.getFiler());
       } catch (IOException | RuntimeException e) {
         diagnostics.internal(model.element(), e);
       }
     }
-    return false;
+  }
+
+  /**
+   * Adds {@code e} and the interfaces nested in it that declare no Redwire annotation but inherit
+   * annotated methods, when a class generated beside them could implement them (others are left
+   * alone silently: they did not ask for a proxy).
+   */
+  private void collectInheriting(Element e, InterfaceReader reader, InterfaceValidator validator,
+      Set<TypeElement> interfaces) {
+    if (!(e instanceof TypeElement type)) {
+      return;
+    }
+    if (type.getKind() == ElementKind.INTERFACE && !interfaces.contains(type)
+        && validator.implementable(type) && reader.inheritsAnnotatedMethods(type, METHOD_ANNOTATIONS)) {
+      interfaces.add(type);
+    }
+    for (Element member : type.getEnclosedElements()) {
+      collectInheriting(member, reader, validator, interfaces);
+    }
   }
 
   private void collect(Element e, TypeElement annotation, Set<TypeElement> interfaces,

@@ -99,6 +99,29 @@ class CacheDiagnosticsTest {
   }
 
   @Test
+  void ttlTooLarge() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "99999999999999d")
+          String name(long id);
+        }
+        """, 2, "[Redwire/DurationTooLarge] @Cached(ttl) can be at most \"36500d\" (100 years);"
+            + " \"99999999999999d\" is too large (it overflows a 64-bit count of milliseconds). Use a shorter"
+            + " duration.");
+  }
+
+  @Test
+  void ttlLongerThanTheMaximum() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "36501d")
+          String name(long id);
+        }
+        """, 2, "[Redwire/DurationTooLarge] @Cached(ttl) can be at most \"36500d\" (100 years); \"36501d\" is"
+            + " too large. Use a shorter duration.");
+  }
+
+  @Test
   void nullTtlMalformed() {
     assertOnlyError("Catalog", """
         public interface Catalog {
@@ -175,20 +198,76 @@ class CacheDiagnosticsTest {
         }
         """, 2,
         "[Redwire/KeyAdjacent] two key placeholders must be separated by text containing ':' so no two"
-            + " argument tuples share a key; \"{a}-{b}\" puts {a} and {b} together. Write {a}:{b}.");
+            + " argument tuples share a key; \"{a}-{b}\" separates {a} and {b} by \"-\", which has no ':'."
+            + " Write \"{a}:{b}\".");
+  }
+
+  @Test
+  void adjacentPlaceholdersWithNothingBetween() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "10m", key = "v{a}{b}")
+          String name(String a, String b);
+        }
+        """, 2,
+        "[Redwire/KeyAdjacent] two key placeholders must be separated by text containing ':' so no two"
+            + " argument tuples share a key; \"v{a}{b}\" has nothing between {a} and {b}."
+            + " Write \"v{a}:{b}\".");
+  }
+
+  @Test
+  void adjacentPlaceholdersSeparatedByAWord() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "10m", key = "{a}v{b}")
+          String name(String a, int b);
+        }
+        """, 2,
+        "[Redwire/KeyAdjacent] two key placeholders must be separated by text containing ':' so no two"
+            + " argument tuples share a key; \"{a}v{b}\" separates {a} and {b} by \"v\", which has no ':'."
+            + " Write \"{a}:v{b}\".");
   }
 
   @Test
   void keyPartType() {
     assertOnlyError("Catalog", """
         public interface Catalog {
-          @Cached(ttl = "10m", key = "{ids}")
-          String names(List<Long> ids);
+          record Filter(String text) {}
+          @Cached(ttl = "10m", key = "{filter}")
+          String names(Filter filter);
+        }
+        """, 3,
+        "[Redwire/KeyPartType] key parts must be primitives, boxes, strings, enums, UUID, BigInteger,"
+            + " BigDecimal or java.time values; {filter} is a Catalog.Filter. Name one of its components"
+            + " instead, e.g. {filter.id}.");
+  }
+
+  @Test
+  void collectionInTheDefaultKey() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "10m")
+          String names(String tenant, List<Long> ids, int page);
         }
         """, 2,
         "[Redwire/KeyPartType] key parts must be primitives, boxes, strings, enums, UUID, BigInteger,"
-            + " BigDecimal or java.time values; {ids} is a List<Long>. Name one of its components instead,"
-            + " e.g. {ids.id}.");
+            + " BigDecimal or java.time values, and collections, arrays and maps cannot be key parts; the"
+            + " default key uses every parameter, and {ids} is a List<Long>. Write a key that names scalar"
+            + " parameters only, e.g. key = \"{tenant}:{page}\".");
+  }
+
+  @Test
+  void collectionInAKey() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "10m", key = "{ids}")
+          String names(Set<Long> ids);
+        }
+        """, 2,
+        "[Redwire/KeyPartType] key parts must be primitives, boxes, strings, enums, UUID, BigInteger,"
+            + " BigDecimal or java.time values, and collections, arrays and maps cannot be key parts; {ids}"
+            + " is a Set<Long>. Give the method a scalar parameter to key by (one id rather than many), or"
+            + " write a key that names no collection.");
   }
 
   @Test
@@ -209,7 +288,80 @@ class CacheDiagnosticsTest {
           @Cached(ttl = "10m")
           java.io.File file(String path);
         }
-        """, 2, "[Redwire/NoCodec] stored values need a codec Redwire can generate;");
+        """, 2, "[Redwire/NoCodec] stored values need a codec Redwire can generate or a codec named with"
+            + " @UseCodec; java.io.File is a class; Redwire encodes records, enums, sealed interfaces of"
+            + " records and the built-in value types by itself; annotate the type (or the method) with"
+            + " @UseCodec(YourCodec.class) or store a record (at java.io.File).");
+  }
+
+  @Test
+  void noCodecForACodecOfAnotherType() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          final class Text implements io.redwire.runtime.codec.Codec<String> {
+            public void write(io.redwire.runtime.codec.Output out, String v) {}
+            public String read(io.redwire.runtime.codec.Input in) { return ""; }
+          }
+          @Cached(ttl = "10m") @UseCodec(Text.class)
+          Long count(String path);
+        }
+        """, 6, "[Redwire/NoCodec] stored values need a codec Redwire can generate or a codec named with"
+            + " @UseCodec; codec test.Catalog.Text (@UseCodec on Catalog.count()) implements"
+            + " Codec<java.lang.String>, but it is used for java.lang.Long; it must implement"
+            + " Codec<java.lang.Long> (at java.lang.Long).");
+  }
+
+  @Test
+  void noCodecForACodecWithoutConstructor() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          final class Text implements io.redwire.runtime.codec.Codec<String> {
+            private Text() {}
+            public void write(io.redwire.runtime.codec.Output out, String v) {}
+            public String read(io.redwire.runtime.codec.Input in) { return ""; }
+          }
+          @Cached(ttl = "10m") @UseCodec(Text.class)
+          String name(String path);
+        }
+        """, 7, "[Redwire/NoCodec] stored values need a codec Redwire can generate or a codec named with"
+            + " @UseCodec; codec test.Catalog.Text (@UseCodec on Catalog.name()) has neither a public"
+            + " no-argument constructor nor a public static final INSTANCE field of its own type; add one of"
+            + " them (at java.lang.String).");
+  }
+
+  @Test
+  void privateRecordIsReportedByJavacAlone() {
+    JavaFileObject holder = Sources.source("Holder", """
+        public final class Holder {
+          private record Secret(int x) {}
+        }
+        """);
+    JavaFileObject catalog = Sources.source("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "10m")
+          Holder.Secret secret(long id);
+        }
+        """);
+    Compilation c = Sources.compile(holder, catalog);
+    assertThat(c).failed();
+    assertThat(c).hadErrorCount(1);
+    assertThat(c).hadErrorContaining("Secret has private access in test.Holder").inFile(catalog)
+        .onLine(Sources.HEADER_LINES + 3);
+  }
+
+  @Test
+  void privateRecordInTheSameClassIsRedwiresOnlyError() {
+    assertOnlyError("Holder", """
+        public final class Holder {
+          private record Secret(int x) {}
+          public interface Catalog {
+            @Cached(ttl = "10m")
+            Secret secret(long id);
+          }
+        }
+        """, 4, "[Redwire/NoCodec] stored values need a codec Redwire can generate or a codec named with"
+            + " @UseCodec; Holder.Secret is private, so generated code cannot reach it; make it"
+            + " package-private or public (at test.Holder.Secret).");
   }
 
   @Test
@@ -311,9 +463,47 @@ class CacheDiagnosticsTest {
           void save(long id);
         }
         """, 4,
-        "[Redwire/KeyShape] @CacheEvict must address the keys of cache \"product\", whose key is"
+        "[Redwire/KeyShape] @CacheEvict must address the keys of cache \"Catalog.product\", whose key is"
             + " \"<integer>:<String>\"; this key is \"<integer>\". Write a key with the same text and part"
             + " types.");
+  }
+
+  @Test
+  void evictWithoutParametersSuggestsAll() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "10m")
+          String item(long id);
+          @CacheEvict(name = "item")
+          void clear();
+        }
+        """, 4,
+        "[Redwire/KeyShape] @CacheEvict must address the keys of cache \"Catalog.item\", whose key is"
+            + " \"<integer>\"; Catalog.clear() has no parameters to build such a key from. Write all = true"
+            + " to clear the whole cache, or give the method the key's parameters.");
+  }
+
+  @Test
+  void writesNameADefaultNamedCacheByMethodOrFullName() {
+    Compilation c = compile(source("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "10m", key = "{id}")
+          String product(long id);
+          @Cached(ttl = "10m", name = "product", key = "{sku}")
+          String bySku(String sku);
+          @CacheEvict(name = "Catalog.product", key = "{id}")
+          void delete(long id);
+          @CacheEvict(name = "product", key = "{sku}")
+          void deleteSku(String sku);
+          @CachePut(name = "Catalog.product", key = "{id}")
+          String save(long id);
+        }
+        """));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.RedwireCatalog").contentsAsUtf8String()
+        .contains("redwire.claim(\"cache\", \"Catalog.product\", \"test.Catalog\"");
+    assertThat(c).generatedSourceFile("test.RedwireCatalog").contentsAsUtf8String()
+        .contains("redwire.claim(\"cache\", \"product\", \"test.Catalog\"");
   }
 
   @Test
@@ -354,7 +544,7 @@ class CacheDiagnosticsTest {
           Long save(long id);
         }
         """, 4,
-        "[Redwire/CachePutType] @CachePut must return the value type of cache \"product\""
+        "[Redwire/CachePutType] @CachePut must return the value type of cache \"Catalog.product\""
             + " (java.lang.String); Catalog.save(long) returns java.lang.Long. Return java.lang.String.");
   }
 

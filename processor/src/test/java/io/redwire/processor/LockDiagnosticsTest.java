@@ -37,6 +37,43 @@ class LockDiagnosticsTest {
   }
 
   @Test
+  void sameKeyTextWithDefaultNamesIsAWarning() {
+    javax.tools.JavaFileObject file = source("Accounts", """
+        public interface Accounts {
+          @Locked(key = "acct:{account}")
+          void debit(String account, long cents);
+          @Locked(key = "acct:{account}")
+          void credit(String account, long cents);
+        }
+        """);
+    Compilation c = compile(file);
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningCount(1);
+    assertThat(c).hadWarningContaining("[Redwire/LockNotShared] locks exclude each other by name and key, and"
+        + " default names differ per method; Accounts.debit(String, long) and Accounts.credit(String, long)"
+        + " both lock key \"acct:{account}\" but as locks \"Accounts.debit\" and \"Accounts.credit\", so they"
+        + " do not exclude each other. Give both name = \"...\" (the same name) if they guard the same thing,"
+        + " or different key text if they do not.")
+        .inFile(file).onLine(HEADER_LINES + 4);
+    assertThat(c).generatedSourceFile("test.RedwireAccounts");
+  }
+
+  @Test
+  void sameKeyTextWithASharedNameIsQuiet() {
+    Compilation c = compile(source("Accounts", """
+        public interface Accounts {
+          @Locked(key = "acct:{account}", name = "account")
+          void debit(String account, long cents);
+          @Locked(key = "acct:{account}", name = "account")
+          void credit(String account, long cents);
+          @Locked(key = "acct:{account}", name = "audit")
+          void audit(String account);
+        }
+        """));
+    assertThat(c).succeededWithoutWarnings();
+  }
+
+  @Test
   void lockedOnAClassMethod() {
     assertOnlyError("Jobs", """
         public abstract class Jobs {

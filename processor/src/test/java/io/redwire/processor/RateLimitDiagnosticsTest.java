@@ -40,13 +40,13 @@ class RateLimitDiagnosticsTest {
           CompletableFuture<String> async(long id);
           @RateLimited(limit = 3, per = "1s", key = "{id}")
           CompletionStage<Void> stage(long id);
-          @RateLimited(limit = 3, per = "1s", key = "{id}", name = "search-1h")
+          @RateLimited(limit = 3, per = "1s", key = "{id}", name = "Api.search-1h")
           String search(long id);
         }
         """));
     assertThat(c).hadErrorCount(1);
     assertThat(c).hadErrorContaining("[Redwire/RateLimitNameDuplicate] rate limit names must be unique in an"
-        + " interface; \"search-1h\" is also a limit of Api.search(Api.User, String).");
+        + " interface; \"Api.search-1h\" is also a limit of Api.search(Api.User, String).");
     Compilation ok = compile(source("Api", """
         public interface Api {
           record User(String id, String tenant) {}
@@ -245,7 +245,7 @@ class RateLimitDiagnosticsTest {
           void ping(String user);
         }
         """, 4,
-        "[Redwire/RateLimitNameDuplicate] rate limit names must be unique in an interface; \"ping-1s\" is also"
+        "[Redwire/RateLimitNameDuplicate] rate limit names must be unique in an interface; \"Api.ping-1s\" is also"
             + " a limit of Api.ping(String). Give one of them another name.");
   }
 
@@ -259,9 +259,9 @@ class RateLimitDiagnosticsTest {
         }
         """, 4,
         "[Redwire/RateLimitMixed] the limits of one method are decided together in one script call, so they"
-            + " share algorithm, onLimit, onFailure and maxWait; Api.ping() has algorithm = FIXED_WINDOW here"
-            + " and GCRA on its first @RateLimited. Use the same algorithm on every @RateLimited of the"
-            + " method.");
+            + " share algorithm, onLimit, onFailure and maxWait; Api.ping() has algorithm = FIXED_WINDOW on"
+            + " its @RateLimited(per = \"1h\") and GCRA on its first @RateLimited. Use the same algorithm on"
+            + " every @RateLimited of the method.");
   }
 
   @Test

@@ -14,14 +14,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,17 +48,6 @@ class QuickstartTest {
   private static final boolean OFFLINE = property("redwire.build.offline").equals("offline=true");
   private static final Path MVN = Path.of(property("maven.home"), "bin", "mvn");
   private static final long BUILD_TIMEOUT_SECONDS = 300;
-  /**
-   * Checks whose failure is reported as a skipped test instead of failing the build: {@code lint}
-   * (the -Xlint:all -Werror build) and {@code slf4j2}; empty (every check required) unless
-   * quickstart/pom.xml lists some.
-   */
-  private static final Set<String> KNOWN_FAILURES =
-      Stream.of(System.getProperty("redwire.quickstart.knownFailures", "").split(","))
-          .map(String::trim)
-          .filter(s -> !s.isEmpty())
-          .collect(Collectors.toUnmodifiableSet());
-
   private static final Pattern FILE_BLOCK =
       Pattern.compile(
           "```[a-z]*\\n(?:<!-- file: (\\S+) -->|// file: (\\S+))\\n.*?```", Pattern.DOTALL);
@@ -226,19 +212,11 @@ class QuickstartTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Fails with the message unless {@code ok}; a check listed as a known failure is skipped instead. */
+  /** Fails with the message unless {@code ok}. */
   private static void check(String name, boolean ok, Supplier<String> message) {
-    if (ok) {
-      if (KNOWN_FAILURES.contains(name)) {
-        System.out.println("'" + name + "' passes now: remove it from redwire.quickstart.knownFailures");
-      }
-      return;
+    if (!ok) {
+      fail("quickstart check '" + name + "' failed: " + message.get());
     }
-    if (KNOWN_FAILURES.contains(name)) {
-      Assumptions.abort("known failure '" + name + "' (redwire.quickstart.knownFailures): "
-          + message.get());
-    }
-    fail(message.get());
   }
 
   record Build(int exit, String stdout, String stderr) {

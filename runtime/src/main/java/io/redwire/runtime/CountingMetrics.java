@@ -27,6 +27,18 @@ public final class CountingMetrics implements RedwireMetrics {
     return adder == null ? 0 : adder.sum();
   }
 
+  /** How many times {@code event} happened, for every name together. */
+  public long count(String event) {
+    String prefix = event + '\u0000';
+    long sum = 0;
+    for (Map.Entry<String, LongAdder> e : counts.entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        sum += e.getValue().sum();
+      }
+    }
+    return sum;
+  }
+
   /** Total nanoseconds recorded by timed events (e.g. {@code "cacheLoad"}) for {@code name}. */
   public long totalNanos(String event, String name) {
     LongAdder adder = nanos.get(key(event, name));
@@ -82,6 +94,21 @@ public final class CountingMetrics implements RedwireMetrics {
   @Override
   public void cacheStampedeWait(String cache) {
     inc("cacheStampedeWait", cache);
+  }
+
+  @Override
+  public void cacheDecodeFailure(String cache, RuntimeException e) {
+    inc("cacheDecodeFailure", cache);
+  }
+
+  @Override
+  public void cacheEncodeFailure(String cache, RuntimeException e) {
+    inc("cacheEncodeFailure", cache);
+  }
+
+  @Override
+  public void cacheClearPending(String cache) {
+    inc("cacheClearPending", cache);
   }
 
   @Override

@@ -4,19 +4,28 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
  * A parsed {@code redis://} or {@code rediss://} URI. Error messages and {@link #toString()} never
  * contain the password.
  */
-record RedisUri(boolean ssl, String host, int port, String user, String password, int database) {
+record RedisUri(boolean ssl, String host, int port, String user, String password, int database,
+    Duration connectTimeout, Duration socketTimeout) {
 
   static final int DEFAULT_PORT = 6379;
 
+  /** Without timeouts (the defaults apply). */
+  RedisUri(boolean ssl, String host, int port, String user, String password, int database) {
+    this(ssl, host, port, user, password, database, null, null);
+  }
+
   /**
-   * Parses {@code redis[s]://[[user]:password@]host[:port][/db]}. A user info without a colon is a
-   * password (as in redis-cli). User info may be percent-encoded.
+   * Parses {@code redis[s]://[[user]:password@]host[:port][/db][?connectTimeout=..&socketTimeout=..]}.
+   * A user info without a colon is a password (as in redis-cli). User info may be percent-encoded.
+   * Timeouts are durations: {@code 500ms}, {@code 2s}, {@code 1m}, ISO-8601 ({@code PT2S}) or a
+   * number of milliseconds.
    */
   static RedisUri parse(String text) {
     if (text == null || text.isBlank()) {
@@ -103,11 +112,58 @@ record RedisUri(boolean ssl, String host, int port, String user, String password
             "Redis URI " + redact(trimmed) + ": the path must be a database number, like /0");
       }
     }
-    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+    if (uri.getRawFragment() != null) {
       throw new IllegalArgumentException(
-          "Redis URI " + redact(trimmed) + ": query parameters and fragments are not supported");
+          "Redis URI " + redact(trimmed) + ": fragments are not supported");
     }
-    return new RedisUri(scheme.equals("rediss"), host, port, user, password, database);
+    Duration connectTimeout = null;
+    Duration socketTimeout = null;
+    String query = uri.getRawQuery();
+    if (query != null && !query.isEmpty()) {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        String name = eq < 0 ? pair : pair.substring(0, eq);
+        String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1));
+        switch (name) {
+          case "connectTimeout" -> connectTimeout = duration(trimmed, name, value);
+          case "socketTimeout" -> socketTimeout = duration(trimmed, name, value);
+          default -> throw new IllegalArgumentException("Redis URI " + redact(trimmed)
+              + ": unknown option '" + safe(name) + "' (supported: connectTimeout, socketTimeout)");
+        }
+      }
+    }
+    return new RedisUri(scheme.equals("rediss"), host, port, user, password, database,
+        connectTimeout, socketTimeout);
+  }
+
+  private static Duration duration(String uri, String name, String value) {
+    Duration d = null;
+    try {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      if (v.startsWith("pt") || v.startsWith("p")) {
+        d = Duration.parse(value.strip());
+      } else if (v.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else if (v.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else if (v.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else {
+        d = Duration.ofMillis(Long.parseLong(v));
+      }
+    } catch (RuntimeException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("Redis URI " + redact(uri) + ": " + name + " must be a"
+          + " positive duration such as 500ms, 2s, 1m or PT2S, got '" + safe(value) + "'");
+    }
+    return d;
+  }
+
+  private static String safe(String text) {
+    String s = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    return s.replaceAll("[^A-Za-z0-9_.\\-]", "?");
   }
 
   /** Without the password. */
@@ -116,7 +172,11 @@ record RedisUri(boolean ssl, String host, int port, String user, String password
     return (ssl ? "rediss://" : "redis://")
         + (user != null ? user + (password != null ? ":***" : "") + "@" : password != null ? ":***@" : "")
         + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
-        + ":" + port + "/" + database;
+        + ":" + port + "/" + database
+        + (connectTimeout != null || socketTimeout != null ? "?" : "")
+        + (connectTimeout != null ? "connectTimeout=" + connectTimeout.toMillis() + "ms" : "")
+        + (connectTimeout != null && socketTimeout != null ? "&" : "")
+        + (socketTimeout != null ? "socketTimeout=" + socketTimeout.toMillis() + "ms" : "");
   }
 
   /**

@@ -25,6 +25,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -51,8 +52,10 @@ public final class Redwire implements AutoCloseable {
   /** The namespace used when none is configured. */
   public static final String DEFAULT_NAMESPACE = "redwire";
 
-  static final int CONNECT_TIMEOUT_MILLIS = 2000;
-  static final int SOCKET_TIMEOUT_MILLIS = 2000;
+  /** Connect timeout when neither the builder nor the URI sets one. */
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  /** Socket (read) timeout when neither the builder nor the URI sets one. */
+  static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(2);
   /** Threads that renew lock leases; they never run user code. */
   private static final int RENEWAL_THREADS = 1;
   /** Threads for background work that may run user code (refreshes, retries). */
@@ -69,6 +72,8 @@ public final class Redwire implements AutoCloseable {
   private final RedwireMetrics metrics;
   private final boolean cluster;
   private final CircuitBreaker breaker;
+  private final Duration pubSubPingInterval;
+  private final Duration pubSubPongTimeout;
   private final ConcurrentHashMap<String, Object> shared = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Claim> claims = new ConcurrentHashMap<>();
 
@@ -87,6 +92,8 @@ public final class Redwire implements AutoCloseable {
     this.leases = Map.copyOf(b.leases);
     this.metrics = b.metrics;
     this.cluster = isClusterClient(client);
+    this.pubSubPingInterval = b.pubSubPingInterval;
+    this.pubSubPongTimeout = b.pubSubPongTimeout;
     RedwireMetrics m = b.metrics;
     this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerCoolDown.toNanos(),
         new CircuitBreaker.Listener() {
@@ -106,13 +113,24 @@ public final class Redwire implements AutoCloseable {
   }
 
   /**
-   * Connects to one Redis server: {@code redis://[[user]:password@]host[:port][/db]}, or {@code
-   * rediss://...} for TLS (verified against the JVM's trust store). The port defaults to 6379 and
-   * the database to 0; percent-encode special characters in the user and password. Connect and
-   * socket timeouts are 2 s. The returned Redwire owns the client and closes it.
+   * Connects to one Redis server: {@code redis://[[user]:password@]host[:port][/db][?options]}, or
+   * {@code rediss://...} for TLS (verified against the JVM's trust store). The port defaults to 6379
+   * and the database to 0; percent-encode special characters in the user and password. Options:
+   * {@code connectTimeout} and {@code socketTimeout}, each a duration such as {@code 500ms}, {@code
+   * 2s}, {@code 1m}, {@code PT2S} or a number of milliseconds (default 2 s each), e.g. {@code
+   * redis://cache:6379/0?connectTimeout=500ms&socketTimeout=1s}. The returned Redwire owns the
+   * client and closes it.
+   *
+   * <p>Opens one connection before it returns, bounded by the connect timeout, and fails at once on
+   * errors no retry can fix: a wrong user or password, a password missing for a server that requires
+   * one, an unknown database, a TLS handshake that fails. A server that is down or does not answer
+   * is not such an error: this returns within the connect timeout (a warning is logged) and the
+   * declared failure policies apply until the server answers.
    *
    * @throws IllegalArgumentException for another scheme or a malformed URI (the message never
    *     contains the password)
+   * @throws IllegalStateException when the server refuses the connection for good (the message
+   *     names the cause, never the password)
    */
   public static Redwire connect(String uri) {
     return builder().uri(uri).build();
@@ -141,6 +159,16 @@ public final class Redwire implements AutoCloseable {
   /** Whether the client talks to a Redis Cluster ({@link RedisClusterClient} or {@link JedisCluster}). */
   public boolean isCluster() {
     return cluster;
+  }
+
+  /** How often the shared pub/sub connection is sent a PING (see {@link Builder#pubSubHealthCheck}). */
+  public Duration pubSubPingInterval() {
+    return pubSubPingInterval;
+  }
+
+  /** How long the shared pub/sub connection may stay silent before it is replaced. */
+  public Duration pubSubPongTimeout() {
+    return pubSubPongTimeout;
   }
 
   /** Whether {@link #close()} was called. */
@@ -232,20 +260,37 @@ public final class Redwire implements AutoCloseable {
    * (value fingerprint, key shape, algorithm...), as generated factories do before they build
    * anything. Names are shared on purpose only: registering a name again with the same kind and
    * shape is fine (a second proxy, or two interfaces that share a cache by naming it), with another
-   * kind or shape it is refused.
+   * shape it is refused, and so is another kind from another owner. One owner may use one name for
+   * several kinds: a method that is cached and locked has the default name {@code Catalog.product}
+   * for both, in separate key spaces ({@code <ns>:cache:...}, {@code <ns>:lock:...}).
    *
-   * @throws IllegalStateException when {@code name} is already registered with another kind or
-   *     shape (the message names both owners), or after {@link #close()}
+   * @throws IllegalStateException when {@code name} is already registered with another shape of this
+   *     kind, or by another owner with another kind (the message names both owners), or after
+   *     {@link #close()}
    */
   public void claim(String kind, String name, String owner, String shape) {
     ensureOpen();
     Claim mine = new Claim(kind, shape, owner);
-    Claim first = claims.putIfAbsent(name, mine);
-    if (first != null && !(first.kind.equals(kind) && first.shape.equals(shape))) {
-      throw new IllegalStateException("The name \"" + name + "\" is used by " + first.owner + " as a "
-          + first.kind + " (" + first.shape + ") and by " + owner + " as a " + kind + " (" + shape
-          + "). Names are shared deliberately only: give one of them another name.");
+    synchronized (claims) {
+      Claim first = claims.putIfAbsent(kind + ' ' + name, mine);
+      if (first != null && !first.shape.equals(shape)) {
+        throw claimRefused(name, first, mine);
+      }
+      for (Map.Entry<String, Claim> e : claims.entrySet()) {
+        Claim other = e.getValue();
+        if (!other.kind.equals(kind) && !other.owner.equals(owner)
+            && e.getKey().equals(other.kind + ' ' + name)) {
+          claims.remove(kind + ' ' + name, mine);
+          throw claimRefused(name, other, mine);
+        }
+      }
     }
+  }
+
+  private static IllegalStateException claimRefused(String name, Claim first, Claim second) {
+    return new IllegalStateException("The name \"" + name + "\" is used by " + first.owner + " as a "
+        + first.kind + " (" + first.shape + ") and by " + second.owner + " as a " + second.kind + " ("
+        + second.shape + "). Names are shared deliberately only: give one of them another name.");
   }
 
   private record Claim(String kind, String shape, String owner) {}
@@ -265,6 +310,7 @@ public final class Redwire implements AutoCloseable {
       breaker.failure();
       return true;
     }
+    breaker.success(); // the server answered: it is up
     Failures.logCommandError(name, operation, e);
     return false;
   }
@@ -296,12 +342,42 @@ public final class Redwire implements AutoCloseable {
       log.debug("Could not read maxmemory-policy; skipping the eviction check", e);
       return null;
     }
+    warnAboutEviction(policy);
+    return policy;
+  }
+
+  /**
+   * {@link #checkEvictionPolicy()} on a daemon thread, waiting for it at most {@code bound}: a
+   * server that does not answer must not make start-up slow. A check that takes longer still logs
+   * its warning when it ends.
+   */
+  void checkEvictionPolicyWithin(Duration bound) {
+    Thread t = new Thread(() -> {
+      try {
+        checkEvictionPolicy();
+      } catch (RuntimeException e) {
+        log.debug("eviction check failed", e);
+      }
+    }, "redwire-startup-check");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(Math.max(1, bound.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      log.info("Redis did not answer the maxmemory-policy check within {} ms; continuing without it",
+          bound.toMillis());
+    }
+  }
+
+  static void warnAboutEviction(String policy) {
     if (policy != null && !policy.equals("noeviction")) {
       log.warn("Redis maxmemory-policy is {}: under memory pressure Redis may evict Redwire's locks,"
           + " rate limits and cache generations along with cached values. Use noeviction, or a"
           + " separate Redis for data that must not disappear.", policy);
     }
-    return policy;
   }
 
   /**
@@ -348,8 +424,11 @@ public final class Redwire implements AutoCloseable {
   }
 
   /**
-   * Closes registered resources (newest first), stops the background executor and closes the
-   * client if Redwire created it. Idempotent; never throws.
+   * Closes registered resources (newest first: the shared pub/sub connection, ...), stops Redwire's
+   * threads and closes the client if Redwire created it. From then on {@link #ensureOpen()} throws,
+   * so every call through a generated proxy that needs Redis, and every new {@code wrap} (through
+   * {@link #claim}), throws {@link IllegalStateException}; none of that counts as a Redis error.
+   * Idempotent; never throws.
    */
   @Override
   public void close() {
@@ -420,20 +499,30 @@ public final class Redwire implements AutoCloseable {
     return client instanceof RedisClusterClient || client instanceof JedisCluster;
   }
 
-  static RedisClient newClient(RedisUri uri) {
+  static RedisClient newClient(RedisUri uri, DefaultJedisClientConfig config) {
     return RedisClient.builder()
         .hostAndPort(uri.host(), uri.port())
-        .clientConfig(clientConfig(uri))
+        .clientConfig(config)
         .build();
   }
 
+  /** The client configuration for {@code uri}, with its timeouts or the defaults. */
   static DefaultJedisClientConfig clientConfig(RedisUri uri) {
+    return clientConfig(uri,
+        uri.connectTimeout() != null ? uri.connectTimeout() : DEFAULT_CONNECT_TIMEOUT,
+        uri.socketTimeout() != null ? uri.socketTimeout() : DEFAULT_SOCKET_TIMEOUT);
+  }
+
+  static DefaultJedisClientConfig clientConfig(RedisUri uri, Duration connect, Duration socket) {
     DefaultJedisClientConfig.Builder config =
         DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
-            .socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
+            .connectionTimeoutMillis(millis(connect))
+            .socketTimeoutMillis(millis(socket))
             .database(uri.database())
-            .ssl(uri.ssl());
+            .ssl(uri.ssl())
+            // named, not negotiated: negotiating makes RedisClient connect while it is built, which
+            // would block build() on a server that does not answer (every supported server has RESP3)
+            .protocol(RedisProtocol.RESP3);
     if (uri.user() != null) {
       config.user(uri.user());
     }
@@ -444,6 +533,10 @@ public final class Redwire implements AutoCloseable {
   }
 
 
+
+  private static int millis(Duration d) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+  }
 
   private static final class RedwireThread extends Thread {
     RedwireThread(Runnable r, String name) {
@@ -478,7 +571,11 @@ public final class Redwire implements AutoCloseable {
     private final Map<String, Limit> limits = new HashMap<>();
     private final Map<String, Duration> leases = new HashMap<>();
     private boolean startupCheck = true;
+    private Duration connectTimeout; // null: the URI's, else the default
+    private Duration socketTimeout; // null: the URI's, else the default
     private int breakerThreshold = 5;
+    private Duration pubSubPingInterval = Duration.ofSeconds(1);
+    private Duration pubSubPongTimeout = Duration.ofSeconds(3);
     private Duration breakerCoolDown = Duration.ofSeconds(5);
     private RedwireMetrics metrics = RedwireMetrics.NONE;
 
@@ -539,6 +636,46 @@ public final class Redwire implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long opening a connection may take (TCP connect, TLS handshake, authentication) with
+     * {@link #uri}; also the bound of the check that {@link #build()} makes. Overrides the URI's
+     * {@code connectTimeout}; default 2 s. With {@link #client}, it only bounds the start-up check.
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a command may wait for its reply with {@link #uri} (a slower reply counts as a Redis
+     * failure). Overrides the URI's {@code socketTimeout}; default 2 s.
+     */
+    public Builder socketTimeout(Duration timeout) {
+      this.socketTimeout = positive("socketTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * The health check of the shared pub/sub connection (lock releases, cache clear-alls): a PING every
+     * {@code pingInterval}, and a connection that stays silent (no PONG) for {@code pongTimeout} is
+     * closed and replaced, its listeners told that messages may have been missed. Default: every 1 s,
+     * replaced after 3 s of silence.
+     *
+     * @throws IllegalArgumentException unless both are positive and the timeout is longer than the
+     *     interval
+     */
+    public Builder pubSubHealthCheck(Duration pingInterval, Duration pongTimeout) {
+      positive("pingInterval", pingInterval);
+      positive("pongTimeout", pongTimeout);
+      if (pongTimeout.compareTo(pingInterval) <= 0) {
+        throw new IllegalArgumentException("pongTimeout (" + pongTimeout + ") must be longer than"
+            + " pingInterval (" + pingInterval + ")");
+      }
+      this.pubSubPingInterval = pingInterval;
+      this.pubSubPongTimeout = pongTimeout;
+      return this;
+    }
+
     /** The metrics listener (default {@link RedwireMetrics#NONE}). */
     public Builder metrics(RedwireMetrics metrics) {
       this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -546,10 +683,14 @@ public final class Redwire implements AutoCloseable {
     }
 
     /**
-     * Creates the Redwire; with {@link #uri} this creates its client (connections are opened
-     * lazily, so an unreachable server shows on first use).
+     * Creates the Redwire. With {@link #uri}, it opens one connection first (bounded by the connect
+     * timeout) and fails on errors no retry can fix; see {@link Redwire#connect}. A server that is
+     * down or does not answer does not fail it. With {@link #client}, it does no I/O beyond the
+     * start-up check.
      *
-     * @throws IllegalStateException unless exactly one of {@link #client} and {@link #uri} was set
+     * @throws IllegalStateException unless exactly one of {@link #client} and {@link #uri} was set;
+     *     or when the server refuses the connection for good (wrong user or password, password
+     *     missing, unknown database, TLS handshake failure)
      * @throws IllegalArgumentException for a bad URI
      */
     public Redwire build() {
@@ -558,11 +699,24 @@ public final class Redwire implements AutoCloseable {
             "set exactly one of client(UnifiedJedis) and uri(String)"
                 + (client == null ? "; neither was set" : "; both were set"));
       }
-      Redwire redwire = client != null
-          ? new Redwire(this, client, false)
-          : new Redwire(this, newClient(RedisUri.parse(uri)), true);
-      if (startupCheck) {
-        redwire.checkEvictionPolicy();
+      if (client != null) {
+        Redwire redwire = new Redwire(this, client, false);
+        if (startupCheck) {
+          redwire.checkEvictionPolicyWithin(
+              connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT);
+        }
+        return redwire;
+      }
+      RedisUri parsed = RedisUri.parse(uri);
+      Duration connect = connectTimeout != null ? connectTimeout
+          : parsed.connectTimeout() != null ? parsed.connectTimeout() : DEFAULT_CONNECT_TIMEOUT;
+      Duration socket = socketTimeout != null ? socketTimeout
+          : parsed.socketTimeout() != null ? parsed.socketTimeout() : DEFAULT_SOCKET_TIMEOUT;
+      DefaultJedisClientConfig config = clientConfig(parsed, connect, socket);
+      ConnectCheck probe = ConnectCheck.run(parsed, config, connect, startupCheck);
+      Redwire redwire = new Redwire(this, newClient(parsed, config), true);
+      if (startupCheck && probe.answered()) {
+        warnAboutEviction(probe.policy());
       }
       return redwire;
     }

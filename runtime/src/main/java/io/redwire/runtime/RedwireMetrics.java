@@ -29,6 +29,18 @@ public interface RedwireMetrics {
   default void cacheStampedeWait(String cache) {}
 
   /**
+   * Cached bytes could not be decoded (another type shape, damaged bytes, or a codec or record
+   * constructor that refused them): read as a miss, and the entry is loaded and written again.
+   */
+  default void cacheDecodeFailure(String cache, RuntimeException e) {}
+
+  /** A value could not be encoded: the write was skipped; the caller still got the delegate's value. */
+  default void cacheEncodeFailure(String cache, RuntimeException e) {}
+
+  /** A clear-all could not reach Redis: it applies in this instance at once and is retried until it lands. */
+  default void cacheClearPending(String cache) {}
+
+  /**
    * A Redis call failed or timed out; the pattern applied its failure policy.
    *
    * @param name the pattern name
@@ -76,4 +88,12 @@ public interface RedwireMetrics {
 
   /** A held lock was lost before its method returned: its lease ran out or could not be renewed. */
   default void lockLost(String lock) {}
+
+  // ---------------------------------------------------------------- boards, counters, distinct counts
+
+  /**
+   * One operation on a leaderboard, counter or distinct count ({@code operation}: {@code add},
+   * {@code best}, {@code rank}, {@code top}, {@code increment}, {@code sum}, {@code count}, ...).
+   */
+  default void boardOperation(String name, String operation) {}
 }

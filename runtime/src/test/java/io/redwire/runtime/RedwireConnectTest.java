@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redwire.testing.RedisServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,13 +74,158 @@ class RedwireConnectTest {
     try (Redwire redwire = Redwire.connect("redis://secret@" + hostPort)) {
       assertEquals("PONG", redwire.client().ping(), "a lone user info is the password");
     }
-    try (Redwire redwire = Redwire.connect("redis://" + hostPort)) {
-      JedisException e = assertThrows(JedisException.class, () -> redwire.client().ping());
-      assertTrue(e.getMessage().contains("NOAUTH"), e.getMessage());
+  }
+
+  // ------------------------------------------------------------------ errors no retry can fix
+
+  /** Connects, expecting a failure at once; returns its message, checked for the password. */
+  static String refused(String uri, String secret) {
+    long started = System.nanoTime();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Redwire.connect(uri));
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertTrue(ms < 1500, "failed after " + ms + " ms");
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains(secret), t.getMessage());
     }
-    try (Redwire redwire = Redwire.connect("redis://:wrong@" + hostPort)) {
+    assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void aWrongPasswordFailsConnectNamingTheCauseButNeverThePassword() {
+    String hostPort = "127.0.0.1:" + secured.port();
+    String m = refused("redis://:hunter2@" + hostPort, "hunter2");
+    assertTrue(m.contains("WRONGPASS") && m.contains("password"), m);
+    m = refused("redis://alice:hunter2@" + hostPort + "/0", "hunter2");
+    assertTrue(m.contains("WRONGPASS") && m.contains("alice"), m);
+    m = refused("redis://nobody:hunter2@" + hostPort, "hunter2");
+    assertTrue(m.contains("WRONGPASS"), m);
+  }
+
+  @Test
+  void aMissingPasswordFailsConnect() {
+    String m = refused("redis://127.0.0.1:" + secured.port(), "secret");
+    assertTrue(m.contains("NOAUTH") && m.contains("requires a password"), m);
+  }
+
+  @Test
+  void anUnknownDatabaseFailsConnect() {
+    String m = refused(open.uri() + "/99", "never");
+    assertTrue(m.contains("DB index is out of range") && m.contains("database"), m);
+    m = refused("redis://:secret@127.0.0.1:" + secured.port() + "/99", "secret");
+    assertTrue(m.contains("DB index is out of range"), m);
+  }
+
+  @Test
+  void aFailingTlsHandshakeFailsConnect() {
+    // rediss:// to a server that speaks plain RESP
+    String m = refused("rediss://:hunter2@127.0.0.1:" + open.port(), "hunter2");
+    assertTrue(m.contains("TLS handshake"), m);
+  }
+
+  // ------------------------------------------------------------------ down or silent: fail open
+
+  @Test
+  void aServerThatIsDownDoesNotFailConnect() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    } // closed: connections to the port are refused
+    long started = System.nanoTime();
+    try (Redwire redwire = Redwire.connect("redis://:pw@127.0.0.1:" + port)) {
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(ms < 2000, "returned after " + ms + " ms");
+      assertFalse(redwire.isClosed());
       assertThrows(JedisException.class, () -> redwire.client().ping());
     }
+  }
+
+  @Test
+  void aServerThatNeverAnswersDoesNotFailConnectAndCostsAtMostTheConnectTimeout() throws Exception {
+    // accepts connections (the kernel completes them) and never says a word
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String uri = "redis://127.0.0.1:" + silent.getLocalPort();
+      long ms = timeMillis(() -> Redwire.connect(uri + "?connectTimeout=300ms").close());
+      assertTrue(ms >= 250 && ms < 1500, "the URI's 300 ms: returned after " + ms + " ms");
+      ms = timeMillis(() -> Redwire.builder().uri(uri + "?connectTimeout=10s")
+          .connectTimeout(Duration.ofMillis(300)).build().close());
+      assertTrue(ms >= 250 && ms < 1500, "the builder's 300 ms wins: returned after " + ms + " ms");
+      ms = timeMillis(() -> Redwire.connect(uri).close());
+      assertTrue(ms >= 1800 && ms < 4000, "the default 2 s: returned after " + ms + " ms");
+    }
+  }
+
+  @Test
+  void aFrozenServerDoesNotFailConnectNorMakeTheEvictionCheckSlow() {
+    RedisServer frozen = RedisServer.start();
+    try {
+      frozen.freeze();
+      long ms = timeMillis(() -> {
+        try (Redwire redwire = Redwire.builder().uri(frozen.uri())
+            .connectTimeout(Duration.ofMillis(400)).socketTimeout(Duration.ofMillis(400)).build()) {
+          long cmd = timeMillis(() -> assertThrows(JedisException.class, () -> redwire.client().ping()));
+          assertTrue(cmd < 2000, "a command waited " + cmd + " ms for the 400 ms socket timeout");
+        }
+      });
+      assertTrue(ms < 3000, "connect, one command and close took " + ms + " ms");
+      // a client of the user's: the start-up check is bounded by the connect timeout as well
+      try (RedisClient mine = RedisClient.builder().hostAndPort(frozen.host(), frozen.port())
+          .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(10_000)
+              .protocol(redis.clients.jedis.RedisProtocol.RESP3).build()).build()) { // no I/O while built
+        ms = timeMillis(() -> Redwire.builder().client(mine).connectTimeout(Duration.ofMillis(300)).build());
+        assertTrue(ms < 1500, "the check of a given client took " + ms + " ms");
+      }
+      frozen.thaw();
+      try (Redwire redwire = Redwire.connect(frozen.uri())) {
+        assertEquals("PONG", redwire.client().ping(), "works once the server answers");
+      }
+    } finally {
+      frozen.close();
+    }
+  }
+
+  @Test
+  void timeoutsComeFromTheUriAndTheBuilder() {
+    DefaultJedisClientConfig c = Redwire.clientConfig(
+        RedisUri.parse("redis://:pw@h:1/2?connectTimeout=500ms&socketTimeout=3s"));
+    assertEquals(500, c.getConnectionTimeoutMillis());
+    assertEquals(3000, c.getSocketTimeoutMillis());
+    assertEquals(2, c.getDatabase());
+    RedisUri u = RedisUri.parse("redis://h?socketTimeout=PT1M&connectTimeout=250");
+    assertEquals(Duration.ofMinutes(1), u.socketTimeout());
+    assertEquals(Duration.ofMillis(250), u.connectTimeout());
+    assertEquals("redis://h:6379/0?connectTimeout=250ms&socketTimeout=60000ms", u.toString());
+    for (String bad : new String[] {
+        "redis://u:hunter2@h:1?timeout=1s", "redis://u:hunter2@h:1?connectTimeout=fast",
+        "redis://u:hunter2@h:1?socketTimeout=-1s", "redis://u:hunter2@h:1?connectTimeout=0"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Redwire.connect(bad));
+      assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+      assertTrue(e.getMessage().contains("Timeout") || e.getMessage().contains("timeout"), e.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> Redwire.builder().connectTimeout(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> Redwire.builder().socketTimeout(Duration.ofMillis(-1)));
+  }
+
+  @Test
+  void thePubSubHealthCheckIsConfigurable() {
+    try (Redwire defaults = Redwire.builder().uri(open.uri()).build();
+        Redwire tuned = Redwire.builder().uri(open.uri())
+            .pubSubHealthCheck(Duration.ofMillis(200), Duration.ofMillis(700)).build()) {
+      assertEquals(Duration.ofSeconds(1), defaults.pubSubPingInterval());
+      assertEquals(Duration.ofSeconds(3), defaults.pubSubPongTimeout());
+      assertEquals(Duration.ofMillis(200), tuned.pubSubPingInterval());
+      assertEquals(Duration.ofMillis(700), tuned.pubSubPongTimeout());
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> Redwire.builder().pubSubHealthCheck(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class,
+        () -> Redwire.builder().pubSubHealthCheck(Duration.ZERO, Duration.ofSeconds(1)));
+  }
+
+  static long timeMillis(Runnable r) {
+    long started = System.nanoTime();
+    r.run();
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
   }
 
   @Test
@@ -116,6 +265,7 @@ class RedwireConnectTest {
           "redis://u:hunter2@127.0.0.1:1/notadb",
           "redis://u:hun/ter2@127.0.0.1:1",
           "redis://u:hunter2@127.0.0.1:1/0?ssl=true",
+          "redis://u:hunter2@127.0.0.1:1/0#frag",
           "redis://u:hunter 2@127.0.0.1:1",
           "redis://u:hunter2@",
           "redis://u:hunter2@127.0.0.1:70000",

@@ -2,6 +2,7 @@ package io.redwire.sample;
 
 import io.redwire.runtime.CountingMetrics;
 import io.redwire.runtime.Redwire;
+import io.redwire.runtime.board.Ranked;
 import io.redwire.runtime.ratelimit.RateLimitedException;
 import io.redwire.testing.RedisServer;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The sample: a checkout that reads the catalog and prices through Redwire proxies, reserves stock
- * under a per-SKU lock on two instances, and runs a nightly report on one worker out of three. Uses
+ * The sample: a checkout that reads the catalog and prices through Redwire proxies, counts page views
+ * and units sold (a weekly best-seller board), reserves stock under a per-SKU lock on two instances,
+ * and runs a nightly report on one worker out of three. Uses
  * {@code REDIS_URL} when set, otherwise starts an embedded redis-server for the run.
  */
 public final class Main {
@@ -40,6 +42,7 @@ public final class Main {
       ListPricing priceList = new ListPricing();
       Catalog catalog = RedwireCatalog.wrap(db, redwire);
       Pricing pricing = RedwirePricing.wrap(priceList, redwire);
+      Stats stats = RedwireStats.of(redwire);
 
       List<String> skus = List.of("B-1", "B-2", "G-1", "T-1");
       List<String> currencies = List.of("USD", "EUR");
@@ -47,8 +50,10 @@ public final class Main {
       for (int order = 0; order < orders; order++) {
         String sku = skus.get(order % skus.size());
         String currency = currencies.get(order / skus.size() % currencies.size());
+        stats.pageViews(sku).increment();
         Product p = catalog.product(sku);
         Price price = pricing.price(sku, currency);
+        stats.bestSellers().add(sku, 1 + order % skus.size()); // units sold
         if (order < skus.size() * currencies.size()) {
           receipt.append(String.format("  order %3d: %-40s %8s %s%n", order, p.name(), price.amount(),
               price.currency()));
@@ -76,10 +81,13 @@ public final class Main {
       }
       String bob = checkout.placeOrder("bob", "G-1"); // another user has his own limit
       LockRun locks = runLocks(redwire, uri, namespace, metrics);
+      List<Ranked<String>> bestSellers = stats.bestSellers().top(3);
+      long viewsOfB1 = stats.pageViews("B-1").sum(java.time.Duration.ofMinutes(5));
       return new Report(orders, db.queries.get(), priceList.quotes.get(),
-          metrics.count("cacheHit", "product"), metrics.count("cacheMiss", "product"),
-          metrics.count("cacheHit", "price"), metrics.count("cacheMiss", "price"),
-          unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob, locks);
+          metrics.count("cacheHit", "Catalog.product"), metrics.count("cacheMiss", "Catalog.product"),
+          metrics.count("cacheHit", "Pricing.price"), metrics.count("cacheMiss", "Pricing.price"),
+          unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob, locks, bestSellers,
+          viewsOfB1);
     }
   }
 
@@ -154,7 +162,7 @@ public final class Main {
   record Report(int orders, long catalogQueries, long priceQuotes, long productHits, long productMisses,
       long priceHits, long priceMisses, boolean unknownFound, String nameAfterUpdate, String receipt,
       int checkoutsAdmitted, RateLimitedException checkoutRefused, String otherUserOrder,
-      LockRun locks) {
+      LockRun locks, List<Ranked<String>> bestSellers, long viewsOfB1) {
 
     @Override
     public String toString() {
@@ -171,12 +179,16 @@ public final class Main {
           inventory: %d reservations of B-1 (stock 120, restocked by 40) on 2 instances:
             %d granted, %d left, %d stale writes refused
           nightly report: started by 3 workers, run %d time(s), skipped %d time(s)
+          best sellers this week: %s
+          page views of B-1 in the last 5 minutes: %d
           """, orders, receipt.stripTrailing(), productHits, productMisses,
           rate(productHits, productMisses), catalogQueries, priceHits, priceMisses,
           rate(priceHits, priceMisses), priceQuotes, unknownFound, nameAfterUpdate, checkoutsAdmitted,
           checkoutRefused.getMessage(), checkoutRefused.retryAfterHeader(), checkoutRefused.headers(),
           otherUserOrder, locks.requested(), locks.granted(), locks.stockLeft(),
-          locks.staleWritesRefused(), locks.reportsRun(), locks.reportsSkipped());
+          locks.staleWritesRefused(), locks.reportsRun(), locks.reportsSkipped(),
+          bestSellers.stream().map(r -> "#" + r.rank() + " " + r.member() + " (" + r.score() + " units)")
+              .collect(java.util.stream.Collectors.joining(", ")), viewsOfB1);
     }
 
     private static double rate(long hits, long misses) {

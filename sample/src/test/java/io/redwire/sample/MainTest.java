@@ -28,7 +28,7 @@ class MainTest {
       assertTrue(report.toString().contains("catalog: 196 hits, 5 misses, hit rate 97.5%"), report.toString());
       // the checkout allows a burst of 3 per user, then one every 2 s
       assertEquals(3, report.checkoutsAdmitted(), report.toString());
-      assertEquals("placeOrder-1m", report.checkoutRefused().name());
+      assertEquals("Checkout.placeOrder-1m", report.checkoutRefused().name());
       assertEquals(30, report.checkoutRefused().limit());
       long retryMillis = report.checkoutRefused().retryAfter().toMillis();
       assertTrue(retryMillis > 1000 && retryMillis <= 2000, report.toString());
@@ -43,6 +43,11 @@ class MainTest {
       // three workers started the nightly report together: one ran it, two skipped
       assertEquals(1, locks.reportsRun(), report.toString());
       assertEquals(2, locks.reportsSkipped(), report.toString());
+      // 50 orders per SKU of 1, 2, 3 and 4 units: the best sellers are T-1, G-1, B-2
+      assertEquals(java.util.List.of(new io.redwire.runtime.board.Ranked<>("T-1", 1, 200),
+          new io.redwire.runtime.board.Ranked<>("G-1", 2, 150), new io.redwire.runtime.board.Ranked<>("B-2", 3, 100)),
+          report.bestSellers(), report.toString());
+      assertEquals(50, report.viewsOfB1(), report.toString());
     }
   }
 }

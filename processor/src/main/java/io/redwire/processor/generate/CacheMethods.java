@@ -10,7 +10,6 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.redwire.processor.model.CacheSpec;
 import io.redwire.processor.model.CacheWrite;
-import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.model.MethodModel;
 import io.redwire.processor.model.Param;
 import io.redwire.processor.model.ResultShape;
@@ -25,9 +24,9 @@ import javax.lang.model.element.Modifier;
  * straight-line hit path, a small loader class per cached method for the miss path, and the
  * {@code @CachePut} / {@code @CacheEvict} calls after a method returns.
  */
-final class CacheMethods {
+final class CacheMethods implements Step {
 
-  static final String CACHE = ProxyWriter.RUNTIME + ".cache";
+  static final String CACHE = GeneratedClass.RUNTIME + ".cache";
   static final ClassName REGION = ClassName.get(CACHE, "CacheRegion");
   static final ClassName SETTINGS = ClassName.get(CACHE, "CacheSettings");
   static final ClassName REFRESH = ClassName.get(CACHE, "CacheSettings", "Refresh");
@@ -36,7 +35,6 @@ final class CacheMethods {
   static final ClassName OPTIONAL = ClassName.get("java.util", "Optional");
   static final ClassName FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
 
-  private final InterfaceModel model;
   private final CodecWriter codecs;
   private final ClassName self;
   /** Cache name -> field holding its region. */
@@ -45,21 +43,25 @@ final class CacheMethods {
   private final NameAllocator memberNames;
   private final KeyCode keys;
 
-  CacheMethods(InterfaceModel model, CodecWriter codecs, ClassName self, NameAllocator memberNames,
-      KeyCode keys) {
-    this.model = model;
-    this.codecs = codecs;
-    this.self = self;
-    this.memberNames = memberNames;
-    this.keys = keys;
+  CacheMethods(ClassContext c) {
+    this.codecs = c.codecs();
+    this.self = c.self();
+    this.memberNames = c.members();
+    this.keys = c.keys();
   }
 
-  void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
-    for (CacheSpec c : model.caches()) {
-      String constant = ProxyWriter.constant(c.name());
+  @Override
+  public void fields(ClassContext cc) {
+    TypeSpec.Builder cls = cc.cls();
+    CodeBlock.Builder ctor = cc.constructor();
+    for (CacheSpec c : cc.model().caches()) {
+      cc.claims().claim(Claims.CACHE, c.name(), "value=" + c.valueType().typeName() + "#"
+          + Long.toHexString(c.valueType().fingerprint()) + ";key=" + c.key().partTypes());
+      String local = cc.model().localName(c.name()); // "product" for the default name "Catalog.product"
+      String constant = ProxyWriter.constant(local);
       String fingerprint = memberNames.newName(constant + "_FINGERPRINT");
       String settings = memberNames.newName(constant + "_SETTINGS");
-      String field = memberNames.newName(ProxyWriter.identifier(c.name()) + "Cache");
+      String field = memberNames.newName(ProxyWriter.identifier(local) + "Cache");
       regionFields.put(c.name(), field);
       TypeName value = TypeName.get(c.result().value());
       cls.addField(FieldSpec.builder(TypeName.LONG, fingerprint, Modifier.PRIVATE, Modifier.STATIC,
@@ -79,13 +81,21 @@ final class CacheMethods {
     }
   }
 
-  void addTypes(TypeSpec.Builder cls) {
-    loaders.forEach(cls::addType);
+  @Override
+  public void finish(ClassContext c) {
+    loaders.forEach(c.cls()::addType);
   }
 
-  /** The body of a {@code @Cached} method. */
-  void cached(TypeSpec.Builder cls, MethodSpec.Builder method, MethodModel m, NameAllocator names) {
+  /** The body of a {@code @Cached} method: the hit path, then the load. */
+  @Override
+  public boolean call(MethodContext mc) {
+    MethodModel m = mc.model();
     CacheSpec c = m.cached();
+    if (c == null) {
+      return false;
+    }
+    MethodSpec.Builder method = mc.method();
+    NameAllocator names = mc.names();
     String region = regionFields.get(c.name());
     String key = keys.build(method, CodeBlock.of("this.$N.prefix()", region), c.key(), names, "key");
     String raw = names.newName("raw");
@@ -113,19 +123,21 @@ final class CacheMethods {
           method.addStatement("return this.$N.loadAsync($N, $N, $L)", region, key, raw, load);
       default -> method.addStatement("return this.$N.load($N, $N, $L)", region, key, raw, load);
     }
+    return true;
   }
 
-  /** The body of a method with {@code @CachePut} and/or {@code @CacheEvict}: call, then write. */
-  void writes(MethodSpec.Builder method, MethodModel m, NameAllocator names) {
+  @Override
+  public boolean usesResult(MethodContext mc) {
+    return mc.model().cached() == null && !mc.model().writes().isEmpty();
+  }
+
+  /** {@code @CachePut} and {@code @CacheEvict}: write with the delegate's result. */
+  @Override
+  public void after(MethodContext mc, String result) {
+    MethodModel m = mc.model();
+    MethodSpec.Builder method = mc.method();
+    NameAllocator names = mc.names();
     ResultShape r = m.result();
-    String result = null;
-    if (r.wrapper() == ResultShape.Wrapper.VOID) {
-      method.addStatement("this.delegate.$L($L)", m.name(), ProxyWriter.arguments(m));
-    } else {
-      result = names.newName("result");
-      method.addStatement("$T $N = this.delegate.$L($L)", TypeName.get(r.declared()), result, m.name(),
-          ProxyWriter.arguments(m));
-    }
     for (CacheWrite w : m.writes()) {
       String region = regionFields.get(w.cacheName());
       boolean async = r.async();
@@ -152,9 +164,6 @@ final class CacheMethods {
       } else {
         method.addStatement("this.$N.put($N, $N)", region, key, result);
       }
-    }
-    if (result != null) {
-      method.addStatement("return $N", result);
     }
   }
 

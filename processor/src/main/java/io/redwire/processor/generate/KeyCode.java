@@ -28,7 +28,7 @@ import javax.lang.model.element.Modifier;
  */
 final class KeyCode {
 
-  static final ClassName KEY_WRITER = ClassName.get(ProxyWriter.RUNTIME + ".key", "KeyWriter");
+  static final ClassName KEY_WRITER = ClassName.get(GeneratedClass.RUNTIME + ".key", "KeyWriter");
   private static final ClassName CHARSETS = ClassName.get("java.nio.charset", "StandardCharsets");
 
   private final NameAllocator members;

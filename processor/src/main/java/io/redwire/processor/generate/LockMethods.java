@@ -6,7 +6,6 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeSpec;
-import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.model.LockSpec;
 import io.redwire.processor.model.MethodModel;
 import java.util.LinkedHashMap;
@@ -34,34 +33,46 @@ import javax.lang.model.type.TypeKind;
  * }
  * }</pre>
  */
-final class LockMethods {
+final class LockMethods implements Step {
 
-  static final String LOCK = ProxyWriter.RUNTIME + ".lock";
+  static final String LOCK = GeneratedClass.RUNTIME + ".lock";
   static final ClassName REDWIRE_LOCK = ClassName.get(LOCK, "RedwireLock");
   static final ClassName SETTINGS = ClassName.get(LOCK, "LockSettings");
   static final ClassName LEASE = ClassName.get(LOCK, "LockLease");
 
-  /** What {@link #acquire} opened, for {@link #release} to close. */
-  record Held(String field, String lease, String thrown) {}
+  /** What {@link #around} opened: closes it with {@code catch} and {@code finally}. */
+  private record Held(String field, String lease, String thrown) implements Closer {
+    @Override
+    public void close(MethodContext m) {
+      MethodSpec.Builder method = m.method();
+      method.nextControlFlow("catch ($T $N)", Throwable.class, thrown);
+      method.addStatement("$N.failed($N)", lease, thrown);
+      method.addStatement("throw $N", thrown);
+      method.nextControlFlow("finally");
+      method.addStatement("this.$N.release($N)", field, lease);
+      method.endControlFlow();
+    }
+  }
 
-  private final InterfaceModel model;
-  private final NameAllocator memberNames;
   private final KeyCode keys;
   /** Method -> field holding its lock. */
   private final Map<MethodModel, String> fields = new LinkedHashMap<>();
 
-  LockMethods(InterfaceModel model, NameAllocator memberNames, KeyCode keys) {
-    this.model = model;
-    this.memberNames = memberNames;
-    this.keys = keys;
+  LockMethods(ClassContext c) {
+    this.keys = c.keys();
   }
 
-  void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
-    for (MethodModel m : model.methods()) {
+  @Override
+  public void fields(ClassContext c) {
+    TypeSpec.Builder cls = c.cls();
+    CodeBlock.Builder ctor = c.constructor();
+    NameAllocator memberNames = c.members();
+    for (MethodModel m : c.model().methods()) {
       LockSpec l = m.locked();
       if (l == null) {
         continue;
       }
+      c.claims().claim(Claims.LOCK, l.name(), "key=" + l.key().partTypes());
       String settings = memberNames.newName(ProxyWriter.constant(m.name()) + "_LOCK");
       String field = memberNames.newName(ProxyWriter.identifier(m.name()) + "Lock");
       fields.put(m, field);
@@ -77,7 +88,11 @@ final class LockMethods {
    * For a {@code @Locked} method: builds the key, acquires (returning the empty value when a skipped
    * call finds the lock busy) and opens the {@code try}. Null for other methods.
    */
-  Held acquire(MethodSpec.Builder method, MethodModel m, NameAllocator names) {
+  @Override
+  public Closer around(MethodContext mc) {
+    MethodModel m = mc.model();
+    MethodSpec.Builder method = mc.method();
+    NameAllocator names = mc.names();
     LockSpec l = m.locked();
     if (l == null) {
       return null;
@@ -99,20 +114,6 @@ final class LockMethods {
     }
     method.beginControlFlow("try");
     return new Held(field, lease, names.newName("t"));
-  }
-
-  /** Closes what {@link #acquire} opened: report the method's exception, release in {@code finally}. */
-  void release(MethodSpec.Builder method, Held held) {
-    if (held == null) {
-      return;
-    }
-    String t = held.thrown();
-    method.nextControlFlow("catch ($T $N)", Throwable.class, t);
-    method.addStatement("$N.failed($N)", held.lease(), t);
-    method.addStatement("throw $N", t);
-    method.nextControlFlow("finally");
-    method.addStatement("this.$N.release($N)", held.field(), held.lease());
-    method.endControlFlow();
   }
 
   /** The value a skipped call returns. */

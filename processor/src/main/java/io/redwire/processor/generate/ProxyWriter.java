@@ -3,13 +3,10 @@ package io.redwire.processor.generate;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
-import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
-import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.TypeVariableName;
-import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.model.MethodModel;
 import io.redwire.processor.model.Param;
 import io.redwire.processor.model.ResultShape;
@@ -17,19 +14,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.util.Types;
 
 /**
- * Writes {@code Redwire<Interface>}: a final class that implements the interface around a delegate.
- * Methods without Redwire annotations delegate; annotated ones call the runtime with straight-line code.
+ * The proxy kind: {@code Redwire<Interface>} implements the interface around a delegate, built with
+ * {@code wrap(delegate, redwire)}. Methods without Redwire annotations delegate; annotated ones are
+ * written by the steps, in this rank order:
+ *
+ * <pre>
+ *   rate limit (before) -> lock (around) -> cache or handle (call) -> cache writes (after)
+ * </pre>
+ *
+ * so a refused call never waits for a lock, a cache hit is rate limited and runs under the lock, and
+ * writes see the delegate's result.
  */
-public final class ProxyWriter {
-
-  static final String RUNTIME = "io.redwire.runtime";
-  static final ClassName REDWIRE = ClassName.get(RUNTIME, "Redwire");
-  static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
-  static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+public final class ProxyWriter extends GeneratedClass {
 
   private final Types types;
 
@@ -37,82 +36,128 @@ public final class ProxyWriter {
     this.types = types;
   }
 
-  public JavaFile write(InterfaceModel model) {
-    ClassName self = ClassName.get(model.packageName(), model.generatedSimpleName());
-    TypeName iface = TypeName.get(model.type());
-    List<TypeVariableName> typeVars = new ArrayList<>();
-    for (TypeParameterElement tp : model.element().getTypeParameters()) {
-      typeVars.add(TypeVariableName.get(tp));
-    }
-    TypeSpec.Builder cls = TypeSpec.classBuilder(self)
-        .addAnnotation(com.palantir.javapoet.AnnotationSpec.builder(GENERATED)
-            .addMember("value", "$S", "io.redwire.processor.RedwireProcessor").build())
-        .addJavadoc("Redwire proxy for {@link $T}: wrap an implementation with {@link #wrap}.\n",
-            ClassName.get(model.element()))
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addTypeVariables(typeVars)
-        .addSuperinterface(iface)
-        .addOriginatingElement(model.element());
+  @Override
+  String javadoc() {
+    return "Redwire proxy for {@link $T}: wrap an implementation with {@link #wrap}.\n";
+  }
 
-    CodecWriter codecs = new CodecWriter(List.of(model.generatedSimpleName(), "delegate", "redwire"));
-    NameAllocator members = new NameAllocator();
-    members.newName("delegate");
-    members.newName("redwire");
-    KeyCode keys = new KeyCode(members);
-    CacheMethods caches = new CacheMethods(model, codecs, self, members, keys);
-    RateLimitMethods rateLimits = new RateLimitMethods(model, members, keys);
-    LockMethods locks = new LockMethods(model, members, keys);
+  @Override
+  List<String> reservedMembers() {
+    return new ArrayList<>(List.of("delegate", "redwire"));
+  }
 
-    cls.addField(FieldSpec.builder(iface, "delegate", Modifier.PRIVATE, Modifier.FINAL).build());
+  /** The rank order of the proxy's steps. */
+  @Override
+  List<Step> steps(ClassContext c) {
+    return List.of(new RateLimitMethods(c), new LockMethods(c), new CacheMethods(c), new HandleMethods(c));
+  }
+
+  @Override
+  void body(ClassContext c, List<Step> steps) {
+    TypeName iface = interfaceType(c.model());
+    List<TypeVariableName> typeVars = typeVariables(c.model());
+    c.cls().addSuperinterface(iface);
+    c.cls().addField(FieldSpec.builder(iface, "delegate", Modifier.PRIVATE, Modifier.FINAL).build());
+    c.cls().addField(FieldSpec.builder(REDWIRE, "redwire", Modifier.PRIVATE, Modifier.FINAL).build());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addParameter(iface, "delegate")
         .addParameter(REDWIRE, "redwire")
         .addStatement("this.delegate = $T.requireNonNull(delegate, $S)", OBJECTS, "delegate")
-        .addStatement("$T.requireNonNull(redwire, $S)", OBJECTS, "redwire");
-    caches.addFields(cls, ctor);
-    rateLimits.addFields(cls, ctor);
-    locks.addFields(cls, ctor);
-    cls.addMethod(ctor.build());
+        .addStatement("this.redwire = $T.requireNonNull(redwire, $S)", OBJECTS, "redwire");
+    for (Step s : steps) {
+      s.fields(c);
+    }
+    c.claims().addTo(c.cls(), ctor); // before any region, limiter or lock is built
+    c.cls().addMethod(ctor.addCode(c.constructor().build()).build());
 
-    cls.addMethod(MethodSpec.methodBuilder("wrap")
+    c.cls().addMethod(MethodSpec.methodBuilder("wrap")
         .addJavadoc("Returns {@code delegate} with the Redwire annotations of {@link $T} applied through"
-            + " {@code redwire}.\n", ClassName.get(model.element()))
+            + " {@code redwire}.\n", ClassName.get(c.model().element()))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addTypeVariables(typeVars)
         .returns(iface)
         .addParameter(iface, "delegate")
         .addParameter(REDWIRE, "redwire")
         .addStatement(typeVars.isEmpty() ? "return new $T(delegate, redwire)" : "return new $T<>(delegate, redwire)",
-            self)
+            c.self())
         .build());
 
-    for (MethodModel m : model.methods()) {
-      MethodSpec.Builder method = MethodSpec.overriding(m.element(), model.type(), types);
+    for (MethodModel m : c.model().methods()) {
+      MethodSpec.Builder method = MethodSpec.overriding(m.element(), c.model().type(), types);
       NameAllocator names = new NameAllocator();
       for (Param p : m.params()) {
         names.newName(p.name(), p);
       }
-      rateLimits.prologue(method, m, names); // rate limit -> lock -> cache -> delegate
-      LockMethods.Held held = locks.acquire(method, m, names);
-      if (m.cached() != null) {
-        caches.cached(cls, method, m, names);
-      } else if (!m.writes().isEmpty()) {
-        caches.writes(method, m, names);
-      } else {
-        method.addStatement(m.result().isVoid() && m.result().wrapper() == ResultShape.Wrapper.VOID
-            ? "this.delegate.$L($L)" : "return this.delegate.$L($L)", m.name(), arguments(m));
-      }
-      locks.release(method, held);
-      cls.addMethod(method.build());
+      writeMethod(new MethodContext(c, m, method, names), steps);
+      c.cls().addMethod(method.build());
     }
-    keys.addFields(cls);
-    caches.addTypes(cls);
-    codecs.addTo(cls);
-    return JavaFile.builder(model.packageName(), cls.build())
-        .skipJavaLangImports(true)
-        .indent("  ")
-        .build();
+    c.keys().addFields(c.cls());
+    for (Step s : steps) {
+      s.finish(c);
+    }
+    c.codecs().addTo(c.cls());
+  }
+
+  private static void writeMethod(MethodContext mc, List<Step> steps) {
+    // after close(), every call through the proxy refuses, before the delegate runs
+    mc.method().addStatement("this.redwire.ensureOpen()");
+    for (Step s : steps) {
+      s.before(mc);
+    }
+    List<Step.Closer> closers = new ArrayList<>();
+    for (Step s : steps) {
+      Step.Closer closer = s.around(mc);
+      if (closer != null) {
+        closers.add(closer);
+      }
+    }
+    Step owner = null;
+    for (Step s : steps) {
+      if (s.call(mc)) {
+        if (owner != null) { // validation refuses two features that both call the delegate
+          throw new IllegalStateException(mc.model().name() + ": two steps own the delegate call");
+        }
+        owner = s;
+      }
+    }
+    if (owner == null) {
+      callDelegate(mc, steps);
+    }
+    for (int i = closers.size() - 1; i >= 0; i--) {
+      closers.get(i).close(mc);
+    }
+  }
+
+  /** The delegate call; when a step uses the result, it is kept in a local, used, then returned. */
+  private static void callDelegate(MethodContext mc, List<Step> steps) {
+    MethodModel m = mc.model();
+    MethodSpec.Builder method = mc.method();
+    List<Step> users = new ArrayList<>();
+    for (Step s : steps) {
+      if (s.usesResult(mc)) {
+        users.add(s);
+      }
+    }
+    if (users.isEmpty()) {
+      method.addStatement(m.result().isVoid() && m.result().wrapper() == ResultShape.Wrapper.VOID
+          ? "this.delegate.$L($L)" : "return this.delegate.$L($L)", m.name(), arguments(m));
+      return;
+    }
+    String result = null;
+    if (m.result().wrapper() == ResultShape.Wrapper.VOID) {
+      method.addStatement("this.delegate.$L($L)", m.name(), arguments(m));
+    } else {
+      result = mc.names().newName("result");
+      method.addStatement("$T $N = this.delegate.$L($L)", TypeName.get(m.result().declared()), result,
+          m.name(), arguments(m));
+    }
+    for (Step s : users) {
+      s.after(mc, result);
+    }
+    if (result != null) {
+      method.addStatement("return $N", result);
+    }
   }
 
   static CodeBlock arguments(MethodModel m) {

@@ -6,7 +6,6 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeSpec;
-import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.model.KeyTemplate;
 import io.redwire.processor.model.MethodModel;
 import io.redwire.processor.model.RateLimitSpec;
@@ -21,23 +20,19 @@ import javax.lang.model.element.Modifier;
  * built once in the constructor, and the method's prologue: build each distinct key tag, then one
  * {@code acquire} call, before anything else the method does.
  */
-final class RateLimitMethods {
+final class RateLimitMethods implements Step {
 
-  static final String PACKAGE = ProxyWriter.RUNTIME + ".ratelimit";
+  static final String PACKAGE = GeneratedClass.RUNTIME + ".ratelimit";
   static final ClassName LIMITER = ClassName.get(PACKAGE, "RateLimiter");
   static final ClassName LIMIT = ClassName.get(PACKAGE, "RateLimit");
   static final ClassName REFUSED = ClassName.get(PACKAGE, "RateLimitedException");
   static final ClassName FUTURE = ClassName.get("java.util.concurrent", "CompletableFuture");
 
-  private final InterfaceModel model;
-  private final NameAllocator memberNames;
-  private final KeyCode keys;
   private final Map<MethodModel, String> fields = new IdentityHashMap<>();
+  private final KeyCode keys;
 
-  RateLimitMethods(InterfaceModel model, NameAllocator memberNames, KeyCode keys) {
-    this.model = model;
-    this.memberNames = memberNames;
-    this.keys = keys;
+  RateLimitMethods(ClassContext c) {
+    this.keys = c.keys();
   }
 
   /** The distinct key templates of a method's limits, by source text, in order of first use. */
@@ -51,12 +46,19 @@ final class RateLimitMethods {
     return tags;
   }
 
-  void addFields(TypeSpec.Builder cls, MethodSpec.Builder ctor) {
-    for (MethodModel m : model.methods()) {
+  @Override
+  public void fields(ClassContext c) {
+    TypeSpec.Builder cls = c.cls();
+    CodeBlock.Builder ctor = c.constructor();
+    for (MethodModel m : c.model().methods()) {
       if (m.rateLimits().isEmpty()) {
         continue;
       }
-      String field = memberNames.newName(m.name() + "RateLimiter");
+      for (RateLimitSpec r : m.rateLimits()) {
+        c.claims().claim(Claims.RATE_LIMIT, r.name(),
+            "algorithm=" + r.algorithm().name() + ";key=" + r.key().partTypes());
+      }
+      String field = c.members().newName(m.name() + "RateLimiter");
       fields.put(m, field);
       cls.addField(FieldSpec.builder(LIMITER, field, Modifier.PRIVATE, Modifier.FINAL).build());
       List<String> tags = tags(m);
@@ -75,7 +77,11 @@ final class RateLimitMethods {
   }
 
   /** The statements that decide a call before the method's body; nothing for methods without limits. */
-  void prologue(MethodSpec.Builder method, MethodModel m, NameAllocator names) {
+  @Override
+  public void before(MethodContext mc) {
+    MethodModel m = mc.model();
+    MethodSpec.Builder method = mc.method();
+    NameAllocator names = mc.names();
     String field = fields.get(m);
     if (field == null) {
       return;

@@ -1,6 +1,7 @@
 package io.redwire.processor.model;
 
 import java.util.List;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
 
@@ -18,5 +19,36 @@ public record InterfaceModel(
   /** The {@code @Cached} methods, in order. */
   public List<CacheSpec> caches() {
     return methods.stream().filter(m -> m.cached() != null).map(MethodModel::cached).toList();
+  }
+
+  /** The qualified name of the interface: the owner named in the runtime's name claims. */
+  public String qualifiedName() {
+    return element.getQualifiedName().toString();
+  }
+
+  /**
+   * What default names start with: the interface's simple-name chain and a dot ({@code "Catalog."},
+   * {@code "Outer.Inner."}), so {@code Catalog.product(long)} is the cache {@code "Catalog.product"}.
+   */
+  public String namePrefix() {
+    return namePrefix(element);
+  }
+
+  /** See {@link #namePrefix()}. */
+  public static String namePrefix(TypeElement type) {
+    StringBuilder name = new StringBuilder(type.getSimpleName()).append('.');
+    for (Element e = type.getEnclosingElement(); e instanceof TypeElement outer; e = outer.getEnclosingElement()) {
+      name.insert(0, outer.getSimpleName() + ".");
+    }
+    return name.toString();
+  }
+
+  /**
+   * The part of a pattern name that identifies it inside this interface: {@code "product"} for the
+   * default name {@code "Catalog.product"}, the name itself when it was given explicitly.
+   */
+  public String localName(String name) {
+    String prefix = namePrefix();
+    return name.startsWith(prefix) && name.length() > prefix.length() ? name.substring(prefix.length()) : name;
   }
 }

@@ -22,7 +22,17 @@ public record KeyTemplate(String source, boolean implicit, List<Segment> segment
    * step; {@code kind} says how the value is written into the key.
    */
   public record Ref(String text, Param param, List<Step> steps, PartKind kind, String typeName)
-      implements Segment {}
+      implements Segment {
+
+    /** {@link #typeName()}, with enums and the other object parts by qualified name. */
+    public String qualifiedTypeName() {
+      if (kind != PartKind.ENUM && kind != PartKind.OBJECT) {
+        return typeName;
+      }
+      TypeMirror last = steps.isEmpty() ? param.type() : steps.get(steps.size() - 1).type();
+      return last.toString();
+    }
+  }
 
   /** One accessor call on the way to a key part: {@code name()}, returning {@code type}. */
   public record Step(String name, TypeMirror type) {}
@@ -30,6 +40,15 @@ public record KeyTemplate(String source, boolean implicit, List<Segment> segment
   /** How a key part is rendered; also what makes two templates the same shape. */
   public enum PartKind {
     BOOLEAN, CHAR, INTEGRAL, FLOATING, STRING, ENUM, OBJECT
+  }
+
+  /**
+   * The canonical types of the parts, comma-joined ({@code "integer,String"}): what the runtime's name
+   * claims compare, so two interfaces sharing a name must key it by the same types.
+   */
+  public String partTypes() {
+    return segments.stream().filter(s -> s instanceof Ref).map(s -> ((Ref) s).qualifiedTypeName())
+        .collect(Collectors.joining(","));
   }
 
   /** The parts' kinds and types with the literal text: two templates of one shape address the same keys. */

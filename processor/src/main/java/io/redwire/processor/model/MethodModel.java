@@ -16,13 +16,14 @@ public record MethodModel(
     CacheSpec cached,
     List<CacheWrite> writes,
     List<RateLimitSpec> rateLimits,
-    LockSpec locked) {
+    LockSpec locked,
+    HandleSpec handle) {
 
   public String name() {
     return element.getSimpleName().toString();
   }
 
   public boolean plain() {
-    return cached == null && writes.isEmpty() && rateLimits.isEmpty() && locked == null;
+    return cached == null && writes.isEmpty() && rateLimits.isEmpty() && locked == null && handle == null;
   }
 }

@@ -315,13 +315,20 @@ public sealed interface ValueType {
   /**
    * A type Redwire cannot encode. {@code reason} says why and what to do; {@code path} says where
    * inside the stored type the problem is ({@code "Order.lines -> OrderLine.sku -> java.io.File"}),
-   * and is just the type's name when the stored type itself is the problem.
+   * and is just the type's name when the stored type itself is the problem. {@code reportedByJavac}:
+   * javac reports the problem itself (a private type used outside its top-level class), so Redwire
+   * adds nothing.
    */
-  record Unsupported(TypeMirror type, String typeName, String reason, String path) implements ValueType {
+  record Unsupported(TypeMirror type, String typeName, String reason, String path, boolean reportedByJavac)
+      implements ValueType {
     public Unsupported {
       Objects.requireNonNull(typeName, "typeName");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(path, "path");
+    }
+
+    public Unsupported(TypeMirror type, String typeName, String reason, String path) {
+      this(type, typeName, reason, path, false);
     }
 
     @Override

@@ -31,8 +31,12 @@ public final class CacheReader {
     this.diagnostics = diagnostics;
   }
 
-  /** The method's {@code @Cached}, or null when it has none. Durations and key are checked here. */
-  public CacheSpec readCached(ExecutableElement method, List<Param> params, ResultShape result) {
+  /**
+   * The method's {@code @Cached}, or null when it has none. Durations and key are checked here. The
+   * name defaults to {@code namePrefix} and the method's name ({@code "Catalog.product"}).
+   */
+  public CacheSpec readCached(ExecutableElement method, List<Param> params, ResultShape result,
+      String namePrefix) {
     AnnotationMirror a = Mirrors.find(method, CACHED);
     if (a == null) {
       return null;
@@ -40,7 +44,7 @@ public final class CacheReader {
     Origin at = new Origin(method, a);
     String name = Mirrors.string(a, "name");
     if (name.isEmpty()) {
-      name = method.getSimpleName().toString();
+      name = namePrefix + method.getSimpleName();
     }
     long ttl = Durations.member(at, "Cached", "ttl", true, -1, diagnostics);
     boolean nulls = Mirrors.bool(a, "nulls");

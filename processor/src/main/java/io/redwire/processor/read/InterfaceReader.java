@@ -8,6 +8,8 @@ import io.redwire.processor.model.MethodModel;
 import io.redwire.processor.model.Param;
 import io.redwire.processor.model.ResultShape;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,10 +21,13 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.TypeVariable;
+import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -38,18 +43,21 @@ public final class InterfaceReader {
   private final CacheReader caches;
   private final RateLimitReader rateLimits;
   private final LockReader locks;
+  private final HandleReader handles;
 
   public InterfaceReader(ProcessingEnvironment env, CacheReader caches, RateLimitReader rateLimits,
-      LockReader locks) {
+      LockReader locks, HandleReader handles) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.caches = caches;
     this.rateLimits = rateLimits;
     this.locks = locks;
+    this.handles = handles;
   }
 
   public InterfaceModel read(TypeElement type) {
     DeclaredType declared = (DeclaredType) type.asType();
+    String prefix = InterfaceModel.namePrefix(type);
     List<MethodModel> methods = new ArrayList<>();
     for (ExecutableElement m : implementable(type)) {
       ExecutableType asMember = (ExecutableType) types.asMemberOf(declared, m);
@@ -60,15 +68,101 @@ public final class InterfaceReader {
             ps.get(i)));
       }
       ResultShape result = resultShape(asMember.getReturnType());
-      CacheSpec cached = caches.readCached(m, params, result);
+      CacheSpec cached = caches.readCached(m, params, result, prefix);
       List<CacheWrite> writes = caches.readWrites(m, params);
-      LockSpec locked = locks.read(m, params, asMember.getReturnType());
+      LockSpec locked = locks.read(m, params, asMember.getReturnType(), prefix);
       methods.add(new MethodModel(m, asMember, List.copyOf(params), result, cached, writes,
-          rateLimits.read(m, params), locked));
+          rateLimits.read(m, params, prefix), locked,
+          handles.read(m, params, asMember.getReturnType(), prefix)));
     }
     PackageElement pkg = elements.getPackageOf(type);
     return new InterfaceModel(type, declared, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
-        generatedName(type), List.copyOf(methods));
+        generatedName(type), resolveWrites(methods, prefix));
+  }
+
+  /**
+   * Resolves the cache each {@code @CachePut}/{@code @CacheEvict} names: a cache of the interface with
+   * exactly that name, else the default-named cache of the method of that name ({@code "product"} ->
+   * {@code "Catalog.product"}). Unknown names stay as written, for the validator to report.
+   */
+  private static List<MethodModel> resolveWrites(List<MethodModel> methods, String prefix) {
+    Set<String> names = new LinkedHashSet<>();
+    for (MethodModel m : methods) {
+      if (m.cached() != null) {
+        names.add(m.cached().name());
+      }
+    }
+    List<MethodModel> out = new ArrayList<>();
+    for (MethodModel m : methods) {
+      List<CacheWrite> writes = new ArrayList<>();
+      for (CacheWrite w : m.writes()) {
+        if (!w.cacheName().isEmpty() && !names.contains(w.cacheName())
+            && names.contains(prefix + w.cacheName())) {
+          w = new CacheWrite(w.origin(), w.kind(), prefix + w.cacheName(), w.key(), w.all());
+        }
+        writes.add(w);
+      }
+      out.add(new MethodModel(m.element(), m.type(), m.params(), m.result(), m.cached(),
+          List.copyOf(writes), m.rateLimits(), m.locked(), m.handle()));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The type variables of {@code type} (or of the interfaces it extends, left unresolved) that occur in
+   * the parameter or return types of its Redwire-annotated methods, in order of first use. A generic
+   * base such as {@code Repo<T, ID>} with {@code @Cached T find(ID id)} has no fixed key or value shape
+   * until a sub-interface ({@code AccountRepo extends Repo<Account, Long>}) fixes them: Redwire
+   * implements the sub-interface and leaves the base alone.
+   */
+  public List<String> openTypeVariables(TypeElement type, Collection<String> annotations) {
+    DeclaredType declared = (DeclaredType) type.asType();
+    Set<String> found = new LinkedHashSet<>();
+    for (ExecutableElement m : implementable(type)) {
+      if (!Mirrors.hasAny(m, annotations)) {
+        continue;
+      }
+      ExecutableType asMember = (ExecutableType) types.asMemberOf(declared, m);
+      collectTypeVariables(asMember.getReturnType(), found, new HashSet<>());
+      for (TypeMirror p : asMember.getParameterTypes()) {
+        collectTypeVariables(p, found, new HashSet<>());
+      }
+    }
+    return List.copyOf(found);
+  }
+
+  /** Whether {@code type} inherits (does not declare) a method with one of {@code annotations}. */
+  public boolean inheritsAnnotatedMethods(TypeElement type, Collection<String> annotations) {
+    for (ExecutableElement m : implementable(type)) {
+      if (m.getEnclosingElement() != type && Mirrors.hasAny(m, annotations)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Type variables declared by a type (not by a method), anywhere inside {@code t}. */
+  private static void collectTypeVariables(TypeMirror t, Set<String> out, Set<TypeMirror> seen) {
+    if (t == null || !seen.add(t)) {
+      return;
+    }
+    switch (t.getKind()) {
+      case TYPEVAR -> {
+        TypeVariable v = (TypeVariable) t;
+        if (v.asElement().getEnclosingElement() instanceof TypeElement) {
+          out.add(v.toString());
+        }
+      }
+      case DECLARED -> ((DeclaredType) t).getTypeArguments().forEach(a -> collectTypeVariables(a, out, seen));
+      case ARRAY -> collectTypeVariables(((ArrayType) t).getComponentType(), out, seen);
+      case WILDCARD -> {
+        WildcardType w = (WildcardType) t;
+        collectTypeVariables(w.getExtendsBound(), out, seen);
+        collectTypeVariables(w.getSuperBound(), out, seen);
+      }
+      default -> {
+      }
+    }
   }
 
   /** {@code Catalog} -> {@code RedwireCatalog}; {@code Outer.Inner} -> {@code RedwireOuter_Inner}. */

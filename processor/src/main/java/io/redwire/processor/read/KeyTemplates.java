@@ -46,10 +46,12 @@ public final class KeyTemplates {
       "java.time.MonthDay", "java.time.ZoneOffset", "java.time.ZoneId");
 
   private final Types types;
+  private final javax.lang.model.util.Elements elements;
   private final Diagnostics diagnostics;
 
   public KeyTemplates(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.types = env.getTypeUtils();
+    this.elements = env.getElementUtils();
     this.diagnostics = diagnostics;
   }
 
@@ -61,7 +63,7 @@ public final class KeyTemplates {
         if (!segments.isEmpty()) {
           segments.add(new Literal(":"));
         }
-        Ref ref = resolve(p.name(), params, at, member);
+        Ref ref = resolve(p.name(), params, at, member, true);
         if (ref == null) {
           return null;
         }
@@ -99,14 +101,14 @@ public final class KeyTemplates {
       }
       if (!segments.isEmpty() && segments.get(segments.size() - 1) instanceof Ref left
           && text.indexOf(":") < 0) {
-        diagnostics.keyAdjacent(at, member, source, left.text(), path);
+        diagnostics.keyAdjacent(at, member, source, left.text(), path, text.toString(), separated(source));
         ok = false;
       }
       if (text.length() > 0) {
         segments.add(new Literal(text.toString()));
         text.setLength(0);
       }
-      Ref ref = resolve(path, params, at, member);
+      Ref ref = resolve(path, params, at, member, false);
       if (ref == null) {
         ok = false;
         segments.add(new Literal(""));
@@ -121,7 +123,19 @@ public final class KeyTemplates {
     return ok ? new KeyTemplate(source, false, List.copyOf(segments)) : null;
   }
 
-  private Ref resolve(String path, List<Param> params, Origin at, String member) {
+  /**
+   * {@code source} with a ':' between every two placeholders that lack one: {@code "{a}-{b}"} ->
+   * {@code "{a}:{b}"}, {@code "{a}v{b}"} -> {@code "{a}:v{b}"}.
+   */
+  static String separated(String source) {
+    return Pattern.compile("\\}([^{}:]*)\\{").matcher(source).replaceAll(r -> {
+      String between = r.group(1);
+      boolean punctuation = between.chars().noneMatch(Character::isLetterOrDigit);
+      return java.util.regex.Matcher.quoteReplacement("}" + (punctuation ? ":" : ":" + between) + "{");
+    });
+  }
+
+  private Ref resolve(String path, List<Param> params, Origin at, String member, boolean implicit) {
     String[] names = path.split("\\.");
     Param param = params.stream().filter(p -> p.name().equals(names[0])).findFirst().orElse(null);
     if (param == null) {
@@ -148,10 +162,32 @@ public final class KeyTemplates {
     }
     PartKind kind = kindOf(current);
     if (kind == null) {
-      diagnostics.keyPartType(at, member, path, simple(current));
+      if (collection(current)) {
+        List<String> scalars = params.stream().filter(p -> kindOf(p.type()) != null).map(Param::name).toList();
+        diagnostics.keyPartCollection(at, member, path, simple(current), implicit, scalars);
+      } else {
+        diagnostics.keyPartType(at, member, path, simple(current));
+      }
       return null;
     }
     return new Ref(path, param, List.copyOf(steps), kind, shapeName(current, kind));
+  }
+
+  /** Arrays, and types that are Iterables or Maps. */
+  private boolean collection(TypeMirror t) {
+    if (t.getKind() == TypeKind.ARRAY) {
+      return true;
+    }
+    if (t.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    for (String container : List.of("java.lang.Iterable", "java.util.Map")) {
+      TypeElement e = elements.getTypeElement(container);
+      if (e != null && types.isAssignable(types.erasure(t), types.erasure(e.asType()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ExecutableElement accessor(TypeMirror type, String name) {

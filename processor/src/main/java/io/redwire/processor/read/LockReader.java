@@ -30,8 +30,12 @@ public final class LockReader {
     this.diagnostics = diagnostics;
   }
 
-  /** The method's {@code @Locked}, or null when it has none. */
-  public LockSpec read(ExecutableElement method, List<Param> params, TypeMirror returned) {
+  /**
+   * The method's {@code @Locked}, or null when it has none. The name defaults to {@code namePrefix} and
+   * the method's name ({@code "Inventory.reserve"}).
+   */
+  public LockSpec read(ExecutableElement method, List<Param> params, TypeMirror returned,
+      String namePrefix) {
     AnnotationMirror a = Mirrors.find(method, LOCKED);
     if (a == null) {
       return null;
@@ -39,7 +43,7 @@ public final class LockReader {
     Origin at = new Origin(method, a);
     String name = Mirrors.string(a, "name");
     if (name.isEmpty()) {
-      name = method.getSimpleName().toString();
+      name = namePrefix + method.getSimpleName();
     }
     long lease = Durations.member(at, "Locked", "lease", false, 0, diagnostics);
     long maxWait = Durations.member(at, "Locked", "maxWait", false, 0, diagnostics);

@@ -27,6 +27,17 @@ public final class Mirrors {
     return null;
   }
 
+  /** Whether {@code element} carries an annotation of one of the types named in {@code qualifiedNames}. */
+  public static boolean hasAny(Element element, java.util.Collection<String> qualifiedNames) {
+    for (AnnotationMirror m : element.getAnnotationMirrors()) {
+      TypeElement t = (TypeElement) m.getAnnotationType().asElement();
+      if (qualifiedNames.contains(t.getQualifiedName().toString())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Every annotation of a repeatable type on {@code element}: the single one, or those in the container.
    */
@@ -68,6 +79,12 @@ public final class Mirrors {
   public static int integer(AnnotationMirror mirror, String member) {
     Object v = raw(mirror, member);
     return v instanceof Integer i ? i : 0;
+  }
+
+  /** A {@code long} (or narrower integral) member. */
+  public static long longValue(AnnotationMirror mirror, String member) {
+    Object v = raw(mirror, member);
+    return v instanceof Number n ? n.longValue() : 0;
   }
 
   public static boolean bool(AnnotationMirror mirror, String member) {

@@ -27,8 +27,12 @@ public final class RateLimitReader {
     this.diagnostics = diagnostics;
   }
 
-  /** The method's limits in source order; empty when it has none. */
-  public List<RateLimitSpec> read(ExecutableElement method, List<Param> params) {
+  /**
+   * The method's limits in source order; empty when it has none. Names default to {@code namePrefix}
+   * and the method's name ({@code "Orders.place"}), followed by {@code -<per>} when the method has
+   * several limits ({@code "Orders.place-1s"}).
+   */
+  public List<RateLimitSpec> read(ExecutableElement method, List<Param> params, String namePrefix) {
     List<AnnotationMirror> found = Mirrors.findAll(method, RATE_LIMITED, RATE_LIMITED_LIST);
     List<RateLimitSpec> specs = new ArrayList<>();
     for (AnnotationMirror a : found) {
@@ -36,7 +40,7 @@ public final class RateLimitReader {
       String per = Mirrors.string(a, "per");
       String name = Mirrors.string(a, "name");
       if (name.isEmpty()) {
-        name = method.getSimpleName() + (found.size() > 1 ? "-" + per.strip() : "");
+        name = namePrefix + method.getSimpleName() + (found.size() > 1 ? "-" + per.strip() : "");
       }
       long perMillis = Durations.member(at, "RateLimited", "per", true, -1, diagnostics);
       long maxWait = Mirrors.string(a, "maxWait").isBlank() ? 0 : Durations.member(at, "RateLimited", "maxWait", false, -1, diagnostics);

@@ -59,7 +59,7 @@ import javax.lang.model.util.Types;
  */
 public final class ValueTypeReader {
 
-  static final String USE_CODEC = "io.redwire.UseCodec";
+  public static final String USE_CODEC = "io.redwire.UseCodec";
   static final String CODEC = "io.redwire.runtime.codec.Codec";
 
   private static final String ADVICE =
@@ -150,7 +150,7 @@ public final class ValueTypeReader {
         }
         return walk.describe(type);
       } catch (Fail f) {
-        return new Unsupported(type, name, f.reason, f.path);
+        return new Unsupported(type, name, f.reason, f.path, f.reportedByJavac);
       }
     } catch (RuntimeException | StackOverflowError e) {
       return new Unsupported(type, name,
@@ -163,6 +163,7 @@ public final class ValueTypeReader {
     private static final long serialVersionUID = 1L;
     final String reason;
     final String path;
+    boolean reportedByJavac;
 
     Fail(String reason, String path) {
       super(reason, null, false, false);
@@ -174,6 +175,7 @@ public final class ValueTypeReader {
   /** State of one {@link #read}: what is being described, where, and from which package. */
   private final class Walk {
     private final PackageElement sitePackage;
+    private final TypeElement siteTop;
     private final Deque<String> path = new ArrayDeque<>();
     /** Records and sealed interfaces already described (or being described) in this type. */
     private final Set<String> described = new HashSet<>();
@@ -181,6 +183,7 @@ public final class ValueTypeReader {
 
     Walk(Element site) {
       this.sitePackage = site == null ? null : elements.getPackageOf(site);
+      this.siteTop = site == null ? null : outermost(site);
     }
 
     Fail fail(String reason, String where) {
@@ -225,9 +228,12 @@ public final class ValueTypeReader {
           throw fail("wildcard type " + safeName(t) + " has no fixed shape; use the exact type"
               + " (List<Tag> rather than List<? extends Tag>)", safeName(t));
         case ERROR:
-          throw fail("type " + t + " cannot be resolved (missing class or compile error)", safeName(t));
+          Fail unresolved = fail("type " + t + " cannot be resolved (missing class or compile error); fix"
+              + " that error first", safeName(t));
+          unresolved.reportedByJavac = true; // javac reports the missing or inaccessible type itself
+          throw unresolved;
         case VOID:
-          throw fail("void has no value to store", "void");
+          throw fail("void has no value to store; return the value to store", "void");
         default:
           throw fail(safeName(t) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT)
               + " type) cannot be stored; " + ADVICE, safeName(t));
@@ -401,7 +407,7 @@ public final class ValueTypeReader {
       for (TypeMirror permitted : sealed.getPermittedSubclasses()) {
         if (permitted.getKind() != TypeKind.DECLARED) {
           throw fail("sealed interface " + sealed.getQualifiedName() + " permits " + permitted
-              + ", which cannot be resolved", safeName(sealed.asType()));
+              + ", which cannot be resolved; fix that error first", safeName(sealed.asType()));
         }
         TypeElement p = (TypeElement) ((DeclaredType) permitted).asElement();
         if (p.getKind() == ElementKind.RECORD) {
@@ -425,8 +431,11 @@ public final class ValueTypeReader {
               + " name it; move it to a top-level or static nested declaration", name);
         }
         if (type.getModifiers().contains(Modifier.PRIVATE)) {
-          throw fail(displayName(type) + " is private, so generated code cannot reach it; make it"
+          Fail f = fail(displayName(type) + " is private, so generated code cannot reach it; make it"
               + " package-private or public", name);
+          // outside its top-level class the interface cannot name it either, and javac says so
+          f.reportedByJavac = siteTop != null && !siteTop.equals(outermost(type));
+          throw f;
         }
         if (!type.getModifiers().contains(Modifier.PUBLIC) && sitePackage != null
             && !elements.getPackageOf(type).equals(sitePackage)) {
@@ -453,11 +462,12 @@ public final class ValueTypeReader {
       if (!(value instanceof DeclaredType codecType)
           || !(codecType.asElement() instanceof TypeElement codec)) {
         throw fail("the codec class named by " + where + " cannot be resolved (missing class or compile"
-            + " error)", storedName);
+            + " error); fix that error first", storedName);
       }
       String codecName = codec.getQualifiedName().toString();
       if (codec.getKind() != ElementKind.CLASS && codec.getKind() != ElementKind.ENUM) {
-        throw fail("codec " + codecName + " (" + where + ") must be a class", storedName);
+        throw fail("codec " + codecName + " (" + where + ") is not a class; name a class that implements "
+            + CODEC + "<" + expectedName + ">", storedName);
       }
       if (codec.getModifiers().contains(Modifier.ABSTRACT)) {
         throw fail("codec " + codecName + " (" + where + ") is abstract; name a concrete class",
@@ -485,7 +495,7 @@ public final class ValueTypeReader {
       DeclaredType implemented = findSupertype(codec.asType(), codecInterface);
       if (implemented == null) {
         throw fail("codec " + codecName + " (" + where + ") does not implement " + CODEC + "<"
-            + expectedName + ">", storedName);
+            + expectedName + ">; implement it, or name a codec that does", storedName);
       }
       if (implemented.getTypeArguments().size() != 1) {
         throw fail("codec " + codecName + " (" + where + ") implements the raw type " + CODEC
@@ -510,8 +520,9 @@ public final class ValueTypeReader {
             && ElementFilter.constructorsIn(codec.getEnclosedElements()).stream()
                 .anyMatch(c -> c.getParameters().isEmpty() && c.getModifiers().contains(Modifier.PUBLIC));
         if (!constructor) {
-          throw fail("codec " + codecName + " (" + where + ") needs a public no-argument constructor or"
-              + " a public static final INSTANCE field of its own type", storedName);
+          throw fail("codec " + codecName + " (" + where + ") has neither a public no-argument"
+              + " constructor nor a public static final INSTANCE field of its own type; add one of them",
+              storedName);
         }
       }
       return new UserCodec(expected, expectedName, codec.asType(), codecName, useInstance);
@@ -544,6 +555,17 @@ public final class ValueTypeReader {
       }
     }
     return null;
+  }
+
+  /** The top-level type that contains {@code e} (or {@code e} itself), null in a package. */
+  private static TypeElement outermost(Element e) {
+    TypeElement top = null;
+    for (Element x = e; x != null; x = x.getEnclosingElement()) {
+      if (x instanceof TypeElement t) {
+        top = t;
+      }
+    }
+    return top;
   }
 
   private static String describeSite(Element site) {

@@ -23,6 +23,7 @@ public final class CacheValidator {
 
   private final Diagnostics diagnostics;
   private final Types types;
+  private InterfaceModel model;
 
   public CacheValidator(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.diagnostics = diagnostics;
@@ -30,6 +31,7 @@ public final class CacheValidator {
   }
 
   public void validate(InterfaceModel model) {
+    this.model = model;
     Map<String, MethodModel> caches = new LinkedHashMap<>();
     for (MethodModel m : model.methods()) {
       CacheSpec c = m.cached();
@@ -54,7 +56,7 @@ public final class CacheValidator {
   }
 
   private void checkCached(MethodModel m, CacheSpec c) {
-    if (!NAME.matcher(c.name()).matches()) {
+    if (c.origin().value("name") != null && !NAME.matcher(c.name()).matches()) {
       diagnostics.nameInvalid(c.origin(), "Cached", c.name());
     }
     if (c.result().isVoid()) {
@@ -72,7 +74,11 @@ public final class CacheValidator {
     }
     ValueType v = c.valueType();
     if (v instanceof ValueType.Unsupported u) {
-      diagnostics.noCodec(c.origin(), c.result().value().toString(), u.message());
+      if (u.reportedByJavac()) {
+        diagnostics.reportedByJavac();
+      } else {
+        diagnostics.noCodec(c.origin(), c.result().value().toString(), u.message());
+      }
     }
   }
 
@@ -84,7 +90,8 @@ public final class CacheValidator {
     }
     MethodModel target = caches.get(w.cacheName());
     if (target == null) {
-      diagnostics.cacheNameUnknown(w.origin(), annotation, w.cacheName(), caches.keySet());
+      diagnostics.cacheNameUnknown(w.origin(), annotation, w.cacheName(),
+          caches.keySet().stream().map(model::localName).toList());
       return;
     }
     CacheSpec cache = target.cached();
@@ -92,6 +99,11 @@ public final class CacheValidator {
       if (w.origin().value("key") != null) {
         diagnostics.evictAllWithKey(w.origin());
       }
+      return;
+    }
+    if (w.kind() == CacheWrite.Kind.EVICT && w.key() != null && w.key().implicit()
+        && w.key().segments().isEmpty() && cache.key() != null && !cache.key().segments().isEmpty()) {
+      diagnostics.evictWithoutKey(w.origin(), cache.name(), describe(cache.key().shape()));
       return;
     }
     if (w.key() != null && cache.key() != null && !w.key().shape().equals(cache.key().shape())) {

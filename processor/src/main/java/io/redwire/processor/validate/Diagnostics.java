@@ -20,6 +20,7 @@ import javax.tools.Diagnostic;
 public final class Diagnostics {
 
   private final Messager messager;
+  private final java.util.Set<List<Object>> printed = new java.util.HashSet<>();
   private int errors;
 
   public Diagnostics(Messager messager) {
@@ -78,6 +79,13 @@ public final class Diagnostics {
         annotation, member, text);
   }
 
+  public void durationTooLarge(Origin at, String annotation, String member, String text, boolean overflows) {
+    error(at, member, "DurationTooLarge",
+        "@%s(%s) can be at most %s; \"%s\" is too large%s. Use a shorter duration.",
+        annotation, member, io.redwire.processor.read.Durations.MAX_TEXT, text,
+        overflows ? " (it overflows a 64-bit count of milliseconds)" : "");
+  }
+
   public void nameInvalid(Origin at, String annotation, String name) {
     error(at, "name", "Name",
         "@%s names may hold letters, digits, '.', '_' and '-'; found \"%s\". Rename it.",
@@ -107,6 +115,19 @@ public final class Diagnostics {
         placeholder, name, where, fix);
   }
 
+  public void keyPartCollection(Origin at, String member, String placeholder, String type, boolean implicit,
+      Collection<String> scalars) {
+    String fix = scalars.isEmpty()
+        ? "Give the method a scalar parameter to key by (one id rather than many), or write a key that"
+            + " names no collection."
+        : "Write a key that names scalar parameters only, e.g. key = \"" + scalars.stream()
+            .map(n -> "{" + n + "}").collect(Collectors.joining(":")) + "\".";
+    error(at, member, "KeyPartType",
+        "key parts must be primitives, boxes, strings, enums, UUID, BigInteger, BigDecimal or java.time"
+            + " values, and collections, arrays and maps cannot be key parts; %s{%s} is a %s. %s",
+        implicit ? "the default key uses every parameter, and " : "", placeholder, type, fix);
+  }
+
   public void keyPartType(Origin at, String member, String placeholder, String type) {
     error(at, member, "KeyPartType",
         "key parts must be primitives, boxes, strings, enums, UUID, BigInteger, BigDecimal or java.time"
@@ -114,11 +135,15 @@ public final class Diagnostics {
         placeholder, type, placeholder);
   }
 
-  public void keyAdjacent(Origin at, String member, String template, String left, String right) {
+  public void keyAdjacent(Origin at, String member, String template, String left, String right,
+      String between, String fixed) {
     error(at, member, "KeyAdjacent",
         "two key placeholders must be separated by text containing ':' so no two argument tuples share"
-            + " a key; \"%s\" puts {%s} and {%s} together. Write {%s}:{%s}.",
-        template, left, right, left, right);
+            + " a key; \"%s\" %s. Write \"%s\".",
+        template, between.isEmpty()
+            ? "has nothing between {" + left + "} and {" + right + "}"
+            : "separates {" + left + "} and {" + right + "} by \"" + between + "\", which has no ':'",
+        fixed);
   }
 
   public void keyShape(Origin at, String annotation, String cache, String cacheShape, String shape) {
@@ -204,11 +229,20 @@ public final class Diagnostics {
         describe(at.element()), first, second);
   }
 
+  /** {@code reason} says what is wrong and how to fix it, once (see {@code ValueTypeReader}). */
   public void noCodec(Origin at, String type, String reason) {
     error(at, null, "NoCodec",
-        "stored values need a codec Redwire can generate; %s. Store a record, enum or supported type,"
-            + " or annotate the type or method with @UseCodec(YourCodec.class).",
-        reason.isEmpty() ? type + " has none" : reason);
+        "stored values need a codec Redwire can generate or a codec named with @UseCodec; %s.",
+        reason.isEmpty() ? type + " has none; store a record, enum or supported type, or annotate the"
+            + " type or method with @UseCodec(YourCodec.class)" : reason);
+  }
+
+  public void evictWithoutKey(Origin at, String cache, String cacheShape) {
+    error(at, null, "KeyShape",
+        "@CacheEvict must address the keys of cache \"%s\", whose key is %s; %s has no parameters to"
+            + " build such a key from. Write all = true to clear the whole cache, or give the method the"
+            + " key's parameters.",
+        cache, cacheShape, describe(at.element()));
   }
 
   // ---------------------------------------------------------------- locks
@@ -229,6 +263,15 @@ public final class Diagnostics {
         describe(at.element()), simpleType(type));
   }
 
+  public void lockNotShared(Origin at, String template, String name, Element first, String firstName) {
+    warning(at, "key", "LockNotShared",
+        "locks exclude each other by name and key, and default names differ per method; %s and %s both"
+            + " lock key \"%s\" but as locks \"%s\" and \"%s\", so they do not exclude each other. Give"
+            + " both name = \"...\" (the same name) if they guard the same thing, or different key text"
+            + " if they do not.",
+        describe(first), describe(at.element()), template, firstName, name);
+  }
+
   public void lockKeyShape(Origin at, String name, String shape, Element first, String firstShape) {
     error(at, "key", "LockKeyShape",
         "methods that share a lock name lock the same keys, so their keys must have one shape; lock"
@@ -237,20 +280,135 @@ public final class Diagnostics {
         name, describe(first), firstShape, shape);
   }
 
+  // ---------------------------------------------------------------- leaderboards and counters
+
+  public void handleType(Origin at, String annotation, String handle, String found) {
+    error(at, null, "HandleType",
+        "@%s methods return the handle %s that their parameters select; %s returns %s. Return %s.",
+        annotation, handle, describe(at.element()), simpleType(found), handle);
+  }
+
+  public void handleAlone(Origin at, String annotation, String other) {
+    error(at, null, "HandleAlone",
+        "@%s methods return a handle and never call the delegate, so nothing is there to %s; %s has"
+            + " both. Remove @%s, or apply it to the method that uses the handle.",
+        annotation, other.equals("RateLimited") ? "rate limit" : other.equals("Locked") ? "lock" : "cache",
+        describe(at.element()), other);
+  }
+
+  public void handleTwice(Origin at) {
+    error(at, null, "HandleTwice",
+        "a method returns one handle; %s has more than one of @Leaderboard, @Counter and @Distinct."
+            + " Keep one.",
+        describe(at.element()));
+  }
+
+  public void boardMember(Origin at, String member) {
+    error(at, null, "BoardMember",
+        "board members are stored with an ordered, printable codec; %s is not one of String, Long,"
+            + " Integer, UUID or an enum. Rank by one of those (an id, say) and look the rest up.",
+        simpleType(member));
+  }
+
+  public void boardZone(Origin at, String zone) {
+    error(at, "zone", "BoardZone",
+        "@Leaderboard(zone) is a time-zone id such as \"Europe/Paris\" or \"UTC\"; found \"%s\". Use an"
+            + " id from the IANA time-zone database.",
+        zone);
+  }
+
+  public void boardImmortal(Origin at) {
+    error(at, "period", "BoardImmortal",
+        "every board expires: a board with a period expires after its period, one without a period"
+            + " after ttl; %s has neither. Add period = \"week\" (or \"day\", \"month\", a duration"
+            + " such as \"7d\") or ttl = \"30d\".",
+        describe(at.element()));
+  }
+
+  public void boardFirstComeWithoutPeriod(Origin at) {
+    error(at, "ties", "BoardFirstComeNeedsPeriod",
+        "first-come ties fold the time into the period into each stored score, so they need a period;"
+            + " %s has none. Add period = \"week\" (or another period), or use ties = Ties.SHARED.",
+        describe(at.element()));
+  }
+
+  public void boardRange(Origin at, long maxScore, String period, long largestScore, String largestPeriod) {
+    error(at, "maxScore", "BoardRange",
+        "a first-come board stores score x period-in-ms + time into the period, which must stay below"
+            + " 2^53 to be exact; scores up to %d with a period of %s do not fit. With this period the"
+            + " largest score that fits is %d; for scores up to %d the longest period that fits is %s.",
+        maxScore, period, largestScore, maxScore, largestPeriod);
+  }
+
+  public void boardMaxScore(Origin at, long maxScore) {
+    error(at, "maxScore", "BoardRange",
+        "scores are exact below 2^53 (9007199254740992); found maxScore = %d. Use a positive value"
+            + " below 2^53, or 0 for the largest that fits.",
+        maxScore);
+  }
+
+  public void boardKeep(Origin at, long keep) {
+    error(at, "keep", "BoardKeep",
+        "@Leaderboard(keep) is how many of the best members a write keeps; found %d. Use 0 to keep"
+            + " everyone, or a positive count.",
+        keep);
+  }
+
+  public void counterRetain(Origin at, String annotation, String retain, String window) {
+    error(at, "retain", "CounterRetain",
+        "@%s(retain) keeps whole windows, so it must be at least one window; found retain = \"%s\" with"
+            + " window = \"%s\". Make retain at least the window.",
+        annotation, retain, window);
+  }
+
+  // ---------------------------------------------------------------- generic interfaces
+
+  public void genericBase(TypeElement type, Collection<String> variables) {
+    note(Origin.of(type), "GenericBase",
+        "Redwire implements interfaces whose keys and values have fixed types; the annotated methods of"
+            + " %s use its type %s %s, so no Redwire%s is generated. An interface that extends %s<...> with"
+            + " concrete types gets its own proxy with the inherited annotations.",
+        type.getSimpleName(), variables.size() == 1 ? "variable" : "variables", String.join(", ", variables),
+        type.getSimpleName(), type.getSimpleName());
+  }
+
   // ---------------------------------------------------------------- internal
+
+  /**
+   * An error javac reports itself (for example a private type used outside its top-level class):
+   * counted, so nothing is generated, but not printed a second time.
+   */
+  public void reportedByJavac() {
+    errors++;
+  }
+
+  void warning(Origin at, String member, String code, String format, Object... args) {
+    print(Diagnostic.Kind.WARNING, at, member, "[Redwire/" + code + "] " + String.format(format, args));
+  }
+
+  void note(Origin at, String code, String format, Object... args) {
+    print(Diagnostic.Kind.NOTE, at, null, "[Redwire/" + code + "] " + String.format(format, args));
+  }
+
+  private void print(Diagnostic.Kind kind, Origin at, String member, String text) {
+    // a base interface is read once per interface that extends it: say each thing once
+    if (!printed.add(List.of(kind, at.element(), String.valueOf(at.annotation()), String.valueOf(member), text))) {
+      return;
+    }
+    AnnotationValue value = member == null ? null : at.value(member);
+    if (at.annotation() != null && value != null) {
+      messager.printMessage(kind, text, at.element(), at.annotation(), value);
+    } else if (at.annotation() != null) {
+      messager.printMessage(kind, text, at.element(), at.annotation());
+    } else {
+      messager.printMessage(kind, text, at.element());
+    }
+  }
 
   /** The report primitive: tag, message, and the narrowest place available. */
   void error(Origin at, String member, String code, String format, Object... args) {
     errors++;
-    String text = "[Redwire/" + code + "] " + String.format(format, args);
-    AnnotationValue value = member == null ? null : at.value(member);
-    if (at.annotation() != null && value != null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, text, at.element(), at.annotation(), value);
-    } else if (at.annotation() != null) {
-      messager.printMessage(Diagnostic.Kind.ERROR, text, at.element(), at.annotation());
-    } else {
-      messager.printMessage(Diagnostic.Kind.ERROR, text, at.element());
-    }
+    print(Diagnostic.Kind.ERROR, at, member, "[Redwire/" + code + "] " + String.format(format, args));
   }
 
   /** A crash inside the processor, reported instead of thrown so javac ends cleanly. */
@@ -369,11 +527,12 @@ public final class Diagnostics {
         name, describe(first));
   }
 
-  public void rateLimitMixed(Origin at, String member, String value, String first) {
+  /** {@code which} identifies the limit, e.g. {@code per = "1h"}. */
+  public void rateLimitMixed(Origin at, String member, String which, String value, String first) {
     error(at, member, "RateLimitMixed",
         "the limits of one method are decided together in one script call, so they share algorithm,"
-            + " onLimit, onFailure and maxWait; %s has %s = %s here and %s on its first @RateLimited. Use"
-            + " the same %s on every @RateLimited of the method.",
-        describe(at.element()), member, value, first, member);
+            + " onLimit, onFailure and maxWait; %s has %s = %s on its @RateLimited(%s) and %s on its first"
+            + " @RateLimited. Use the same %s on every @RateLimited of the method.",
+        describe(at.element()), member, value, which, first, member);
   }
 }

@@ -14,6 +14,20 @@ public final class InterfaceValidator {
     this.diagnostics = diagnostics;
   }
 
+  /** Like {@link #validate}, without reporting anything. */
+  public boolean implementable(TypeElement type) {
+    if (type.getModifiers().contains(Modifier.SEALED) || type.getNestingKind() == NestingKind.LOCAL
+        || type.getNestingKind() == NestingKind.ANONYMOUS) {
+      return false;
+    }
+    for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      if (t.getModifiers().contains(Modifier.PRIVATE)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True when the interface can be implemented by a class generated beside it. */
   public boolean validate(TypeElement type) {
     if (type.getModifiers().contains(Modifier.SEALED)) {

@@ -24,12 +24,13 @@ public final class LockValidator {
 
   public void validate(InterfaceModel model) {
     Map<String, MethodModel> byName = new LinkedHashMap<>();
+    Map<String, MethodModel> byTemplate = new LinkedHashMap<>();
     for (MethodModel m : model.methods()) {
       LockSpec l = m.locked();
       if (l == null) {
         continue;
       }
-      if (!NAME.matcher(l.name()).matches()) {
+      if (l.origin().value("name") != null && !NAME.matcher(l.name()).matches()) {
         diagnostics.nameInvalid(l.origin(), "Locked", l.name());
       }
       String returned = m.result().declared().toString();
@@ -39,6 +40,14 @@ public final class LockValidator {
       }
       if (l.onBusy() == LockSpec.OnBusy.SKIP && l.empty() == LockSpec.Empty.NULL && l.nonNull()) {
         diagnostics.lockSkipNonNull(l.origin(), returned);
+      }
+      String template = l.key() == null ? "" : l.key().source();
+      if (!template.isEmpty()) {
+        MethodModel same = byTemplate.putIfAbsent(template, m);
+        if (same != null && !same.locked().name().equals(l.name())
+            && (same.locked().origin().value("name") == null || l.origin().value("name") == null)) {
+          diagnostics.lockNotShared(l.origin(), template, l.name(), same.element(), same.locked().name());
+        }
       }
       MethodModel first = byName.putIfAbsent(l.name(), m);
       if (first != null && l.key() != null && first.locked().key() != null

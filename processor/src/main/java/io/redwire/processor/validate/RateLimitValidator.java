@@ -31,7 +31,7 @@ public final class RateLimitValidator {
       for (RateLimitSpec r : limits) {
         check(m, r);
         if (r.perMillis() > 0 || r.origin().value("name") != null) {
-          if (!NAME.matcher(r.name()).matches()) {
+          if (r.origin().value("name") != null && !NAME.matcher(r.name()).matches()) {
             diagnostics.nameInvalid(r.origin(), "RateLimited", r.name());
           } else {
             MethodModel first = names.putIfAbsent(r.name(), m);
@@ -48,7 +48,8 @@ public final class RateLimitValidator {
           same(r, "onLimit", r.onLimit(), first.onLimit());
           same(r, "onFailure", r.onFailure(), first.onFailure());
           if (r.maxWaitMillis() != first.maxWaitMillis()) {
-            diagnostics.rateLimitMixed(r.origin(), "maxWait", quoted(r, "maxWait"), quoted(first, "maxWait"));
+            diagnostics.rateLimitMixed(r.origin(), "maxWait", which(r), quoted(r, "maxWait"),
+                quoted(first, "maxWait"));
           }
         }
       }
@@ -80,8 +81,13 @@ public final class RateLimitValidator {
 
   private void same(RateLimitSpec r, String member, Object value, Object first) {
     if (!Objects.equals(value, first)) {
-      diagnostics.rateLimitMixed(r.origin(), member, value.toString(), first.toString());
+      diagnostics.rateLimitMixed(r.origin(), member, which(r), value.toString(), first.toString());
     }
+  }
+
+  /** Identifies one of a method's limits in a message: {@code per = "1h"}. */
+  private static String which(RateLimitSpec r) {
+    return r.origin().value("per") == null ? "limit = " + r.limit() : "per = " + r.origin().value("per");
   }
 
   private static String quoted(RateLimitSpec r, String member) {

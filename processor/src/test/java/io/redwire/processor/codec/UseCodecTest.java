@@ -199,7 +199,8 @@ class UseCodecTest {
   void badCodecClasses() {
     bad("wrongType", "com.c.Codecs2.WrongType", "implements Codec<java.lang.String>, but it is used for"
         + " com.c.Money; it must implement Codec<com.c.Money>", "@UseCodec on Store.wrongType()");
-    bad("noConstructor", "needs a public no-argument constructor or a public static final INSTANCE field");
+    bad("noConstructor", "has neither a public no-argument constructor nor a public static final INSTANCE"
+        + " field of its own type; add one of them");
     bad("hidden", "com.c.Codecs2.Hidden", "must be public");
     bad("notACodec", "does not implement io.redwire.runtime.codec.Codec<com.c.Money>");
     bad("abstractCodec", "is abstract");

@@ -3,45 +3,47 @@ package io.redwire.runtime.cache;
 import io.redwire.runtime.Redwire;
 import io.redwire.runtime.RedwireMetrics;
 import io.redwire.runtime.codec.Codec;
-import io.redwire.runtime.codec.CodecException;
+import io.redwire.runtime.codec.FingerprintMismatchException;
 import io.redwire.runtime.codec.Input;
-import io.redwire.runtime.codec.Output;
-import io.redwire.runtime.codec.Values;
 import io.redwire.runtime.key.Keys;
-import io.redwire.runtime.pubsub.Subscriber;
-import io.redwire.runtime.script.Script;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * One cache of one {@code Redwire}: what generated {@code @Cached}, {@code @CachePut} and
- * {@code @CacheEvict} methods call.
+ * {@code @CacheEvict} methods call. A facade over its parts, each with one job:
  *
- * <p>An entry is {@code <value header><flags><compute ms><expires at ms><value>} under
- * {@code <namespace>:c:<name>:<generation>:{<key parts>}}. A hit is one GET and a decode. A miss is
- * loaded once per key in this JVM (single flight) and, across JVMs, by whichever instance takes the
- * short per-key lease ({@code SET NX PX}); the others poll for the value up to the lease time and then
- * load it themselves. Entries near expiry are recomputed early with probability given by XFetch
- * (Vattani, Chierichetti, Lowenstein, VLDB 2015), using the compute time stored in the entry. Clearing
- * the whole cache replaces the generation in the key prefix: one script (SET and PUBLISH), whatever
- * the cache holds.
+ * <ul>
+ *   <li>{@link EntryFormat}: the bytes of an entry, jittered TTLs, the XFetch test;
+ *   <li>{@link Generation}: the key prefix of the current generation, clear-alls and their
+ *       announcements;
+ *   <li>{@link Flights}: one load per key at a time in this JVM;
+ *   <li>{@link CacheStore}: every Redis call, behind the circuit breaker; never throws.
+ * </ul>
  *
- * <p>Redis failures never reach the caller: reads miss, writes are skipped, the delegate answers, and
- * the {@code Redwire}'s circuit breaker skips Redis for a cool-down after repeated failures.
+ * <p>This class keeps the miss policy. A miss is loaded once per key in this JVM (single flight) and,
+ * across JVMs, by whichever instance takes the short per-key lease ({@code SET NX PX}); the others
+ * poll for the value up to the lease time and then load it themselves. The lease is released whatever
+ * the delegate does. Synchronous loads, loads of methods returning futures and background refreshes
+ * all go through that one flight-and-lease path; a flight always ends with a value to serve, the
+ * delegate's exception, or (only a background refresh that could not run) nothing, and then whoever
+ * joined it loads the value itself. A miss returns the value as a hit would: decoded from the bytes
+ * just stored.
+ *
+ * <p>Redis failures never reach the caller: reads miss, writes are skipped, the delegate answers.
+ * Bytes that cannot be decoded are a miss and are written again; a value that cannot be encoded is
+ * served but not stored. Both are counted ({@link RedwireMetrics#cacheDecodeFailure},
+ * {@link RedwireMetrics#cacheEncodeFailure}) and logged.
  */
 public final class CacheRegion<V> {
 
@@ -50,107 +52,43 @@ public final class CacheRegion<V> {
 
   private static final Logger log = LoggerFactory.getLogger(CacheRegion.class);
 
-  private static final int TOMBSTONE = 1;
   private static final byte[] LEASE_SUFFIX = ":lease".getBytes(StandardCharsets.UTF_8);
-  /** How often the generation is re-read while the pub/sub announcement channel is down. */
-  private static final long GENERATION_POLL_MS = 1000;
-  /** ...and while it is up: a safety net only, announcements arrive within milliseconds. */
-  private static final long GENERATION_CHECK_MS = 30_000;
   private static final long MAX_LEASE_MS = 5000;
-
-  /** Stores the value (or deletes it) and releases our lease in one round trip. */
-  private static final Script STORE_AND_RELEASE = new Script("redwire-cache-store", """
-      if ARGV[1] == '1' then
-        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-      else
-        redis.call('DEL', KEYS[1])
-      end
-      if redis.call('GET', KEYS[2]) == ARGV[4] then
-        redis.call('DEL', KEYS[2])
-      end
-      return 1
-      """);
-
-  /** Moves the cache to a new generation and announces it, atomically (so announcements keep the order of the SETs). */
-  private static final Script NEW_GENERATION = new Script("redwire-cache-new-generation", """
-      redis.call('SET', KEYS[1], ARGV[1])
-      redis.call('PUBLISH', KEYS[1], ARGV[1])
-      return 1
-      """);
-
-  /** Reads the cache generation, creating it when absent. */
-  private static final Script GENERATION = new Script("redwire-cache-generation", """
-      local g = redis.call('GET', KEYS[1])
-      if not g then
-        redis.call('SET', KEYS[1], ARGV[1])
-        g = ARGV[1]
-      end
-      return g
-      """);
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final Redwire redwire;
-  private final UnifiedJedis jedis;
   private final RedwireMetrics metrics;
   private final String name;
-  private final CacheSettings settings;
-  private final long fingerprint;
-  private final Codec<V> codec;
-  private final long ttlMillis;
-  private final long nullTtlMillis;
+  private final boolean xfetch;
+  private final boolean background;
   private final long leaseMillis;
-  private final byte[] basePrefix;
-  private final byte[] generationKey;
-  private final ConcurrentHashMap<KeyBytes, CompletableFuture<Object>> flights = new ConcurrentHashMap<>();
-  private volatile byte[] prefix;
-  private volatile long generationCheckedAt;
-  private final AtomicBoolean refreshing = new AtomicBoolean();
-  /** Counts generation changes seen here (clear-alls, announcements), so a read that raced with one is not applied. */
-  private final AtomicLong changes = new AtomicLong();
-  /** Whether the generation channel is subscribed, so clear-alls of other instances reach us at once. */
-  private volatile boolean announced;
+  private final EntryFormat<V> format;
+  private final CacheStore store;
+  private final Generation generation;
+  private final Flights<V> flights = new Flights<>();
+  private final Consumer<RuntimeException> decodeFailed = this::decodeFailed;
+  private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
+  /** Pure: no I/O, nothing registered (a racing {@code Redwire.shared} may discard it). */
   private CacheRegion(Redwire redwire, CacheSettings settings, long fingerprint, Codec<V> codec) {
     this.redwire = redwire;
-    this.jedis = redwire.client();
     this.metrics = redwire.metrics();
     this.name = settings.name();
-    this.settings = settings;
-    this.fingerprint = fingerprint;
-    this.codec = codec;
-    Duration ttl = redwire.ttl(name, Duration.ofMillis(settings.ttlMillis()));
-    this.ttlMillis = Math.max(1, ttl.toMillis());
-    this.nullTtlMillis = settings.nullTtlMillis() == settings.ttlMillis() ? ttlMillis : settings.nullTtlMillis();
+    this.xfetch = settings.refresh() != CacheSettings.Refresh.NONE;
+    this.background = settings.refresh() == CacheSettings.Refresh.BACKGROUND;
+    long ttlMillis = Math.max(1, redwire.ttl(name, Duration.ofMillis(settings.ttlMillis())).toMillis());
+    long nullTtlMillis = settings.nullTtlMillis() == settings.ttlMillis() ? ttlMillis : settings.nullTtlMillis();
     this.leaseMillis = redwire.lease(name, Duration.ofMillis(Math.min(MAX_LEASE_MS, Math.max(100, ttlMillis))))
         .toMillis();
-    this.basePrefix = redwire.prefix("c", name);
-    this.generationKey = Keys.withSuffix(basePrefix, "generation".getBytes(StandardCharsets.UTF_8));
-    String generation = readGeneration();
-    // Redis unreachable at start: write under a placeholder generation until it answers
-    this.prefix = prefixFor(generation != null ? generation : "0");
-    this.generationCheckedAt = System.currentTimeMillis();
-    // clear-alls of other instances are announced on the generation key's channel
-    Subscriber.of(redwire).subscribe(generationKey, new Subscriber.Listener() {
-      @Override
-      public void onMessage(byte[] channel, byte[] message) {
-        applyGeneration(new String(message, StandardCharsets.US_ASCII));
-      }
-
-      @Override
-      public void onActive() {
-        announced = true;
-        generationCheckedAt = 0; // announcements may have been missed: re-read on the next call
-      }
-
-      @Override
-      public void onInactive() {
-        announced = false;
-      }
-    });
+    this.format = new EntryFormat<>(fingerprint, codec, ttlMillis, nullTtlMillis, settings.jitterPercent(),
+        settings.nulls());
+    this.store = new CacheStore(redwire, name);
+    this.generation = new Generation(redwire, store, name, redwire.prefix("c", name));
   }
 
   /**
    * The region for {@code settings.name()} in {@code redwire}, shared by every proxy built on it, so
-   * single flight and the generation are per cache, not per proxy.
+   * single flight and the generation are per cache, not per proxy. Does no I/O.
    */
   public static <V> CacheRegion<V> of(Redwire redwire, CacheSettings settings, long fingerprint,
       Codec<V> codec) {
@@ -168,64 +106,40 @@ public final class CacheRegion<V> {
   // ------------------------------------------------------------------ hit path
 
   /**
-   * The key prefix of the current generation, {@code <ns>:c:<name>:<generation>:}. Clear-alls of
-   * other instances arrive over pub/sub; as a safety net a caller triggers a re-read of the generation
-   * on a background thread every 30 s (every second while the pub/sub connection is down), so no
-   * caller waits for it.
+   * The key prefix of the current generation, {@code <ns>:c:<name>:<generation>:}. The first call
+   * reads the generation (see {@link Generation}); later calls cost a clock read and a few volatile
+   * reads.
+   *
+   * @throws IllegalStateException after {@code Redwire.close()}
    */
   public byte[] prefix() {
-    long now = System.currentTimeMillis();
-    long every = announced ? GENERATION_CHECK_MS : GENERATION_POLL_MS;
-    if (now - generationCheckedAt >= every && refreshing.compareAndSet(false, true)) {
-      generationCheckedAt = now;
-      try {
-        redwire.workers().execute(this::refreshGeneration);
-      } catch (RuntimeException closedOrFull) {
-        refreshing.set(false);
-      }
-    }
-    return prefix;
+    redwire.ensureOpen();
+    return generation.prefix();
   }
 
-  /** GET; null on a miss, when Redis fails, or while the circuit breaker is open. */
+  /** GET; null on a miss, when Redis fails, while the circuit breaker is open, or while the generation is unknown. */
   public byte[] get(byte[] key) {
-    if (!redwire.breaker().allow()) {
-      return null;
-    }
-    try {
-      byte[] raw = jedis.get(key);
-      redwire.breaker().success();
-      return raw;
-    } catch (RuntimeException e) {
-      failed("get", e);
-      return null;
-    }
+    return generation.known() ? store.get(key) : null;
   }
 
   /**
-   * The value in {@code raw} (null for a cached null), or {@link #MISS} when the bytes were written for
-   * another shape, are damaged, or XFetch picks this caller to recompute the entry early.
+   * The value in {@code raw} (null for a cached null), or {@link #MISS} when the bytes cannot be
+   * served: written for another shape, damaged, refused by the codec, or picked by XFetch to be
+   * recomputed early. {@link #load} then decides (and counts) what the miss was.
    */
   public Object hit(byte[] raw) {
     Input in = new Input(raw);
     try {
-      Values.readHeader(in, fingerprint);
-      int flags = in.readByte();
-      int computeMillis = in.readFixedInt();
-      long expiresAt = in.readFixedLong();
-      if (settings.refresh() != CacheSettings.Refresh.NONE && recomputeEarly(computeMillis, expiresAt)) {
+      double random = xfetch ? 1.0 - ThreadLocalRandom.current().nextDouble() : 1.0; // (0, 1]
+      EntryFormat.Status status = format.read(in, xfetch, System.currentTimeMillis(), random);
+      if (status == EntryFormat.Status.EARLY) {
         return MISS;
       }
-      if ((flags & TOMBSTONE) != 0) {
-        metrics.cacheHit(name);
-        return null;
-      }
-      V value = codec.read(in);
-      in.expectEnd();
+      V value = status == EntryFormat.Status.TOMBSTONE ? null : format.value(in);
       metrics.cacheHit(name);
       return value;
-    } catch (CodecException e) {
-      return MISS;
+    } catch (RuntimeException unreadable) {
+      return MISS; // load() decodes again, counts the failure and writes the entry again
     }
   }
 
@@ -233,16 +147,6 @@ public final class CacheRegion<V> {
   @SuppressWarnings("unchecked")
   public V value(Object hit) {
     return (V) hit;
-  }
-
-  /**
-   * XFetch: recompute when {@code now - delta * beta * ln(rand) >= expiry}, beta = 1. The closer the
-   * expiry and the longer the value took to compute, the likelier; at most one caller in a burst wins
-   * in practice because the others see the new entry.
-   */
-  private static boolean recomputeEarly(int computeMillis, long expiresAt) {
-    double r = 1.0 - ThreadLocalRandom.current().nextDouble(); // (0, 1]
-    return System.currentTimeMillis() - computeMillis * Math.log(r) >= expiresAt;
   }
 
   // ------------------------------------------------------------------ miss path
@@ -254,164 +158,266 @@ public final class CacheRegion<V> {
    * caller unchanged.
    */
   public V load(byte[] key, byte[] raw, CacheLoader<V> loader) {
-    Object current = missed(raw);
-    if (current != MISS && settings.refresh() == CacheSettings.Refresh.BACKGROUND) {
-      refreshInBackground(key, loader);
-      return value(current);
+    Result<V> current = missed(raw);
+    Source<V> source = () -> CompletableFuture.completedFuture(loader.load());
+    if (background && current.isPresent()) {
+      refreshInBackground(key, source);
+      return current.value();
     }
-    KeyBytes id = new KeyBytes(key);
-    CompletableFuture<Object> mine = new CompletableFuture<>();
-    CompletableFuture<Object> running = flights.putIfAbsent(id, mine);
-    if (running != null) {
-      metrics.cacheStampedeWait(name);
-      return value(join(running));
-    }
-    try {
-      Object v = loadAcrossInstances(key, current, loader);
-      mine.complete(v);
-      return value(v);
-    } catch (Throwable t) {
-      mine.completeExceptionally(t);
-      throw Sneaky.rethrow(t);
-    } finally {
-      flights.remove(id, mine);
+    while (true) {
+      Flights.Flight<V> flight = flights.enter(key);
+      if (flight.owner()) {
+        own(flight, key, current, source, false);
+      } else {
+        metrics.cacheStampedeWait(name);
+      }
+      Result<V> result = join(flight.future());
+      if (result.isPresent()) {
+        return result.value();
+      }
+      // joined a background refresh that could not run: load it ourselves
     }
   }
 
-  /** As {@link #load} for methods that return a future; never blocks on another instance's lease. */
+  /**
+   * As {@link #load} for methods that return a future; never blocks on another instance's lease, and
+   * the future completes once the value is stored (so the next call reads it).
+   */
   public CompletableFuture<V> loadAsync(byte[] key, byte[] raw, AsyncCacheLoader<V> loader) {
-    Object current = missed(raw);
-    if (current != MISS && settings.refresh() == CacheSettings.Refresh.BACKGROUND) {
-      refreshInBackground(key, () -> loader.load().toCompletableFuture().get());
-      return CompletableFuture.completedFuture(value(current));
+    Result<V> current = missed(raw);
+    Source<V> source = loader::load;
+    if (background && current.isPresent()) {
+      refreshInBackground(key, source);
+      return CompletableFuture.completedFuture(current.value());
     }
-    KeyBytes id = new KeyBytes(key);
-    CompletableFuture<Object> mine = new CompletableFuture<>();
-    CompletableFuture<Object> running = flights.putIfAbsent(id, mine);
-    if (running != null) {
+    return loadShared(key, current, source);
+  }
+
+  private CompletableFuture<V> loadShared(byte[] key, Result<V> current, Source<V> source) {
+    Flights.Flight<V> flight = flights.enter(key);
+    if (flight.owner()) {
+      own(flight, key, current, source, true);
+    } else {
       metrics.cacheStampedeWait(name);
-      return running.thenApply(this::value);
     }
-    long started = System.nanoTime();
-    CompletionStage<V> stage;
+    return flight.future().thenCompose(r -> r.isPresent()
+        ? CompletableFuture.completedFuture(r.value())
+        : loadShared(key, Result.absent(), source));
+  }
+
+  /** Starts a background refresh of {@code key} unless one (or a load) is running; never waits. */
+  private void refreshInBackground(byte[] key, Source<V> source) {
+    Flights.Flight<V> flight = flights.startIfIdle(key);
+    if (flight == null) {
+      return;
+    }
     try {
-      stage = loader.load();
-    } catch (Throwable t) {
-      flights.remove(id, mine);
-      mine.completeExceptionally(t);
-      return CompletableFuture.failedFuture(t);
+      redwire.workers().execute(() -> {
+        try {
+          Lease lease = Lease.of(key);
+          if (store.acquire(lease.key, lease.token, leaseMillis) != CacheStore.Lease.ACQUIRED) {
+            flight.finish(Result.absent()); // another loader has it: joiners load (and wait for it) themselves
+            return;
+          }
+          fly(flight, key, source, lease, true, true);
+        } catch (Throwable t) {
+          flight.finish(Result.absent());
+          throw t;
+        }
+      });
+    } catch (RuntimeException fullOrClosed) { // RejectedExecutionException, or closed: skip the refresh
+      flight.finish(Result.absent());
+      log.debug("Cache {}: background refresh skipped ({})", name, fullOrClosed.toString());
     }
-    stage.whenComplete((v, error) -> {
-      if (error != null) {
-        flights.remove(id, mine);
-        mine.completeExceptionally(unwrap(error));
+  }
+
+  /**
+   * Runs the flight this caller owns: takes the lease and loads, or serves the current value while
+   * another instance refreshes it, or (synchronous callers) waits for another instance's load.
+   * The flight is always ended, whatever happens.
+   */
+  private void own(Flights.Flight<V> flight, byte[] key, Result<V> current, Source<V> source, boolean async) {
+    try {
+      if (generation.isPlaceholder(key)) { // no generation known: bypass Redis entirely
+        fly(flight, key, source, null, false, false);
         return;
       }
-      long nanos = System.nanoTime() - started;
-      metrics.cacheLoad(name, nanos);
-      // the value is stored before the callers' futures complete (off the completing thread), so a
-      // call made after one of them completed reads it; callers in between join this flight
-      try {
-        redwire.workers().execute(() -> {
-          try {
-            store(key, v, nanos, null);
-          } finally {
-            flights.remove(id, mine);
-            mine.complete(v);
+      Lease lease = Lease.of(key);
+      switch (store.acquire(lease.key, lease.token, leaseMillis)) {
+        case ACQUIRED -> fly(flight, key, source, lease, true, false);
+        case FAILED -> fly(flight, key, source, null, false, false); // Redis failed: store nothing
+        case BUSY -> {
+          if (current.isPresent()) {
+            flight.finish(current); // another loader is refreshing it: keep serving what we have
+          } else if (async) {
+            fly(flight, key, source, null, true, false);
+          } else {
+            awaitOtherLoader(flight, key, lease, source);
           }
-        });
-      } catch (RuntimeException rejected) {
-        flights.remove(id, mine);
-        mine.complete(v);
+        }
       }
-    });
-    return mine.thenApply(this::value);
+    } catch (Throwable t) {
+      flight.fail(t); // a no-op when the flight already ended
+      throw t;
+    }
   }
 
-  private Object loadAcrossInstances(byte[] key, Object current, CacheLoader<V> loader) throws Exception {
-    if (!redwire.breaker().allow()) {
-      return compute(loader).value;
-    }
-    byte[] lease = Keys.withSuffix(key, LEASE_SUFFIX);
-    String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
-    Boolean acquired = acquire(lease, token);
-    if (acquired == null) { // Redis failed: answer from the delegate, store nothing
-      return compute(loader).value;
-    }
-    if (acquired) {
-      Computed c = compute(loader);
-      store(key, c.value, c.nanos, new Lease(lease, token));
-      return c.value;
-    }
-    if (current != MISS) { // someone else is refreshing: keep serving what we have
-      return current;
-    }
-    // another instance is loading: wait for its value, bounded by the lease
+  /** Another instance holds the lease: poll for its value, bounded by the lease time, then load. */
+  private void awaitOtherLoader(Flights.Flight<V> flight, byte[] key, Lease lease, Source<V> source) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
     long pause = 2;
     metrics.cacheStampedeWait(name);
     while (System.nanoTime() - deadline < 0) {
       sleep(pause);
       pause = Math.min(pause * 2, 50);
-      byte[] raw = get(key);
+      byte[] raw = store.get(key);
       if (raw != null) {
-        Object v = current(raw);
-        if (v != MISS) {
-          return v;
+        Result<V> value = format.decode(raw, e -> {});
+        if (value.isPresent()) {
+          flight.finish(value);
+          return;
         }
       }
-      Boolean retry = acquire(lease, token);
-      if (retry == null) {
+      CacheStore.Lease again = store.acquire(lease.key, lease.token, leaseMillis);
+      if (again == CacheStore.Lease.FAILED) {
         break;
       }
-      if (retry) { // the other loader gave up or died: our turn
-        Computed c = compute(loader);
-        store(key, c.value, c.nanos, new Lease(lease, token));
-        return c.value;
+      if (again == CacheStore.Lease.ACQUIRED) { // the other loader gave up or died: our turn
+        fly(flight, key, source, lease, true, false);
+        return;
       }
     }
-    Computed c = compute(loader);
-    store(key, c.value, c.nanos, null);
-    return c.value;
+    fly(flight, key, source, null, true, false);
   }
 
-  private void refreshInBackground(byte[] key, CacheLoader<V> loader) {
-    KeyBytes id = new KeyBytes(key);
-    CompletableFuture<Object> mine = new CompletableFuture<>();
-    if (flights.putIfAbsent(id, mine) != null) {
-      return; // a refresh or load of this key is already running here
+  /**
+   * Runs the delegate for the flight's owner, then stores what it returned and ends the flight with
+   * the stored form. Whatever happens the lease is released: with the write when there is one, else on
+   * its own. A synchronous delegate completes on this thread and is stored here; an asynchronous one
+   * is stored on a worker once it completes (no thread waits for it). A failure ends the flight with
+   * the delegate's exception, or, for a background refresh, with nothing.
+   */
+  private void fly(Flights.Flight<V> flight, byte[] key, Source<V> source, Lease lease, boolean write,
+      boolean isBackground) {
+    Thread starter = Thread.currentThread();
+    long started = System.nanoTime();
+    CompletionStage<V> stage;
+    try {
+      stage = source.start();
+      if (stage == null) {
+        throw new NullPointerException("the delegate of cache " + name + " returned a null future");
+      }
+    } catch (Throwable t) {
+      loadFailed(flight, lease, t, isBackground);
+      return;
+    }
+    stage.whenComplete((v, error) -> {
+      try {
+        if (error != null) {
+          onThread(starter, () -> loadFailed(flight, lease, unwrap(error), isBackground));
+          return;
+        }
+        long nanos = System.nanoTime() - started;
+        metrics.cacheLoad(name, nanos);
+        onThread(starter, () -> {
+          Result<V> served = Result.present(v);
+          try {
+            served = storeAndServe(key, v, nanos, lease, write);
+          } finally {
+            flight.finish(served);
+          }
+        });
+      } catch (Throwable t) { // a metrics listener that threw, say: the flight must still end
+        try {
+          release(lease);
+        } finally {
+          flight.fail(t);
+        }
+      }
+    });
+  }
+
+  /** Runs {@code task} here when this is {@code starter}'s thread, else on a worker (here if none takes it). */
+  private void onThread(Thread starter, Runnable task) {
+    if (Thread.currentThread() == starter) {
+      task.run();
+      return;
     }
     try {
-      redwire.workers().execute(() -> {
-        try {
-          byte[] lease = Keys.withSuffix(key, LEASE_SUFFIX);
-          String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
-          if (Boolean.TRUE.equals(acquire(lease, token))) {
-            Computed c = compute(loader);
-            store(key, c.value, c.nanos, new Lease(lease, token));
-            mine.complete(c.value);
-          } else {
-            mine.complete(MISS);
-          }
-        } catch (Throwable t) {
-          log.warn("Background refresh of cache {} failed; the current value stays until it expires", name, t);
-          mine.complete(MISS);
-        } finally {
-          flights.remove(id, mine);
-        }
-      });
-    } catch (RuntimeException rejected) { // executor shut down
-      flights.remove(id, mine);
+      redwire.workers().execute(task);
+    } catch (RuntimeException fullOrClosed) {
+      task.run();
+    }
+  }
+
+  private void loadFailed(Flights.Flight<V> flight, Lease lease, Throwable t, boolean isBackground) {
+    try {
+      if (lease != null) {
+        store.release(lease.key, lease.token); // the next caller, here or elsewhere, must not wait for us
+      }
+    } finally {
+      if (isBackground) {
+        log.warn("Background refresh of cache {} failed; the current value stays until it expires", name, t);
+        flight.finish(Result.absent());
+      } else {
+        flight.fail(t);
+      }
     }
   }
 
   /**
-   * The value {@link #hit} did not serve (MISS when there was none or it was unusable), counted as an
-   * early refresh when there is one and as a miss otherwise.
+   * Writes {@code value} (when the key and the cache's null policy allow) and returns what a hit would
+   * return: the value decoded from the bytes just encoded. When encoding or decoding fails nothing is
+   * written (counted and logged) and the delegate's value is served as it is.
    */
-  private Object missed(byte[] raw) {
-    Object current = raw == null ? MISS : current(raw);
-    if (current != MISS) {
+  private Result<V> storeAndServe(byte[] key, V value, long nanos, Lease lease, boolean write) {
+    write = write && !generation.isPlaceholder(key);
+    byte[] leaseKey = lease == null ? null : lease.key;
+    byte[] token = lease == null ? null : lease.token;
+    if (!format.keeps(value)) { // a null that is not cached: drop any old entry
+      if (write) {
+        store.write(key, null, 0, leaseKey, token);
+      } else {
+        release(lease);
+      }
+      return Result.present(null);
+    }
+    long ttl = format.ttl(value, ThreadLocalRandom.current().nextDouble());
+    byte[] bytes;
+    try {
+      bytes = format.encode(value, TimeUnit.NANOSECONDS.toMillis(nanos), System.currentTimeMillis() + ttl);
+    } catch (RuntimeException e) {
+      encodeFailed(e);
+      release(lease);
+      return Result.present(value);
+    }
+    Result<V> served = format.decode(bytes, decodeFailed);
+    if (!served.isPresent()) { // bytes that cannot be read back are not worth storing
+      release(lease);
+      return Result.present(value);
+    }
+    if (write) {
+      store.write(key, bytes, ttl, leaseKey, token);
+    } else {
+      release(lease);
+    }
+    return served;
+  }
+
+  private void release(Lease lease) {
+    if (lease != null) {
+      store.release(lease.key, lease.token);
+    }
+  }
+
+  /**
+   * What {@link #hit} did not serve, decoded again ignoring XFetch: present when XFetch picked this
+   * caller to refresh early (counted as an early refresh), else absent (counted as a miss, and a
+   * decoding failure as one too).
+   */
+  private Result<V> missed(byte[] raw) {
+    Result<V> current = raw == null ? Result.absent() : format.decode(raw, decodeFailed);
+    if (current.isPresent()) {
       metrics.cacheEarlyRefresh(name);
     } else {
       metrics.cacheMiss(name);
@@ -419,66 +425,40 @@ public final class CacheRegion<V> {
     return current;
   }
 
-  /** The decoded value of {@code raw} ignoring XFetch, or MISS. */
-  private Object current(byte[] raw) {
-    Input in = new Input(raw);
-    try {
-      Values.readHeader(in, fingerprint);
-      int flags = in.readByte();
-      in.readFixedInt();
-      in.readFixedLong();
-      if ((flags & TOMBSTONE) != 0) {
-        return null;
-      }
-      V value = codec.read(in);
-      in.expectEnd();
-      return value;
-    } catch (CodecException e) {
-      return MISS;
-    }
-  }
-
-  private Computed compute(CacheLoader<V> loader) throws Exception {
-    long started = System.nanoTime();
-    V v = loader.load();
-    long nanos = System.nanoTime() - started;
-    metrics.cacheLoad(name, nanos);
-    return new Computed(v, nanos);
-  }
-
-  private record Computed(Object value, long nanos) {}
-
-  private record Lease(byte[] key, String token) {}
-
-  /** SET lease NX PX; null when Redis failed. */
-  private Boolean acquire(byte[] lease, String token) {
-    if (!redwire.breaker().allow()) {
-      return null;
-    }
-    try {
-      String ok = jedis.set(lease, token.getBytes(StandardCharsets.US_ASCII),
-          SetParams.setParams().nx().px(leaseMillis));
-      redwire.breaker().success();
-      return "OK".equals(ok);
-    } catch (RuntimeException e) {
-      failed("lease", e);
-      return null;
-    }
-  }
-
   // ------------------------------------------------------------------ writes
 
-  /** Stores {@code value} under {@code key} (write-through); null per the cache's null policy. */
+  /**
+   * Stores {@code value} under {@code key} (write-through); null per the cache's null policy. Never
+   * throws: a value that cannot be encoded is not written (counted and logged).
+   */
   public void put(byte[] key, V value) {
-    store(key, value, 0, null);
+    byte[] k = generation.resolve(key);
+    if (k == null) {
+      log.debug("Cache {}: put skipped, the generation could not be read", name);
+      return;
+    }
+    if (!format.keeps(value)) {
+      store.write(k, null, 0, null, null);
+      return;
+    }
+    long ttl = format.ttl(value, ThreadLocalRandom.current().nextDouble());
+    byte[] bytes;
+    try {
+      bytes = format.encode(value, 0, System.currentTimeMillis() + ttl);
+    } catch (RuntimeException e) {
+      encodeFailed(e);
+      store.delete(k); // the entry would be stale now
+      return;
+    }
+    store.write(k, bytes, ttl, null, null);
   }
 
   /** Stores the future's value once it completes successfully. */
   public void putWhenComplete(byte[] key, CompletionStage<? extends V> stage) {
     if (stage != null) {
       stage.whenComplete((v, error) -> {
-        if (error == null) {
-          store(key, v, 0, null);
+        if (error == null && !redwire.isClosed()) {
+          put(key, v);
         }
       });
     }
@@ -486,22 +466,19 @@ public final class CacheRegion<V> {
 
   /** Deletes the entry. */
   public void evict(byte[] key) {
-    if (!redwire.breaker().allow()) {
+    byte[] k = generation.resolve(key);
+    if (k == null) {
+      log.debug("Cache {}: evict skipped, the generation could not be read", name);
       return;
     }
-    try {
-      jedis.del(key);
-      redwire.breaker().success();
-    } catch (RuntimeException e) {
-      failed("evict", e);
-    }
+    store.delete(k);
   }
 
   /** Deletes the entry once the future completes successfully. */
   public void evictWhenComplete(byte[] key, CompletionStage<?> stage) {
     if (stage != null) {
       stage.whenComplete((v, error) -> {
-        if (error == null) {
+        if (error == null && !redwire.isClosed()) {
           evict(key);
         }
       });
@@ -510,146 +487,69 @@ public final class CacheRegion<V> {
 
   /**
    * Clears the whole cache in O(1): the cache moves to a new generation, so every existing entry is
-   * unreachable at once and expires with its TTL. One script sets the new generation and announces it
-   * on the generation key's channel, so other instances switch within milliseconds.
+   * unreachable at once and expires with its TTL. One script sets the new generation and announces it,
+   * so other instances switch within milliseconds. A clear that cannot reach Redis applies here at once
+   * and is retried until it lands (see {@link Generation}).
+   *
+   * @throws IllegalStateException after {@code Redwire.close()}
    */
   public void evictAll() {
-    String generation = newGeneration();
-    applyGeneration(generation);
-    generationCheckedAt = System.currentTimeMillis();
-    if (!redwire.breaker().allow()) {
-      log.warn("Cache {} was cleared only in this instance: Redis is unavailable", name);
-      return;
-    }
-    try {
-      NEW_GENERATION.run(jedis, 1, generationKey, generation.getBytes(StandardCharsets.US_ASCII));
-      redwire.breaker().success();
-    } catch (RuntimeException e) {
-      failed("evictAll", e);
-    }
+    redwire.ensureOpen();
+    generation.clear();
   }
 
   /** Clears the whole cache once the future completes successfully. */
   public void evictAllWhenComplete(CompletionStage<?> stage) {
     if (stage != null) {
       stage.whenComplete((v, error) -> {
-        if (error == null) {
+        if (error == null && !redwire.isClosed()) {
           evictAll();
         }
       });
     }
   }
 
-  /** Writes an entry (or a tombstone, or deletes) and releases {@code lease} if we hold it. */
-  private void store(byte[] key, Object value, long computeNanos, Lease lease) {
-    boolean keep = value != null || settings.nulls();
-    long ttl = value == null ? nullTtlMillis : ttlMillis;
-    ttl = jittered(ttl);
-    byte[] bytes = keep ? encode(value, computeNanos, ttl) : null;
-    if (!redwire.breaker().allow()) {
-      return;
-    }
-    try {
-      if (lease != null) {
-        STORE_AND_RELEASE.run(jedis, 2, key, lease.key(),
-            keep ? ONE : ZERO, keep ? bytes : EMPTY, ascii(ttl), lease.token().getBytes(StandardCharsets.US_ASCII));
-      } else if (keep) {
-        jedis.set(key, bytes, SetParams.setParams().px(ttl));
-      } else {
-        jedis.del(key);
-      }
-      redwire.breaker().success();
-    } catch (RuntimeException e) {
-      failed("store", e);
-    }
-  }
-
-  private static final byte[] ONE = {'1'};
-  private static final byte[] ZERO = {'0'};
-  private static final byte[] EMPTY = {};
-
-  private byte[] encode(Object value, long computeNanos, long ttl) {
-    Output out = new Output(64);
-    Values.writeHeader(out, fingerprint);
-    out.writeByte(value == null ? TOMBSTONE : 0);
-    out.writeFixedInt((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(computeNanos)));
-    out.writeFixedLong(System.currentTimeMillis() + ttl);
-    if (value != null) {
-      codec.write(out, value(value));
-    }
-    return out.toByteArray();
-  }
-
-  /** The TTL shortened by a random share of up to {@code jitter} percent, never below 1 ms. */
-  private long jittered(long ttl) {
-    int jitter = settings.jitterPercent();
-    if (jitter == 0) {
-      return ttl;
-    }
-    long cut = (long) (ttl * (jitter / 100.0) * ThreadLocalRandom.current().nextDouble());
-    return Math.max(1, ttl - cut);
-  }
-
-  // ------------------------------------------------------------------ generations
-
-  /** The cache's generation from Redis (created when absent), or null when Redis failed. */
-  private String readGeneration() {
-    try {
-      Object g = GENERATION.run(jedis, 1, generationKey, newGeneration().getBytes(StandardCharsets.US_ASCII));
-      redwire.breaker().success();
-      return g instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : String.valueOf(g);
-    } catch (RuntimeException e) {
-      failed("generation", e);
-      return null;
-    }
-  }
-
-  private void refreshGeneration() {
-    try {
-      if (redwire.breaker().allow()) {
-        long seen = changes.get();
-        String generation = readGeneration();
-        synchronized (this) {
-          // a clear-all in this instance since the read wins over what the read returned
-          if (generation != null && changes.get() == seen && !Arrays.equals(prefixFor(generation), prefix)) {
-            prefix = prefixFor(generation);
-          }
-        }
-      }
-    } finally {
-      refreshing.set(false);
-    }
-  }
-
-  /** A generation announced by a clear-all (ours or another instance's). */
-  private void applyGeneration(String generation) {
-    synchronized (this) {
-      changes.incrementAndGet();
-      prefix = prefixFor(generation);
-    }
-  }
-
-  private byte[] prefixFor(String generation) {
-    return Keys.withSuffix(basePrefix, (generation + ":").getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static String newGeneration() {
-    return Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-  }
-
   // ------------------------------------------------------------------ plumbing
 
-  private void failed(String operation, RuntimeException e) {
-    redwire.breaker().failure();
-    metrics.redisError(name, operation, e);
-    log.debug("Cache {}: Redis {} failed; answering without the cache", name, operation, e);
+  /** Starts the delegate's computation; a synchronous loader has finished when it returns. */
+  @FunctionalInterface
+  private interface Source<V> {
+    CompletionStage<V> start() throws Exception;
   }
 
-  private static byte[] ascii(long n) {
-    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+  /** A load lease: {@code <entry key>:lease} holding a random token. */
+  private record Lease(byte[] key, byte[] token) {
+    static Lease of(byte[] entry) {
+      String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
+      return new Lease(Keys.withSuffix(entry, LEASE_SUFFIX), token.getBytes(StandardCharsets.US_ASCII));
+    }
   }
 
-  private static Object join(CompletableFuture<Object> f) {
+  private void decodeFailed(RuntimeException e) {
+    metrics.cacheDecodeFailure(name, e);
+    if (e instanceof FingerprintMismatchException) {
+      log.debug("Cache {}: an entry of another type shape reads as a miss", name);
+    } else if (shouldWarn()) {
+      log.warn("Cache {}: an entry could not be decoded and is loaded again ({}); further failures are"
+          + " counted in cacheDecodeFailure and logged at most every 10 s", name, e.toString());
+    }
+  }
+
+  private void encodeFailed(RuntimeException e) {
+    metrics.cacheEncodeFailure(name, e);
+    if (shouldWarn()) {
+      log.warn("Cache {}: a value could not be encoded and was not stored; further failures are counted"
+          + " in cacheEncodeFailure and logged at most every 10 s", name, e);
+    }
+  }
+
+  private boolean shouldWarn() {
+    long now = System.nanoTime();
+    long last = lastWarned.get();
+    return now - last >= WARN_EVERY_NANOS && lastWarned.compareAndSet(last, now);
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
     try {
       return f.get();
     } catch (ExecutionException e) {
@@ -670,23 +570,6 @@ public final class CacheRegion<V> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CompletionException(e);
-    }
-  }
-
-  /** A byte[] with value equality, for the single-flight map. */
-  private record KeyBytes(byte[] bytes, int hash) {
-    KeyBytes(byte[] bytes) {
-      this(bytes, Arrays.hashCode(bytes));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof KeyBytes k && k.hash == hash && Arrays.equals(k.bytes, bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
     }
   }
 }

@@ -10,9 +10,15 @@ import java.util.Arrays;
  * <p>Generated code calls, in one expression,
  * {@code KeyWriter.begin(PREFIX).part(id).literal(COLON).part(currency).end(SUFFIX)}. The writer
  * is per thread and reused: building a key allocates nothing but the returned array (and, for
- * {@link #part(Object)} of other types, their {@code toString()}). {@link #begin} always resets the
- * thread's writer, so an abandoned chain does no harm; a key built from inside a part's
- * {@code toString()} gets a writer of its own.
+ * {@link #part(Object)} of other types, their {@code toString()}).
+ *
+ * <p>Keys may nest: generated code evaluates each part (an accessor such as {@code user.id()}, or a
+ * part's {@code toString()}) after {@link #begin}, and that code may itself build a key (a call
+ * through another proxy). Each thread therefore has a small stack of {@value #DEPTH} writers:
+ * {@link #begin} takes the next one, {@link #end} gives it back (and every writer taken after it,
+ * so a chain abandoned by an exception does no harm). Past {@value #DEPTH} writers in use the stack
+ * wraps around and reuses the oldest, which is a writer abandoned by an exception unless keys
+ * really nest that deep.
  *
  * <p>Each part is escaped so that user data can never forge a separator or a hash tag: text is
  * written as UTF-8 with {@code '%'} as {@code %25}, {@code ':'} as {@code %3A}, <code>'{'</code>
@@ -34,7 +40,22 @@ import java.util.Arrays;
  */
 public final class KeyWriter {
 
-  private static final ThreadLocal<KeyWriter> LOCAL = ThreadLocal.withInitial(KeyWriter::new);
+  /** How many keys one thread can build at once (nested) before writers are reused. */
+  static final int DEPTH = 8;
+
+  private static final ThreadLocal<Stack> LOCAL = ThreadLocal.withInitial(Stack::new);
+
+  /** One thread's writers; {@code depth} is how many are in use. */
+  private static final class Stack {
+    final KeyWriter[] writers = new KeyWriter[DEPTH];
+    int depth;
+
+    Stack() {
+      for (int i = 0; i < DEPTH; i++) {
+        writers[i] = new KeyWriter(this, i);
+      }
+    }
+  }
 
   /** Buffers that grew beyond this are dropped after {@link #end} so one huge key is not kept. */
   private static final int RETAINED_CAPACITY = 16 * 1024;
@@ -49,26 +70,31 @@ public final class KeyWriter {
   private int tagStart;
   /** True when a part was written and no ':' since. */
   private boolean afterPart;
-  /** Greater than 0 while user code (a part's toString) runs. */
-  private int callbacks;
+  private final Stack stack;
+  /** This writer's index in its thread's stack. */
+  private final int level;
 
-  private KeyWriter() {
+  private KeyWriter(Stack stack, int level) {
+    this.stack = stack;
+    this.level = level;
   }
 
   /**
-   * Resets this thread's writer and writes {@code prefix} then <code>'{'</code>.
+   * Takes this thread's next free writer and writes {@code prefix} then <code>'{'</code>.
    *
    * @param prefix the validated key prefix, such as {@code app:c:product:}; must not contain
    *     <code>'{'</code> or <code>'}'</code>
-   * @return this thread's writer
+   * @return a writer of this thread, not used by any key being built
    * @throws IllegalArgumentException if the prefix contains a brace
    */
   public static KeyWriter begin(byte[] prefix) {
-    KeyWriter w = LOCAL.get();
-    if (w.callbacks > 0) {
-      // called from a part's toString() while this thread's writer is mid-key
-      w = new KeyWriter();
+    Stack stack = LOCAL.get();
+    int level = stack.depth;
+    if (level >= DEPTH) {
+      level = 0; // wrap: the oldest writers were abandoned by exceptions
     }
+    stack.depth = level + 1;
+    KeyWriter w = stack.writers[level];
     w.pos = 0;
     w.afterPart = false;
     w.appendChecked(prefix, "prefix");
@@ -291,6 +317,7 @@ public final class KeyWriter {
   private byte[] finish() {
     byte[] key = Arrays.copyOf(buf, pos);
     pos = 0;
+    stack.depth = level; // free, with any writer taken after it and abandoned
     if (buf.length > RETAINED_CAPACITY) {
       buf = new byte[INITIAL_CAPACITY];
     }
@@ -330,13 +357,7 @@ public final class KeyWriter {
   }
 
   private String userToString(Object value) {
-    String s;
-    callbacks++;
-    try {
-      s = value.toString();
-    } finally {
-      callbacks--;
-    }
+    String s = value.toString(); // may build a key of its own: it gets the next writer
     if (s == null) {
       throw new IllegalArgumentException("toString() of a " + value.getClass().getName()
           + " key part returned null");

@@ -67,6 +67,15 @@ final class LockChannel implements Subscriber.Listener {
   }
 
   @Override
+  public void onInactive() {
+    // the connection dropped (or Redwire is closing): releases may be missed until it is back, so
+    // everyone waiting tries again now and then polls until the subscription is confirmed again
+    for (Waiters w : waiting.values()) {
+      w.signal();
+    }
+  }
+
+  @Override
   public void onActive() {
     // subscribed, or subscribed again after a reconnect: releases may have been missed, so everyone
     // waiting tries again

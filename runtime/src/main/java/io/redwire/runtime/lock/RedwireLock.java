@@ -108,6 +108,7 @@ public final class RedwireLock {
   private final LockChannel channel;
 
   private RedwireLock(Redwire redwire, LockSettings settings) {
+    redwire.ensureOpen();
     this.redwire = redwire;
     this.jedis = redwire.client();
     this.metrics = redwire.metrics();
@@ -165,6 +166,7 @@ public final class RedwireLock {
   }
 
   private LockLease acquire(byte[] key, boolean raise) {
+    redwire.ensureOpen();
     LockLease held = Locks.find(redwire, key);
     if (held != null) {
       held.depth++;
@@ -189,6 +191,7 @@ public final class RedwireLock {
       try {
         long deadline = started + maxWaitNanos;
         while (answer[0] == 0) {
+          redwire.ensureOpen(); // closed while waiting
           long seen = w.signals();
           try {
             answer = attempt(key, fenceKey, token);
@@ -248,8 +251,8 @@ public final class RedwireLock {
   }
 
   private LockLease failed(byte[] key, long started, boolean raise, RuntimeException e) {
-    redwire.breaker().failure();
-    metrics.redisError(name, "acquire", e);
+    redwire.ensureOpen(); // closed while waiting: not a Redis failure
+    redwire.failed(name, "acquire", e);
     return busy(key, started, raise, e);
   }
 
@@ -281,15 +284,25 @@ public final class RedwireLock {
     }
     String lost = lease.lost;
     try {
-      Object deleted = RELEASE.run(jedis, 1, lease.key, lease.token, channel.channel());
-      redwire.breaker().success();
-      if (((Number) deleted).longValue() == 0 && lost == null) {
-        lost = watchdog ? "the lease ran out before it was renewed, and the key expired"
-            : "the lease of " + leaseMillis + " ms ran out before the method returned";
+      if (redwire.isClosed()) {
+        // the client is gone: the key expires within its lease; nothing to count as a Redis error
+        log.debug("Lock {} released after its Redwire was closed; the key expires within {} ms", name,
+            leaseMillis);
+      } else {
+        Object deleted = RELEASE.run(jedis, 1, lease.key, lease.token, channel.channel());
+        redwire.breaker().success();
+        if (((Number) deleted).longValue() == 0 && lost == null) {
+          lost = watchdog ? "the lease ran out before it was renewed, and the key expired"
+              : "the lease of " + leaseMillis + " ms ran out before the method returned";
+        }
       }
     } catch (RuntimeException e) {
-      redwire.breaker().failure();
-      metrics.redisError(name, "release", e);
+      if (redwire.isClosed()) {
+        log.debug("Lock {} released while its Redwire closed; the key expires within {} ms", name,
+            leaseMillis);
+        return;
+      }
+      redwire.failed(name, "release", e);
       if (lost == null && System.nanoTime() - lease.provenAt >= leaseNanos) {
         lost = "Redis did not answer for the whole lease (" + e + ")";
       } else {
@@ -315,7 +328,9 @@ public final class RedwireLock {
     try {
       RELEASE.run(jedis, 1, lease.key, lease.token, channel.channel());
     } catch (RuntimeException e) {
-      metrics.redisError(name, "release", e);
+      if (!redwire.isClosed()) {
+        redwire.failed(name, "release", e);
+      }
     }
   }
 
@@ -348,7 +363,10 @@ public final class RedwireLock {
           lease.renewal.cancel(false);
         }
       } catch (RuntimeException e) {
-        metrics.redisError(name, "renew", e);
+        if (lease.released || redwire.isClosed()) {
+          return;
+        }
+        redwire.failed(name, "renew", e);
         if (!lease.released && System.nanoTime() - lease.provenAt >= leaseNanos) {
           log.warn("Lock {} on {} could not be renewed for its whole lease of {} ms", name,
               Keys.toString(lease.key), leaseMillis, e);

@@ -8,10 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.util.Pool;
 
 /**
  * One shared Redis pub/sub connection per {@link Redwire}: every pattern that listens to channels
@@ -24,6 +33,19 @@ import redis.clients.jedis.BinaryJedisPubSub;
  * {@link Listener#onActive}, since messages published while the connection was down are lost (pub/sub
  * delivers at most once). It always subscribes a control channel {@code <namespace>:pubsub:control}, so
  * it stays connected with no other channel.
+ *
+ * <p>Health check: a subscribed connection has no read timeout (it may be silent for hours), so a
+ * half-open connection (a peer or NAT that vanished without a FIN) would otherwise never be noticed.
+ * Every {@link Redwire#pubSubPingInterval()} (default 1 s) the subscriber pings the subscribed
+ * connection; when no answer (nor the subscription's confirmation) arrived for {@link
+ * Redwire#pubSubPongTimeout()} (default 3 s), it closes the connection and reconnects, telling every
+ * listener {@link Listener#onInactive} and then {@link Listener#onActive}. The pings run on {@link
+ * Redwire#renewals()}. The connection is taken from the client's pool ({@code RedisClient},
+ * {@code RedisSentinelClient}: the primary; {@code RedisClusterClient}: a random node); with another
+ * kind of {@code UnifiedJedis} it is subscribed through the client, and a dead connection is only
+ * reported. The ping is a {@code SUBSCRIBE} of the control channel again, answered by a confirmation:
+ * unlike {@code PING}, whose RESP3 reply races with Jedis 8's bookkeeping of pub/sub replies, it
+ * arrives as a push message in RESP2 and RESP3 alike, and re-subscribing a channel changes nothing.
  *
  * <p>On a Redis Cluster this uses classic {@code SUBSCRIBE} on one node: classic pub/sub messages reach
  * every node of a cluster. (Sharded pub/sub would need one connection per shard.)
@@ -60,20 +82,30 @@ public final class Subscriber implements AutoCloseable {
   private final Map<String, Boolean> active = new ConcurrentHashMap<>();
   private Thread thread; // guarded by lock
   private Connection current; // guarded by lock: the connection whose subscription is confirmed
+  /** The session being opened or running, for the health check. */
+  private volatile Connection live;
+  private ScheduledFuture<?> health; // guarded by lock
+  private final long pingIntervalNanos;
+  private final long pongTimeoutNanos;
   private volatile boolean closed;
+  /** Whether this subscriber was registered to close with its Redwire. */
+  private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Subscriber(Redwire redwire) {
     this.redwire = redwire;
+    this.pingIntervalNanos = redwire.pubSubPingInterval().toNanos();
+    this.pongTimeoutNanos = redwire.pubSubPongTimeout().toNanos();
     this.control = (redwire.namespace() + ":pubsub:control").getBytes(StandardCharsets.UTF_8);
   }
 
   /** The subscriber of {@code redwire}, created on first use and closed with it. */
   public static Subscriber of(Redwire redwire) {
-    return (Subscriber) redwire.shared("pubsub", () -> {
-      Subscriber s = new Subscriber(redwire);
+    // the factory only constructs (no I/O, no registration): two racing callers may both run it
+    Subscriber s = (Subscriber) redwire.shared("pubsub", () -> new Subscriber(redwire));
+    if (s.registered.compareAndSet(false, true)) {
       redwire.onClose(s);
-      return s;
-    });
+    }
+    return s;
   }
 
   /**
@@ -101,6 +133,8 @@ public final class Subscriber implements AutoCloseable {
         thread = new Thread(this::run, "redwire-pubsub-" + redwire.namespace());
         thread.setDaemon(true);
         thread.start();
+        health = redwire.renewals().scheduleWithFixedDelay(this::checkHealth, pingIntervalNanos,
+            pingIntervalNanos, TimeUnit.NANOSECONDS);
       }
     }
   }
@@ -136,7 +170,13 @@ public final class Subscriber implements AutoCloseable {
       }
       closed = true;
       t = thread;
-      if (current != null) {
+      if (health != null) {
+        health.cancel(false);
+      }
+      Connection l = live;
+      if (l != null && l.connection != null) {
+        l.kill(); // at once, even when the connection is half-open and would never confirm UNSUBSCRIBE
+      } else if (current != null) {
         current.stop();
       }
     }
@@ -164,14 +204,26 @@ public final class Subscriber implements AutoCloseable {
         }
         c.snapshot = initial;
       }
+      redis.clients.jedis.Connection connection = null;
       try {
-        redwire.client().subscribe(c, initial.toArray(new byte[0][]));
+        connection = open(redwire.client());
+        // watched by the health check only once the connection is known, so that a check that fires
+        // while it is still being opened can close it (and never gives up on a session it cannot close)
+        c.connection = connection;
+        c.started = System.nanoTime();
+        live = c;
+        if (connection == null) {
+          redwire.client().subscribe(c, initial.toArray(new byte[0][]));
+        } else if (!closed) {
+          c.proceed(connection, initial.toArray(new byte[0][]));
+        }
       } catch (RuntimeException e) {
         if (!closed) {
           log.warn("Redis pub/sub connection failed ({}); reconnecting in {} ms", e.toString(), backoff);
           redwire.metrics().redisError("pubsub", "subscribe", e);
         }
       } finally {
+        live = null;
         synchronized (lock) {
           if (current == c) {
             current = null;
@@ -182,6 +234,18 @@ public final class Subscriber implements AutoCloseable {
             }
           }
           active.clear();
+        }
+        // after the listeners heard of it: giving a broken connection back can make the pool open a
+        // replacement, which waits for a server that does not answer
+        if (connection != null) {
+          // never back into the pool as usable: it may still be subscribed, or hold unread pushes, and a
+          // command sent on it would read them as its reply
+          connection.setBroken();
+          try {
+            connection.close();
+          } catch (RuntimeException e) {
+            log.debug("closing the pub/sub connection failed", e);
+          }
         }
       }
       if (c.confirmed) {
@@ -198,6 +262,63 @@ public final class Subscriber implements AutoCloseable {
         }
       }
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+  }
+
+  /**
+   * A connection of its own from the client's pool, so that the health check can close it; null for a
+   * kind of client that does not expose one.
+   */
+  @SuppressWarnings("deprecation") // JedisCluster is still a client users may hand us
+  private static redis.clients.jedis.Connection open(UnifiedJedis client) {
+    if (client instanceof RedisClient c) {
+      return c.getPool().getResource();
+    }
+    if (client instanceof RedisClusterClient c) {
+      return c.getConnectionFromSlot(ThreadLocalRandom.current().nextInt(16384));
+    }
+    if (client instanceof JedisCluster c) {
+      return c.getConnectionFromSlot(ThreadLocalRandom.current().nextInt(16384));
+    }
+    if (client instanceof RedisSentinelClient c) {
+      for (Object pool : c.getPrimaryNodesConnectionMap().values()) {
+        @SuppressWarnings("unchecked")
+        Pool<redis.clients.jedis.Connection> p = (Pool<redis.clients.jedis.Connection>) pool;
+        return p.getResource();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Runs every ping interval on {@link Redwire#renewals()}: drops a session that has been silent for
+   * the pong timeout (no PONG since the last one, or no confirmation since it was opened), else sends
+   * PING.
+   */
+  private void checkHealth() {
+    Connection c = live;
+    if (c == null || closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    long heard = c.confirmed ? c.lastHeard : c.started;
+    if (now - heard > pongTimeoutNanos) {
+      long silentMs = TimeUnit.NANOSECONDS.toMillis(now - heard);
+      if (c.kill()) {
+        log.warn("Redis pub/sub connection silent for {} ms (no {} within {} ms); reconnecting", silentMs,
+            c.confirmed ? "answer to a ping" : "subscription confirmation",
+            TimeUnit.NANOSECONDS.toMillis(pongTimeoutNanos));
+        redwire.metrics().redisError("pubsub", "ping", new JedisConnectionException(
+            "no answer on the pub/sub connection for " + silentMs + " ms"));
+      }
+      return;
+    }
+    if (c.confirmed) {
+      synchronized (lock) {
+        if (current == c) {
+          c.sendPing();
+        }
+      }
     }
   }
 
@@ -235,10 +356,57 @@ public final class Subscriber implements AutoCloseable {
   private final class Connection extends BinaryJedisPubSub {
     List<byte[]> snapshot; // set under lock before subscribing
     volatile boolean confirmed;
+    /** The pooled connection this session runs on, when it has one of its own. */
+    volatile redis.clients.jedis.Connection connection;
+    /** nanoTime when the health check started watching this session. */
+    volatile long started = System.nanoTime();
+    /** nanoTime of the last answer to a ping, or of the confirmation. */
+    volatile long lastHeard;
+    private boolean killed; // guarded by this
+
+    @Override
+    public void onPong(byte[] pattern) {
+      lastHeard = System.nanoTime();
+    }
+
+    /** Pings by subscribing the control channel again (see the class comment); called under lock. */
+    void sendPing() {
+      try {
+        subscribe(control);
+      } catch (RuntimeException e) {
+        log.debug("pub/sub ping failed", e);
+      }
+    }
+
+    /** Closes the socket, so the blocked read fails and the run loop reconnects; true the first time. */
+    boolean kill() {
+      synchronized (this) {
+        if (killed) {
+          return false;
+        }
+        killed = true;
+      }
+      redis.clients.jedis.Connection conn = connection;
+      if (conn == null) {
+        log.warn("The pub/sub connection of a {} cannot be closed by Redwire; it is given up when the"
+            + " client notices", redwire.client().getClass().getSimpleName());
+        return true;
+      }
+      try {
+        conn.disconnect();
+      } catch (RuntimeException e) {
+        log.debug("closing the pub/sub connection failed", e);
+      }
+      return true;
+    }
 
     @Override
     public void onSubscribe(byte[] channel, int subscribedChannels) {
       if (Arrays.equals(channel, control)) {
+        lastHeard = System.nanoTime();
+        if (confirmed) {
+          return; // the answer to a ping
+        }
         synchronized (lock) {
           confirmed = true;
           if (closed) {

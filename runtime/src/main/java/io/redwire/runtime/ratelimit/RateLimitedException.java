@@ -6,7 +6,13 @@ import java.util.Map;
 
 /**
  * A call refused by a {@code @RateLimited} limit: what the limit is, what is left, and when to come back,
- * ready to become an HTTP {@code 429} with {@code Retry-After} and {@code RateLimit-*} headers.
+ * ready to become an HTTP {@code 429} with {@code Retry-After} and the {@code RateLimit} and {@code
+ * RateLimit-Policy} fields of draft-ietf-httpapi-ratelimit-headers-07.
+ *
+ * <p>{@link #reset()} follows the draft: the time until quota units of the refusing limit are available
+ * again, which for a refused call is the same moment as {@code Retry-After} (section 4: "the reset keyword
+ * value SHOULD reference the same point in time as the Retry-After field value"). The time until
+ * <em>every</em> unit is back (the limit's key expires) is {@link #fullReset()}.
  *
  * <p>Thrown on hot paths under overload, so it carries no stack trace.
  */
@@ -19,7 +25,7 @@ public final class RateLimitedException extends RuntimeException {
   private final long perMillis;
   private final long remaining;
   private final long retryAfterMicros;
-  private final long resetMicros;
+  private final long fullResetMicros;
   private final boolean redisFailure;
 
   /**
@@ -28,18 +34,18 @@ public final class RateLimitedException extends RuntimeException {
    * @param perMillis its period in milliseconds
    * @param remaining calls still admitted now (0 for a refused call, unless the limit was lowered)
    * @param retryAfterMicros how long until the next call would be admitted, by the server's clock
-   * @param resetMicros how long until the limit is fully reset (the key expires)
+   * @param fullResetMicros how long until the limit is fully reset: every unit back, the key expired
    * @param cause the Redis failure when the call was refused by {@code onFailure = DENY}, else null
    */
   public RateLimitedException(String name, long limit, long perMillis, long remaining, long retryAfterMicros,
-      long resetMicros, Throwable cause) {
+      long fullResetMicros, Throwable cause) {
     super(message(name, limit, perMillis, retryAfterMicros, cause), cause, true, false);
     this.name = name;
     this.limit = limit;
     this.perMillis = perMillis;
     this.remaining = remaining;
     this.retryAfterMicros = retryAfterMicros;
-    this.resetMicros = resetMicros;
+    this.fullResetMicros = Math.max(fullResetMicros, retryAfterMicros);
     this.redisFailure = cause != null;
   }
 
@@ -82,14 +88,28 @@ public final class RateLimitedException extends RuntimeException {
     return retryAfterMicros;
   }
 
-  /** How long until the limit is fully reset: every permit back, the key gone. */
+  /**
+   * How long until the refusing limit's quota resets, as the draft's {@code reset} means it: when a call
+   * will be admitted again. For a refused call this is {@link #retryAfter()}, so {@code reset} in {@link
+   * #headers()} and {@code Retry-After} name the same moment.
+   */
   public Duration reset() {
-    return Duration.ofNanos(resetMicros * 1000);
+    return retryAfter();
   }
 
   /** {@link #reset()} in microseconds. */
   public long resetMicros() {
-    return resetMicros;
+    return retryAfterMicros;
+  }
+
+  /** How long until the limit is fully reset: every unit back (the whole burst), its key expired. */
+  public Duration fullReset() {
+    return Duration.ofNanos(fullResetMicros * 1000);
+  }
+
+  /** {@link #fullReset()} in microseconds. */
+  public long fullResetMicros() {
+    return fullResetMicros;
   }
 
   /** True when the call was refused because Redis could not be asked ({@code onFailure = DENY}). */
@@ -103,16 +123,15 @@ public final class RateLimitedException extends RuntimeException {
   }
 
   /**
-   * The {@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code RateLimit-Reset} (seconds, rounded up)
-   * and {@code RateLimit-Policy} ({@code "<limit>;w=<window seconds>"}) headers of
-   * draft-ietf-httpapi-ratelimit-headers-07, plus {@code Retry-After}, in that order.
+   * The header fields of draft-ietf-httpapi-ratelimit-headers-07 for a {@code 429}, in this order:
+   * {@code RateLimit-Policy} ({@code "<limit>;w=<window seconds>"}), {@code RateLimit} ({@code
+   * "limit=<limit>, remaining=<remaining>, reset=<seconds>"}, reset as {@link #reset()}, rounded up) and
+   * {@code Retry-After} (the same number of seconds).
    */
   public Map<String, String> headers() {
     Map<String, String> h = new LinkedHashMap<>();
-    h.put("RateLimit-Limit", Long.toString(limit));
-    h.put("RateLimit-Remaining", Long.toString(remaining));
-    h.put("RateLimit-Reset", Long.toString(ceilSeconds(retryAfterMicros)));
     h.put("RateLimit-Policy", limit + ";w=" + Math.max(1, (perMillis + 999) / 1000));
+    h.put("RateLimit", "limit=" + limit + ", remaining=" + remaining + ", reset=" + ceilSeconds(retryAfterMicros));
     h.put("Retry-After", retryAfterHeader());
     return h;
   }

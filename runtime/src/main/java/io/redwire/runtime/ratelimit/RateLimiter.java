@@ -21,18 +21,20 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <p>A decision is one {@code EVALSHA} of the algorithm's script with one key per limit, evaluated on the
  * server by the server's clock; the call is admitted only when every limit admits it, and a refused call
- * consumes nothing. Keys:
+ * consumes nothing. Keys ({@code <kind>} is {@code rl-gcra}, {@code rl-sliding} or {@code rl-fixed}, so
+ * two algorithms under one name never share a key):
  * <ul>
  *   <li>when every limit of the method has the same key template (the usual case, and always with one
- *       limit): {@code <ns>:rl:<name>:{<key parts>}}, so different callers spread over a Cluster;</li>
- *   <li>when the templates differ (say per user and global): {@code <ns>:rl:{<first name>}:<name>:{<key
+ *       limit): {@code <ns>:<kind>:<name>:{<key parts>}}, so different callers spread over a Cluster;</li>
+ *   <li>when the templates differ (say per user and global): {@code <ns>:<kind>:{<first name>}:<name>:{<key
  *       parts>}}, so all the method's keys share the first limit's name as hash tag and one script can
  *       take them: the whole method's limits live on one Cluster slot;</li>
  *   <li>a limit without key (one bucket for the method) uses its own or the first limit's name as tag.</li>
  * </ul>
  *
  * <p>When Redis fails (or the {@code Redwire}'s circuit breaker is open) the method's {@link OnFailure}
- * policy decides, every such call is counted ({@code rateLimitAllowedOnFailure} /
+ * policy decides (failures go through {@link Redwire#failed}: only outages count towards the circuit
+ * breaker; a command error such as WRONGTYPE on one key is reported, but never stops other work), every such call is counted ({@code rateLimitAllowedOnFailure} /
  * {@code rateLimitDeniedOnFailure}) and a warning is logged at most every 10 seconds with the count.
  *
  * <p>Thread-safe.
@@ -41,14 +43,25 @@ public final class RateLimiter {
 
   /** How calls are counted; mirrors {@code io.redwire.RateLimited.Algorithm}. */
   public enum Algorithm {
-    GCRA(RateLimitScripts.GCRA),
-    SLIDING_WINDOW(RateLimitScripts.SLIDING_WINDOW),
-    FIXED_WINDOW(RateLimitScripts.FIXED_WINDOW);
+    GCRA(RateLimitScripts.GCRA, "rl-gcra"),
+    SLIDING_WINDOW(RateLimitScripts.SLIDING_WINDOW, "rl-sliding"),
+    FIXED_WINDOW(RateLimitScripts.FIXED_WINDOW, "rl-fixed");
 
     final Script script;
+    final String kind;
 
-    Algorithm(Script script) {
+    Algorithm(Script script, String kind) {
       this.script = script;
+      this.kind = kind;
+    }
+
+    /**
+     * The kind segment of this algorithm's keys ({@code rl-gcra}, {@code rl-sliding}, {@code
+     * rl-fixed}): each algorithm stores another type of value, so two algorithms under one name never
+     * meet on one key.
+     */
+    public String kind() {
+      return kind;
     }
   }
 
@@ -89,6 +102,7 @@ public final class RateLimiter {
 
   private RateLimiter(Redwire redwire, Algorithm algorithm, OnLimit onLimit, OnFailure onFailure,
       long maxWaitMillis, int tagCount, List<RateLimit> compiled) {
+    redwire.ensureOpen();
     this.redwire = redwire;
     this.jedis = redwire.client();
     this.metrics = redwire.metrics();
@@ -123,14 +137,14 @@ public final class RateLimiter {
       args[3 * i] = ascii(limits[i]);
       args[3 * i + 1] = ascii(Math.multiplyExact(perMillis[i], 1000L));
       args[3 * i + 2] = ascii(burst);
-      String ns = redwire.namespace();
+      String base = redwire.namespace() + ":" + algorithm.kind + ":";
       Keys.checkName("rate limit name", l.name());
       if (shared) {
-        prefixes[i] = utf8(ns + ":rl:" + l.name() + ":");
-        fixedKeys[i] = utf8(ns + ":rl:" + l.name() + ":{" + first + "}");
+        prefixes[i] = utf8(base + l.name() + ":");
+        fixedKeys[i] = utf8(base + l.name() + ":{" + first + "}");
       } else {
-        prefixes[i] = utf8(ns + ":rl:{" + first + "}:" + l.name() + ":");
-        fixedKeys[i] = utf8(ns + ":rl:{" + first + "}:" + l.name());
+        prefixes[i] = utf8(base + "{" + first + "}:" + l.name() + ":");
+        fixedKeys[i] = utf8(base + "{" + first + "}:" + l.name());
       }
     }
   }
@@ -203,6 +217,7 @@ public final class RateLimiter {
   }
 
   private void decide(byte[][] keysAndArgs) {
+    redwire.ensureOpen();
     long deadline = 0;
     long waitedSince = 0;
     while (true) {
@@ -213,7 +228,8 @@ public final class RateLimiter {
           reply = (List<?>) algorithm.script.run(jedis, n, keysAndArgs);
           redwire.breaker().success();
         } catch (RuntimeException e) {
-          redwire.breaker().failure();
+          redwire.ensureOpen(); // closed meanwhile: not a Redis failure
+          redwire.failed(names[0], "rateLimit", e);
           failure = e;
         }
       }
@@ -265,9 +281,6 @@ public final class RateLimiter {
   }
 
   private void onRedisFailure(RuntimeException e) {
-    if (e != null) {
-      metrics.redisError(names[0], "rateLimit", e);
-    }
     boolean allow = onFailure == OnFailure.ALLOW;
     for (int i = 0; i < n; i++) {
       if (allow) {
@@ -291,7 +304,7 @@ public final class RateLimiter {
     long last = lastLog.get();
     if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
       long calls = failuresSinceLog.getAndSet(0);
-      log.warn("Rate limit {}: Redis unavailable ({}); {} {} call(s) since the last report (onFailure = {})",
+      log.warn("Rate limit {}: Redis failed ({}); {} {} call(s) since the last report (onFailure = {})",
           names[0], e != null ? e.toString() : "circuit breaker open", allow ? "admitted" : "refused",
           calls == 0 ? count : calls, onFailure);
     }

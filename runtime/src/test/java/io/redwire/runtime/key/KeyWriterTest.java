@@ -151,6 +151,58 @@ class KeyWriterTest {
     assertEquals("app:c:product:{a:b}", s(twoParts("a", "b")));
   }
 
+  /** A record whose accessor builds a key of its own, as {@code {user.id}} does when id() calls a proxy. */
+  record User(String name) {
+    String id() {
+      byte[] inner = KeyWriter.begin("app:c:ids:".getBytes(UTF_8)).part(name).literal(COLON).part(7).end();
+      return "id-" + s(inner).length();
+    }
+  }
+
+  @Test
+  void aKeyBuiltWhileAPartIsEvaluatedDoesNotCorruptTheOuterKey() {
+    // the statement shape generated code uses: begin, then evaluate each part, then end
+    User user = new User("ann");
+    KeyWriter outer = KeyWriter.begin(PREFIX);
+    outer.part("a");
+    outer.literal(COLON);
+    outer.part(user.id()); // builds "app:c:ids:{ann:7}" on this thread meanwhile
+    outer.part(5L);
+    byte[] key = outer.end(LEASE);
+    assertEquals("app:c:product:{a:id-17:5}:lease", s(key));
+    assertEquals("app:c:product:{a:b}", s(twoParts("a", "b")));
+  }
+
+  @Test
+  void nestingThreeDeepKeepsEveryLevel() {
+    KeyWriter l0 = KeyWriter.begin("l0:".getBytes(UTF_8)).part("x");
+    KeyWriter l1 = KeyWriter.begin("l1:".getBytes(UTF_8)).part("y");
+    byte[] k2 = KeyWriter.begin("l2:".getBytes(UTF_8)).part("z").end();
+    byte[] k1 = l1.part(s(k2).length()).end();
+    byte[] k0 = l0.part(s(k1).length()).end();
+    assertEquals("l2:{z}", s(k2));
+    assertEquals("l1:{y:6}", s(k1));
+    assertEquals("l0:{x:8}", s(k0));
+  }
+
+  @Test
+  void abandonedNestedChainsNeverExhaustTheWritersNorAllocate() {
+    // an accessor that throws after starting its own key, many times: the outer key still works, and
+    // the writers are reused (begin returns one of a fixed set)
+    java.util.Set<KeyWriter> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (int i = 0; i < 1000; i++) {
+      KeyWriter outer = KeyWriter.begin(PREFIX).part("o");
+      seen.add(outer);
+      seen.add(KeyWriter.begin("abandoned:".getBytes(UTF_8)).part(i)); // never ended
+      assertEquals("app:c:product:{o:" + i + "}", s(outer.part(i).end()));
+      if (i % 3 == 0) {
+        seen.add(KeyWriter.begin(PREFIX).part("top-level, abandoned"));
+      }
+    }
+    assertTrue(seen.size() <= 8, seen.size() + " writers");
+    assertEquals("app:c:product:{a:b}", s(twoParts("a", "b")));
+  }
+
   @Test
   void hugePartsRoundTripAndLaterKeysAreUnaffected() {
     String big = ":{}%é\uD800".repeat(20_000);

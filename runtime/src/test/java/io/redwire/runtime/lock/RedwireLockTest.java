@@ -134,4 +134,41 @@ class RedwireLockTest {
       down.close();
     }
   }
+
+  @Test
+  void afterCloseAcquireThrowsAndAReleaseLeavesTheKeyToExpireWithoutAnError() {
+    RedwireLock lock = RedwireLock.of(redwire, new LockSettings("closing", 2_000, 0));
+    byte[] key = key(lock, "c");
+    LockLease lease = lock.acquire(key);
+    redwire.close();
+    lock.release(lease); // the method ran under the lock; the key expires with its lease
+    assertFalse(Locks.isHeld("closing"));
+    long pttl = Long.parseLong(server.command("PTTL", new String(key, java.nio.charset.StandardCharsets.UTF_8)));
+    assertTrue(pttl > 0 && pttl <= 2_000, "PTTL " + pttl);
+    assertThrows(IllegalStateException.class, () -> lock.acquire(key));
+    assertThrows(IllegalStateException.class, () -> lock.tryAcquire(key));
+    assertThrows(IllegalStateException.class, () -> RedwireLock.of(redwire, new LockSettings("closing", 2_000, 0)));
+    assertEquals(0, metrics.count("redisError", "closing"));
+    assertEquals(0, metrics.count("lockBusy", "closing"));
+    assertEquals(0, metrics.count("lockLost", "closing"));
+  }
+
+  @Test
+  void aCommandErrorIsReportedButDoesNotOpenTheBreaker() {
+    try (Redwire r = Redwire.builder().uri(server.uri()).namespace(namespace).metrics(metrics)
+        .circuitBreaker(2, Duration.ofSeconds(30)).build()) {
+      RedwireLock lock = RedwireLock.of(r, new LockSettings("typed", 2_000, 0));
+      byte[] key = key(lock, "hash");
+      // a hash where the fencing counter belongs: the acquire script's GET of it fails with WRONGTYPE
+      server.command("HSET", new String(key, java.nio.charset.StandardCharsets.UTF_8) + ":fence", "f", "v");
+      for (int i = 0; i < 5; i++) {
+        server.command("DEL", new String(key, java.nio.charset.StandardCharsets.UTF_8)); // SET NX ran first
+        LockNotAcquiredException e = assertThrows(LockNotAcquiredException.class, () -> lock.acquire(key));
+        assertTrue(String.valueOf(e.getCause()).contains("WRONGTYPE"), String.valueOf(e.getCause()));
+      }
+      assertEquals(5, metrics.count("redisError", "typed"));
+      assertEquals(0, metrics.count("circuitOpened", "redis"));
+      lock.release(lock.acquire(key(lock, "other"))); // other keys are fine
+    }
+  }
 }

@@ -105,7 +105,7 @@ class RateLimiterTest {
     long pttl = Long.parseLong(server.command("PTTL", key(l, 0, "a")));
     assertTrue(pttl > 0 && pttl <= 600, "PTTL " + pttl);
     assertEquals("5", server.command("ZCARD", key(l, 0, "a")), "never more entries than the limit");
-    sleepMicros(e.resetMicros());
+    sleepMicros(e.fullResetMicros());
     assertEquals(5, admittedUntilRefused(l, tag("a"), 50));
   }
 
@@ -198,7 +198,7 @@ class RateLimiterTest {
         l.acquire(tag("user" + user));
         l.acquire(tag("user" + user));
       }
-      String all = server.command("KEYS", namespace + ":rl:keys-" + a.name().toLowerCase().replace('_', '-') + ":*");
+      String all = server.command("KEYS", namespace + ":" + a.kind() + ":keys-" + a.name().toLowerCase().replace('_', '-') + ":*");
       List<String> keys = List.of(all.split("\n"));
       assertEquals(25, keys.size(), a + ": " + keys);
       for (String k : keys) {
@@ -212,13 +212,78 @@ class RateLimiterTest {
   void exceptionHeaders() {
     RateLimitedException e = new RateLimitedException("api", 100, 60_000, 0, 1_200_001, 30_000_000, null);
     assertEquals("2", e.retryAfterHeader());
-    assertEquals(Map.of("RateLimit-Limit", "100", "RateLimit-Remaining", "0", "RateLimit-Reset", "2",
-        "RateLimit-Policy", "100;w=60", "Retry-After", "2"), e.headers());
+    assertEquals(List.of("RateLimit-Policy", "RateLimit", "Retry-After"), List.copyOf(e.headers().keySet()));
+    assertEquals(Map.of("RateLimit-Policy", "100;w=60", "RateLimit", "limit=100, remaining=0, reset=2",
+        "Retry-After", "2"), e.headers());
     assertEquals(Duration.ofNanos(1_200_001_000L), e.retryAfter());
-    assertEquals(Duration.ofSeconds(30), e.reset());
+    // draft-07 section 4: with Retry-After, reset names the same moment
+    assertEquals(e.retryAfter(), e.reset());
+    assertEquals(1_200_001, e.resetMicros());
+    assertEquals(Duration.ofSeconds(30), e.fullReset());
     assertFalse(e.redisFailure());
     assertEquals(0, e.getStackTrace().length);
     assertEquals("rate limit api (100 per 1m) exceeded; retry after 1200.001 ms", e.getMessage());
+  }
+
+  @Test
+  void twoAlgorithmsUnderOneNameNeverShareAKey() {
+    // a string (GCRA), a sorted set (sliding) and a "window:count" string (fixed) under one name: with
+    // the algorithm in the key's kind segment they never meet, so none of them hits WRONGTYPE
+    List<RateLimiter> limiters = List.of(
+        limiter(Algorithm.GCRA, new RateLimit("shared-name", 5, 60_000, 0, 0)),
+        limiter(Algorithm.SLIDING_WINDOW, new RateLimit("shared-name", 5, 60_000, 0, 0)),
+        limiter(Algorithm.FIXED_WINDOW, new RateLimit("shared-name", 5, 3_600_000, 0, 0)));
+    for (int i = 0; i < 3; i++) {
+      for (RateLimiter l : limiters) {
+        l.acquire(tag("same-user"));
+      }
+    }
+    assertEquals(0, metrics.count("redisError", "shared-name"));
+    assertEquals(9, metrics.count("rateLimitAdmitted", "shared-name"));
+    assertEquals(List.of(namespace + ":rl-fixed:shared-name:{same-user}",
+            namespace + ":rl-gcra:shared-name:{same-user}", namespace + ":rl-sliding:shared-name:{same-user}"),
+        List.of(server.command("KEYS", namespace + ":*").split("\n")).stream().sorted().toList());
+  }
+
+  @Test
+  void afterCloseEveryDecisionThrowsAndNothingCountsAsARedisError() {
+    RateLimiter l = limiter(Algorithm.GCRA, new RateLimit("closing", 5, 60_000, 0, 0));
+    l.acquire(tag("c"));
+    redwire.close();
+    redwire.close();
+    for (int i = 0; i < 10; i++) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> l.acquire(tag("c")));
+      assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+    assertThrows(IllegalStateException.class, l::acquire);
+    assertThrows(IllegalStateException.class,
+        () -> limiter(Algorithm.GCRA, new RateLimit("closing", 5, 60_000, 0, 0)));
+    assertEquals(0, metrics.count("redisError", "closing"));
+    assertEquals(0, metrics.count("rateLimitAllowedOnFailure", "closing"));
+    assertEquals(1, metrics.count("rateLimitAdmitted", "closing"));
+  }
+
+  @Test
+  void aRefusalsResetAndItsHeadersNameTheRetryAfterMoment() {
+    // 10 per 10 s from a full bucket: the 11th call waits ~1 s for one unit, ~10 s for all of them
+    for (Algorithm a : Algorithm.values()) {
+      // a fixed window of an hour, so that the 11 calls are never split by a window boundary
+      long per = a == Algorithm.FIXED_WINDOW ? 3_600_000 : 10_000;
+      RateLimiter l = limiter(a, new RateLimit("reset-" + a.kind(), 10, per, 0, 0));
+      for (int i = 0; i < 10; i++) {
+        l.acquire(tag("r"));
+      }
+      RateLimitedException e = assertThrows(RateLimitedException.class, () -> l.acquire(tag("r")));
+      assertEquals(e.retryAfter(), e.reset(), a.toString());
+      String seconds = e.retryAfterHeader();
+      assertEquals(seconds, e.headers().get("Retry-After"), a.toString());
+      assertTrue(e.headers().get("RateLimit").endsWith(", reset=" + seconds), a + ": " + e.headers());
+      assertTrue(e.fullReset().compareTo(e.reset()) >= 0, a + ": " + e.fullReset() + " < " + e.reset());
+      if (a == Algorithm.GCRA) {
+        assertEquals("1", seconds, e.headers().toString());
+        assertTrue(e.fullReset().toMillis() > 9_000, e.fullReset().toString());
+      }
+    }
   }
 
   @Test

@@ -1,0 +1,356 @@
+package io.redwire.runtime.board;
+
+import io.redwire.runtime.Redwire;
+import io.redwire.runtime.key.Keys;
+import io.redwire.runtime.script.Script;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * One leaderboard name of one {@link Redwire}: what generated {@code @Leaderboard} methods call.
+ * {@link #board(byte[])} returns the handle for one key ({@code <namespace>:board:<name>:{<parts>}},
+ * plus the period, e.g. {@code :d2026-12-01}).
+ *
+ * <p>Scores are stored negated, so the sorted set's ascending order is best first and equal scores
+ * are listed in ascending member order. {@code FIRST_COME} boards store {@code -score * R + t}, where
+ * {@code t} is the server time (ms) into the period and {@code R} the period's length in ms: among
+ * equal scores, who got there first has the smaller stored value. Every stored value stays below
+ * 2^53, where doubles are exact integers ({@link BoardSettings} checks the declared range).
+ *
+ * <p>Redis failures reach the caller (there is no sensible stand-in for a rank); they are counted and,
+ * when Redis is down, they count towards the circuit breaker.
+ */
+public final class BoardRegion<M> {
+
+  /** Adds or raises a member's score, then expires and trims the key: one round trip. */
+  private static final Script WRITE = new Script("redwire-board-write", """
+      local key, member = KEYS[1], ARGV[2]
+      local range = tonumber(ARGV[4])
+      local current = redis.call('ZSCORE', key, member)
+      local score = nil
+      if current then
+        current = tonumber(current)
+        if range > 0 then score = -math.floor(current / range) else score = -current end
+      end
+      local new
+      if ARGV[1] == 'add' then
+        new = (score or 0) + tonumber(ARGV[3])
+      elseif score ~= nil and score >= tonumber(ARGV[3]) then
+        return score
+      else
+        new = tonumber(ARGV[3])
+      end
+      if score ~= nil and new == score then
+        return score -- unchanged: a first-come member keeps the moment it reached its score
+      end
+      if math.abs(new) > tonumber(ARGV[9]) then
+        return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
+          .. ' is outside the board range of +-' .. ARGV[9])
+      end
+      local stored = -new
+      if range > 0 then
+        local t = redis.call('TIME')
+        local into = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[5])
+        if into < 0 then into = 0 elseif into >= range then into = range - 1 end
+        stored = -new * range + into
+      end
+      redis.call('ZADD', key, string.format('%.0f', stored), member)
+      if ARGV[6] ~= '0' then
+        redis.call('PEXPIREAT', key, ARGV[6])
+      elseif ARGV[7] ~= '0' then
+        redis.call('PEXPIRE', key, ARGV[7])
+      end
+      if ARGV[8] ~= '0' then
+        redis.call('ZREMRANGEBYRANK', key, tonumber(ARGV[8]), -1)
+      end
+      return new
+      """);
+
+  /** {stored, rank - 1} of one member, or nil. */
+  private static final Script RANK = new Script("redwire-board-rank", """
+      local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+      if not s then return nil end
+      local before
+      if ARGV[2] == '1' then
+        before = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s)
+      else
+        before = redis.call('ZRANK', KEYS[1], ARGV[1])
+      end
+      return {s, before}
+      """);
+
+  /** {start, members better than the first, member, stored, member, stored...} of a range. */
+  private static final Script RANGE = new Script("redwire-board-range", """
+      local lo, hi = tonumber(ARGV[1]), tonumber(ARGV[2])
+      if ARGV[4] ~= '' then
+        local r = redis.call('ZRANK', KEYS[1], ARGV[4])
+        if not r then return nil end
+        local n = redis.call('ZCARD', KEYS[1])
+        local d = tonumber(ARGV[5])
+        lo, hi = r - d, r + d
+        if lo < 0 then hi = hi - lo; lo = 0 end
+        if hi > n - 1 then lo = lo - (hi - (n - 1)); hi = n - 1 end
+        if lo < 0 then lo = 0 end
+      end
+      local items = redis.call('ZRANGE', KEYS[1], lo, hi, 'WITHSCORES')
+      local before = lo
+      if ARGV[3] == '1' and #items > 0 then
+        before = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. items[2])
+      end
+      return {lo, before, items}
+      """);
+
+  private static final byte[] ADD = ascii("add");
+  private static final byte[] BEST = ascii("best");
+  private static final byte[] ZERO = ascii("0");
+  private static final byte[] ONE = ascii("1");
+  private static final byte[] EMPTY = {};
+
+  private final Redwire redwire;
+  private final UnifiedJedis jedis;
+  private final String name;
+  private final BoardSettings settings;
+  private final MemberCodec<M> codec;
+  private final byte[] prefix;
+  private final Periods periods;
+  private final long range;
+  private final byte[] shared;
+  private final byte[] keep;
+  private final byte[] ttl;
+  private final byte[] maxScore;
+
+  private BoardRegion(Redwire redwire, BoardSettings settings, MemberCodec<M> codec) {
+    this.redwire = redwire;
+    this.jedis = redwire.client();
+    this.name = settings.name();
+    this.settings = settings;
+    this.codec = codec;
+    this.prefix = redwire.prefix("board", name);
+    this.periods = new Periods(settings.period());
+    this.range = settings.ties() == BoardSettings.Ties.FIRST_COME ? BoardSettings.tieRange(settings.period()) : 0;
+    this.shared = settings.ties() == BoardSettings.Ties.SHARED ? ONE : ZERO;
+    this.keep = ascii(Long.toString(settings.keep()));
+    this.ttl = settings.period().kind() == BoardSettings.Period.Kind.NONE
+        ? ascii(Long.toString(settings.period().millis())) : ZERO;
+    this.maxScore = ascii(Long.toString(settings.maxScore()));
+  }
+
+  /** The region of {@code settings.name()} in {@code redwire}; no I/O. */
+  public static <M> BoardRegion<M> of(Redwire redwire, BoardSettings settings, MemberCodec<M> codec) {
+    Objects.requireNonNull(settings, "settings");
+    @SuppressWarnings("unchecked")
+    BoardRegion<M> region = (BoardRegion<M>) redwire.shared("board:" + settings.name(),
+        () -> new BoardRegion<>(redwire, settings, codec));
+    return region;
+  }
+
+  /** {@code <namespace>:board:<name>:}, for the generated key. */
+  public byte[] prefix() {
+    redwire.ensureOpen();
+    return prefix;
+  }
+
+  /** The handle for one board key (built from {@link #prefix()}). */
+  public Board<M> board(byte[] key) {
+    return new Handle(key);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  private final class Handle implements Board<M> {
+    private final byte[] key;
+
+    Handle(byte[] key) {
+      this.key = key;
+    }
+
+    @Override
+    public long add(M member, long points) {
+      return write(ADD, member, points, "add");
+    }
+
+    @Override
+    public long best(M member, long score) {
+      return write(BEST, member, score, "best");
+    }
+
+    private long write(byte[] mode, M member, long points, String operation) {
+      redwire.ensureOpen();
+      if (points > settings.maxScore() || points < -settings.maxScore()) {
+        throw new IllegalArgumentException("board " + name + ": " + points + " is outside the board's range"
+            + " of +-" + settings.maxScore() + " (scores are exact only in that range)");
+      }
+      Periods.Current p = periods.at(System.currentTimeMillis());
+      byte[] k = Keys.withSuffix(key, p.suffix());
+      long expireAt = periods.expireAt(p);
+      try {
+        Object reply = WRITE.run(jedis, 1, k, mode, codec.encode(member), ascii(Long.toString(points)),
+            ascii(Long.toString(range)), ascii(Long.toString(p.start())),
+            expireAt == 0 ? ZERO : ascii(Long.toString(expireAt)), ttl, keep, maxScore);
+        redwire.metrics().boardOperation(name, operation);
+        return ((Number) reply).longValue();
+      } catch (JedisDataException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("ERR redwire: ")) {
+          throw new IllegalArgumentException("board " + name + ": " + e.getMessage().substring(13), e);
+        }
+        throw failed(operation, e);
+      } catch (RuntimeException e) {
+        throw failed(operation, e);
+      }
+    }
+
+    @Override
+    public OptionalLong score(M member) {
+      redwire.ensureOpen();
+      try {
+        Double stored = jedis.zscore(current(), codec.encode(member));
+        redwire.metrics().boardOperation(name, "score");
+        return stored == null ? OptionalLong.empty() : OptionalLong.of(scoreOf(stored));
+      } catch (RuntimeException e) {
+        throw failed("score", e);
+      }
+    }
+
+    @Override
+    public Optional<Ranked<M>> rank(M member) {
+      redwire.ensureOpen();
+      try {
+        Object reply = RANK.run(jedis, 1, current(), codec.encode(member), shared);
+        redwire.metrics().boardOperation(name, "rank");
+        if (reply == null) {
+          return Optional.empty();
+        }
+        List<?> r = (List<?>) reply;
+        return Optional.of(new Ranked<>(member, ((Number) r.get(1)).longValue() + 1, scoreOf(text(r.get(0)))));
+      } catch (RuntimeException e) {
+        throw failed("rank", e);
+      }
+    }
+
+    @Override
+    public List<Ranked<M>> top(int n) {
+      return page(0, n, "top");
+    }
+
+    @Override
+    public List<Ranked<M>> page(int page, int size) {
+      return page(page, size, "page");
+    }
+
+    private List<Ranked<M>> page(int page, int size, String operation) {
+      if (page < 0 || size < 0) {
+        throw new IllegalArgumentException("page and size must be >= 0, got " + page + ", " + size);
+      }
+      if (size == 0) {
+        return List.of();
+      }
+      long lo = (long) page * size;
+      return range(ascii(Long.toString(lo)), ascii(Long.toString(lo + size - 1)), EMPTY, ZERO, operation);
+    }
+
+    @Override
+    public List<Ranked<M>> around(M member, int distance) {
+      if (distance < 0) {
+        throw new IllegalArgumentException("distance must be >= 0, got " + distance);
+      }
+      return range(ZERO, ZERO, codec.encode(member), ascii(Integer.toString(distance)), "around");
+    }
+
+    private List<Ranked<M>> range(byte[] lo, byte[] hi, byte[] member, byte[] distance, String operation) {
+      redwire.ensureOpen();
+      Object reply;
+      try {
+        reply = RANGE.run(jedis, 1, current(), lo, hi, shared, member, distance);
+        redwire.metrics().boardOperation(name, operation);
+      } catch (RuntimeException e) {
+        throw failed(operation, e);
+      }
+      if (reply == null) {
+        return List.of();
+      }
+      List<?> r = (List<?>) reply;
+      long start = ((Number) r.get(0)).longValue();
+      long before = ((Number) r.get(1)).longValue();
+      List<?> items = (List<?>) r.get(2);
+      List<Ranked<M>> out = new ArrayList<>(items.size() / 2);
+      long rank = before + 1;
+      String previous = null;
+      for (int i = 0; i < items.size(); i += 2) {
+        String stored = text(items.get(i + 1));
+        long score = scoreOf(stored);
+        if (i > 0 && (range > 0 || !stored.equals(previous))) {
+          rank = start + i / 2 + 1; // first-come: the position; shared: a new score ranks by position
+        }
+        previous = stored;
+        out.add(new Ranked<>(codec.decode((byte[]) items.get(i)), rank, score));
+      }
+      return out;
+    }
+
+    @Override
+    public boolean remove(M member) {
+      redwire.ensureOpen();
+      try {
+        long removed = jedis.zrem(current(), codec.encode(member));
+        redwire.metrics().boardOperation(name, "remove");
+        return removed > 0;
+      } catch (RuntimeException e) {
+        throw failed("remove", e);
+      }
+    }
+
+    @Override
+    public long size() {
+      redwire.ensureOpen();
+      try {
+        long n = jedis.zcard(current());
+        redwire.metrics().boardOperation(name, "size");
+        return n;
+      } catch (RuntimeException e) {
+        throw failed("size", e);
+      }
+    }
+
+    private byte[] current() {
+      return Keys.withSuffix(key, periods.at(System.currentTimeMillis()).suffix());
+    }
+
+    @Override
+    public String toString() {
+      return "Board[" + Keys.toString(key) + "]";
+    }
+  }
+
+  /** The score of a stored value. */
+  private long scoreOf(double stored) {
+    long s = (long) stored;
+    return range > 0 ? -Math.floorDiv(s, range) : -s;
+  }
+
+  private long scoreOf(String stored) {
+    return scoreOf(Double.parseDouble(stored));
+  }
+
+  private RuntimeException failed(String operation, RuntimeException e) {
+    if (!redwire.isClosed()) { // a call that raced close() is no Redis error
+      redwire.failed(name, operation, e);
+    }
+    return e;
+  }
+
+  private static String text(Object reply) {
+    return reply instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : String.valueOf(reply);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

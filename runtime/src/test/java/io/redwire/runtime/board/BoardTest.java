@@ -1,0 +1,410 @@
+package io.redwire.runtime.board;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redwire.runtime.CountingMetrics;
+import io.redwire.runtime.Redwire;
+import io.redwire.runtime.key.KeyWriter;
+import io.redwire.testing.RedisServer;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.RedisClient;
+
+/** {@link BoardRegion} against a real redis-server, compared with an in-memory model. */
+class BoardTest {
+
+  static RedisServer server;
+  static RedisClient plain;
+  static int namespaces;
+  Redwire redwire;
+
+  @BeforeAll
+  static void start() {
+    server = RedisServer.start();
+    plain = RedisClient.create(server.host(), server.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    plain.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void connect() {
+    redwire = Redwire.builder().uri(server.uri()).namespace("b" + ++namespaces).build();
+  }
+
+  @AfterEach
+  void close() {
+    redwire.close();
+  }
+
+  static BoardSettings settings(String name, BoardSettings.Ties ties) {
+    return new BoardSettings(name, ties, BoardSettings.Period.rolling(Duration.ofDays(7), Duration.ofHours(1)),
+        0, 1_000_000);
+  }
+
+  static <M> Board<M> board(BoardRegion<M> region, String part) {
+    return region.board(KeyWriter.begin(region.prefix()).part(part).end());
+  }
+
+  /**
+   * 100,000 random operations (adds, bests, removes; scores in a small range, so ties are everywhere)
+   * and every answer compared with the model: rank, score, top, page, around, size. The model ranks by
+   * its own rules: shared ties by score, then member order; first-come ties by score, then the order in
+   * which members reached their score (the model's own count of writes that changed a score). For
+   * first-come the test starts each write in a later millisecond than the previous one returned, so the
+   * server's clock (the tie-break has millisecond resolution) orders the writes as they were made.
+   */
+  @ParameterizedTest
+  @EnumSource(BoardSettings.Ties.class)
+  void everyAnswerMatchesAnInMemoryModel(BoardSettings.Ties ties) {
+    BoardRegion<Long> region = BoardRegion.of(redwire, settings("model-" + ties, ties), MemberCodec.LONG);
+    Board<Long> board = board(region, "g");
+    Model model = new Model(ties);
+    boolean firstCome = ties == BoardSettings.Ties.FIRST_COME;
+    Map<Long, Long> lastWriteTo = new HashMap<>(); // score -> the millisecond the last write to it returned
+    Random random = new Random(42 + ties.ordinal());
+    int operations = Integer.getInteger("redwire.board.operations", 100_000);
+    for (int i = 0; i < operations; i++) {
+      long member = random.nextInt(60) + (random.nextBoolean() ? 0 : 1000) - 30;
+      int op = random.nextInt(100);
+      long points = random.nextInt(7) - 2;
+      long candidate = random.nextInt(25);
+      Long target = null; // the score a write gives the member, when it changes it
+      if (op < 25 && points != 0) {
+        target = model.score.getOrDefault(member, 0L) + points;
+      } else if (op < 25 && !model.score.containsKey(member)) {
+        target = 0L;
+      } else if (op >= 25 && op < 40
+          && (!model.score.containsKey(member) || candidate > model.score.get(member))) {
+        target = candidate;
+      }
+      if (firstCome && target != null) {
+        Long last = lastWriteTo.get(target);
+        while (last != null && System.currentTimeMillis() <= last) {
+          // members that reach one score must do so in different milliseconds, or the server's clock
+          // cannot order them as they were made
+          Thread.onSpinWait();
+        }
+      }
+      if (op < 25) {
+        long score = board.add(member, points);
+        assertEquals(model.score.getOrDefault(member, 0L) + points, score, "add");
+        model.set(member, score);
+      } else if (op < 40) {
+        long best = board.best(member, candidate);
+        long expected = Math.max(candidate, model.score.getOrDefault(member, Long.MIN_VALUE));
+        assertEquals(expected, best, "best");
+        if (!model.score.containsKey(member) || candidate > model.score.get(member)) {
+          model.set(member, candidate);
+        }
+      } else if (op < 45) {
+        assertEquals(model.score.containsKey(member), board.remove(member), "remove");
+        model.remove(member);
+      } else if (op < 60) {
+        assertEquals(model.rank(member), board.rank(member), "rank of " + member);
+      } else if (op < 70) {
+        int n = random.nextInt(15);
+        assertEquals(model.range(0, n), board.top(n), "top " + n);
+      } else if (op < 80) {
+        int size = 1 + random.nextInt(9);
+        int page = random.nextInt(12);
+        assertEquals(model.range(page * size, size), board.page(page, size), "page " + page + " of " + size);
+      } else if (op < 92) {
+        int d = random.nextInt(5);
+        assertEquals(model.around(member, d), board.around(member, d), "around " + member + " by " + d);
+      } else if (op < 96) {
+        OptionalLong s = board.score(member);
+        assertEquals(model.score.containsKey(member) ? OptionalLong.of(model.score.get(member))
+            : OptionalLong.empty(), s, "score");
+      } else {
+        assertEquals(model.score.size(), board.size(), "size");
+      }
+      if (target != null) {
+        lastWriteTo.put(target, System.currentTimeMillis());
+      }
+    }
+  }
+
+  @Test
+  void firstComeRanksWhoReachedAScoreFirstHigher() throws Exception {
+    BoardRegion<String> region = BoardRegion.of(redwire,
+        settings("fc", BoardSettings.Ties.FIRST_COME), MemberCodec.STRING);
+    Board<String> board = board(region, "g");
+    board.add("zed", 10);
+    waitAMillisecond();
+    board.add("amy", 5);
+    waitAMillisecond();
+    board.add("bob", 10);
+    waitAMillisecond();
+    board.add("amy", 5); // reaches 10 last
+    assertEquals(List.of(new Ranked<>("zed", 1, 10), new Ranked<>("bob", 2, 10), new Ranked<>("amy", 3, 10)),
+        board.top(3));
+    waitAMillisecond();
+    board.add("zed", 1);
+    board.add("zed", -1); // back to 10, but reached it again just now
+    assertEquals(Optional.of(new Ranked<>("zed", 3, 10)), board.rank("zed"));
+  }
+
+  @Test
+  void aWriteThatLeavesTheScoreKeepsTheMomentItWasReached() throws Exception {
+    BoardRegion<String> region = BoardRegion.of(redwire,
+        settings("same", BoardSettings.Ties.FIRST_COME), MemberCodec.STRING);
+    Board<String> board = board(region, "g");
+    board.add("amy", 10);
+    waitAMillisecond();
+    board.add("bob", 10);
+    waitAMillisecond();
+    assertEquals(10, board.add("amy", 0));
+    assertEquals(10, board.best("amy", 7));
+    assertEquals(10, board.best("amy", 10));
+    assertEquals(List.of(new Ranked<>("amy", 1, 10), new Ranked<>("bob", 2, 10)), board.top(2));
+  }
+
+  @Test
+  void pointsBeyondTheExactRangeAreRefusedBeforeTheyAreRounded() {
+    CountingMetrics metrics = new CountingMetrics();
+    try (Redwire counted = Redwire.builder().uri(server.uri()).namespace("exact").metrics(metrics).build()) {
+      BoardRegion<Long> region = BoardRegion.of(counted, new BoardSettings("exact", BoardSettings.Ties.SHARED,
+          BoardSettings.Period.none(Duration.ofMinutes(1)), 0, BoardSettings.EXACT - 1), MemberCodec.LONG);
+      Board<Long> board = board(region, "g");
+      assertEquals(-(BoardSettings.EXACT - 1), board.add(1L, -(BoardSettings.EXACT - 1)));
+      assertThrows(IllegalArgumentException.class, () -> board.add(1L, BoardSettings.EXACT + 1));
+      assertThrows(IllegalArgumentException.class, () -> board.add(1L, Long.MIN_VALUE));
+      assertEquals(0, board.add(1L, BoardSettings.EXACT - 1), "exact at the edge");
+      assertEquals(OptionalLong.of(0), board.score(1L));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+        board.add(2L, BoardSettings.EXACT - 1);
+        board.add(2L, 1);
+      });
+      assertTrue(e.getMessage().contains("outside the board range"), e.getMessage());
+      assertEquals(OptionalLong.of(BoardSettings.EXACT - 1), board.score(2L), "unchanged");
+      assertEquals(0, metrics.count("redisError"), "a refused score is no Redis error");
+    }
+  }
+
+  @Test
+  void sharedTiesShareARankAndListInNumericMemberOrder() {
+    BoardRegion<Long> region = BoardRegion.of(redwire, settings("sh", BoardSettings.Ties.SHARED), MemberCodec.LONG);
+    Board<Long> board = board(region, "g");
+    board.add(10L, 5);
+    board.add(9L, 5);
+    board.add(100L, 7);
+    board.add(-3L, 5);
+    board.add(1L, 1);
+    assertEquals(List.of(new Ranked<>(100L, 1, 7), new Ranked<>(-3L, 2, 5), new Ranked<>(9L, 2, 5),
+        new Ranked<>(10L, 2, 5), new Ranked<>(1L, 5, 1)), board.top(10));
+    assertEquals(List.of(new Ranked<>(9L, 2, 5), new Ranked<>(10L, 2, 5)), board.page(1, 2));
+  }
+
+  @Test
+  void aroundKeepsAFullWindowAtTheEdges() {
+    BoardRegion<Long> region = BoardRegion.of(redwire, settings("edges", BoardSettings.Ties.SHARED), MemberCodec.LONG);
+    Board<Long> board = board(region, "g");
+    for (long m = 1; m <= 10; m++) {
+      board.add(m, 100 - m);
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), members(board.around(1L, 2)), "top of the board");
+    assertEquals(List.of(6L, 7L, 8L, 9L, 10L), members(board.around(10L, 2)), "bottom of the board");
+    assertEquals(List.of(4L, 5L, 6L, 7L, 8L), members(board.around(6L, 2)));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), members(board.around(3L, 40)), "small board");
+    assertEquals(List.of(), board.around(99L, 2), "not on the board");
+  }
+
+  @Test
+  void keepTrimsToTheBestOnWrite() {
+    BoardRegion<Long> region = BoardRegion.of(redwire, new BoardSettings("kept", BoardSettings.Ties.SHARED,
+        BoardSettings.Period.none(Duration.ofMinutes(5)), 3, 1000), MemberCodec.LONG);
+    Board<Long> board = board(region, "g");
+    for (long m = 1; m <= 10; m++) {
+      board.add(m, m);
+    }
+    assertEquals(3, board.size());
+    assertEquals(List.of(10L, 9L, 8L), members(board.top(5)));
+  }
+
+  @Test
+  void scoresOutsideTheDeclaredRangeAreRefusedNotRounded() {
+    BoardRegion<Long> region = BoardRegion.of(redwire, settings("range", BoardSettings.Ties.FIRST_COME), MemberCodec.LONG);
+    Board<Long> board = board(region, "g");
+    board.add(1L, 999_999);
+    RuntimeException e = assertThrows(RuntimeException.class, () -> board.add(1L, 2));
+    assertTrue(e.getMessage().contains("outside the board range"), e.getMessage());
+    assertEquals(OptionalLong.of(999_999), board.score(1L), "unchanged");
+  }
+
+  @Test
+  void firstComeRangeThatCannotBeExactIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BoardSettings("huge",
+        BoardSettings.Ties.FIRST_COME, BoardSettings.Period.rolling(Duration.ofDays(7), Duration.ZERO),
+        0, 1L << 40));
+    assertTrue(e.getMessage().endsWith("the largest score that fits is 14892854"), e.getMessage());
+  }
+
+  @Test
+  void rollingPeriodKeysExpireAfterThePeriodPlusGrace() throws Exception {
+    BoardRegion<String> region = BoardRegion.of(redwire, new BoardSettings("roll", BoardSettings.Ties.FIRST_COME,
+        BoardSettings.Period.rolling(Duration.ofSeconds(2), Duration.ofMillis(500)), 0, 1000), MemberCodec.STRING);
+    Board<String> board = board(region, "g");
+    board.add("a", 1);
+    List<String> keys = new ArrayList<>(plain.keys(redwire.namespace() + ":board:roll:*"));
+    assertEquals(1, keys.size(), keys.toString());
+    long pttl = plain.pttl(keys.get(0));
+    assertTrue(pttl > 0 && pttl <= 2500, "expires by the end of the period plus grace: " + pttl);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!plain.keys(redwire.namespace() + ":board:roll:*").isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the period's key outlived the period plus grace");
+      Thread.sleep(50); // polling for a condition: the server expires the key
+    }
+  }
+
+  @Test
+  void calendarDayKeysExpireAtTheEndOfTheDayInTheirZone() {
+    ZoneId zone = ZoneId.of("Pacific/Auckland");
+    BoardRegion<String> region = BoardRegion.of(redwire, new BoardSettings("daily", BoardSettings.Ties.SHARED,
+        BoardSettings.Period.calendar(BoardSettings.Period.Kind.DAY, zone, Duration.ofHours(1)), 0, 1000),
+        MemberCodec.STRING);
+    board(region, "g").add("a", 1);
+    ZonedDateTime now = ZonedDateTime.now(zone);
+    String day = now.toLocalDate().toString();
+    long endOfDay = now.toLocalDate().plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+    String key = redwire.namespace() + ":board:daily:{g}:d" + day;
+    long expireAt = plain.pexpireTime(key);
+    assertEquals(endOfDay + Duration.ofHours(1).toMillis(), expireAt, key);
+  }
+
+  @Test
+  void everyOperationIsOneCommandOnTheWire() throws Exception {
+    try (CommandCounter counter = new CommandCounter(server.port());
+        Redwire counted = Redwire.builder().uri(counter.uri()).namespace("wire").startupCheck(false).build()) {
+      BoardRegion<String> region = BoardRegion.of(counted, settings("wire", BoardSettings.Ties.FIRST_COME),
+          MemberCodec.STRING);
+      Board<String> board = board(region, "g");
+      board.add("warm", 1); // loads the scripts (EVALSHA, NOSCRIPT, EVAL)
+      board.rank("warm");
+      board.top(1);
+      counter.reset();
+      board.add("a", 5);
+      board.best("a", 9);
+      board.score("a");
+      board.rank("a");
+      board.top(10);
+      board.page(1, 10);
+      board.around("a", 3);
+      board.size();
+      board.remove("a");
+      assertEquals(List.of("EVALSHA", "EVALSHA", "ZSCORE", "EVALSHA", "EVALSHA", "EVALSHA", "EVALSHA",
+          "ZCARD", "ZREM"), counter.commands());
+    }
+  }
+
+  private static void waitAMillisecond() throws InterruptedException {
+    long until = System.currentTimeMillis() + 2;
+    while (System.currentTimeMillis() < until) {
+      Thread.sleep(1); // the tie-break has millisecond resolution: make the order unambiguous
+    }
+  }
+
+  private static <M> List<M> members(List<Ranked<M>> ranked) {
+    return ranked.stream().map(Ranked::member).toList();
+  }
+
+  /** The board as a map, ranked by the rules the board documents. */
+  private static final class Model {
+    final BoardSettings.Ties ties;
+    final Map<Long, Long> score = new HashMap<>();
+    /** When each member reached its current score, as a count of score-changing writes. */
+    final Map<Long, Long> reached = new HashMap<>();
+    long writes;
+
+    Model(BoardSettings.Ties ties) {
+      this.ties = ties;
+    }
+
+    void set(long member, long s) {
+      Long old = score.put(member, s);
+      if (old == null || old != s) {
+        reached.put(member, ++writes); // an unchanged score keeps the moment it was reached
+      }
+    }
+
+    void remove(long member) {
+      score.remove(member);
+      reached.remove(member);
+    }
+
+    List<Long> order() {
+      List<Long> members = new ArrayList<>(score.keySet());
+      Comparator<Long> byScore = Comparator.<Long>comparingLong(score::get).reversed();
+      Comparator<Long> byMember = (a, b) -> Arrays.compareUnsigned(MemberCodec.LONG.encode(a), MemberCodec.LONG.encode(b));
+      members.sort(ties == BoardSettings.Ties.FIRST_COME
+          ? byScore.thenComparingLong(reached::get).thenComparing(byMember)
+          : byScore.thenComparing(byMember));
+      return members;
+    }
+
+    long rankAt(List<Long> order, int position) {
+      if (ties == BoardSettings.Ties.FIRST_COME) {
+        return position + 1;
+      }
+      long s = score.get(order.get(position));
+      return 1 + score.values().stream().filter(v -> v > s).count();
+    }
+
+    Optional<Ranked<Long>> rank(long member) {
+      List<Long> order = order();
+      int p = order.indexOf(member);
+      return p < 0 ? Optional.empty() : Optional.of(new Ranked<>(member, rankAt(order, p), score.get(member)));
+    }
+
+    List<Ranked<Long>> range(int from, int count) {
+      List<Long> order = order();
+      List<Ranked<Long>> out = new ArrayList<>();
+      for (int p = from; p < Math.min(order.size(), from + count); p++) {
+        out.add(new Ranked<>(order.get(p), rankAt(order, p), score.get(order.get(p))));
+      }
+      return out;
+    }
+
+    List<Ranked<Long>> around(long member, int d) {
+      List<Long> order = order();
+      int p = order.indexOf(member);
+      if (p < 0) {
+        return List.of();
+      }
+      int lo = p - d;
+      int hi = p + d;
+      if (lo < 0) {
+        hi -= lo;
+        lo = 0;
+      }
+      if (hi > order.size() - 1) {
+        lo = Math.max(0, lo - (hi - (order.size() - 1)));
+        hi = order.size() - 1;
+      }
+      return range(lo, hi - lo + 1);
+    }
+  }
+}
