@@ -131,8 +131,9 @@ class QuickstartTest {
 
   /**
    * A user on SLF4J 2 (slf4j-simple 2.0.x added to the quickstart's dependencies) sees the
-   * runtime's warnings: here the circuit breaker's, after Redis failed 5 times in a row (the server
-   * was stopped before the run, so every call that asks Redis fails and the delegate answers).
+   * runtime's warnings: here the circuit breaker's, after Redis failed 5 times in a row. The main
+   * caches a value while the server is up, then the server is stopped and every call fails (the
+   * delegate answers).
    */
   @Test
   void slf4j2BackendSeesTheCircuitBreakerWarning() throws Exception {
@@ -153,40 +154,60 @@ class QuickstartTest {
         package com.example.shop;
 
         import io.redwire.runtime.Redwire;
+        import java.nio.file.Files;
+        import java.nio.file.Path;
 
+        /** Args: the Redis URI, a file to create once a value is cached, a file to wait for. */
         public final class Outage {
-          public static void main(String[] args) {
+          public static void main(String[] args) throws Exception {
             InMemoryCatalog db = new InMemoryCatalog();
             try (Redwire redwire = Redwire.connect(args[0])) {
               Catalog catalog = RedwireCatalog.wrap(db, redwire);
-              for (long id = 0; id < 10; id++) {
-                // a put reads the cache's generation inline, so each one asks Redis (a get
-                // within a second of a failed read bypasses Redis and fails nothing)
-                catalog.save(catalog.product(id));
+              catalog.product(1);
+              catalog.product(1);
+              System.out.println("while Redis was up: loads: " + db.loads());
+              Files.writeString(Path.of(args[1]), "");
+              long deadline = System.nanoTime() + 60_000_000_000L;
+              while (!Files.exists(Path.of(args[2])) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
               }
-              System.out.println("served while Redis was down: loads: " + db.loads());
+              for (int i = 0; i < 10; i++) {
+                catalog.product(1);
+              }
+              System.out.println("after Redis stopped: loads: " + db.loads());
+              System.out.println("slf4j-api: " + org.slf4j.LoggerFactory.class
+                  .getProtectionDomain().getCodeSource().getLocation());
             }
           }
         }
         """);
     Path project = WORK.resolve("slf4j2");
     writeProject(project, files);
+    Path ready = project.resolve("cached");
+    Path stopped = project.resolve("stopped");
     Path jdk = Path.of(System.getProperty("java.home"));
-    String uri;
+    Build build;
     try (RedisServer redis = RedisServer.start()) {
-      uri = redis.uri(); // closed below: nothing listens on the port during the run
+      build = mvn(project, jdk, p -> {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BUILD_TIMEOUT_SECONDS);
+        while (!Files.exists(ready) && p.isAlive() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        redis.stop();
+        Files.writeString(stopped, "");
+      }, "compile", "exec:java", "-Dexec.mainClass=com.example.shop.Outage",
+          "-Dexec.args=" + redis.uri() + " " + ready + " " + stopped);
     }
-    Build build = mvn(project, jdk, "compile", "exec:java",
-        "-Dexec.mainClass=com.example.shop.Outage", "-Dexec.args=" + uri);
     assertTrue(build.ok(), "the SLF4J 2 project did not build or run\n" + build.tail());
-    assertTrue(build.stdout().contains("served while Redis was down: loads: 10"), build.tail());
+    assertTrue(build.stdout().contains("while Redis was up: loads: 1"), build.tail());
+    assertTrue(build.stdout().contains("after Redis stopped: loads: 11"), build.tail());
     check(
         "slf4j2",
         build.stderr().contains("Redis failed 5 times in a row"),
         () -> "slf4j-simple 2 did not print the circuit breaker's warning: a user on SLF4J 2 does not see"
             + " Redwire's logs (the runtime must depend on slf4j-api 2, whose provider lookup"
             + " slf4j-simple 2 implements). stderr:\n" + build.stderr()
-            + "\nslf4j-api in the user's build: " + slf4jApi(project, jdk));
+            + "\nthe user's build ran with " + slf4jApi(build));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -231,7 +252,16 @@ class QuickstartTest {
   }
 
   /** Runs this build's Maven in {@code project} on {@code jdk}; output kept in the project dir. */
+  /** What to do while a user build runs. */
+  interface During {
+    void run(Process mvn) throws Exception;
+  }
+
   private static Build mvn(Path project, Path jdk, String... goals) throws Exception {
+    return mvn(project, jdk, p -> {}, goals);
+  }
+
+  private static Build mvn(Path project, Path jdk, During during, String... goals) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(MVN.toString(), "-B", "-s", SETTINGS.toString(),
         "-Dmaven.repo.local=" + REPO, "-Dstyle.color=never"));
     if (OFFLINE) {
@@ -252,6 +282,13 @@ class QuickstartTest {
     pb.environment().remove("MAVEN_CONFIG");
     Process p = pb.start();
     p.getOutputStream().close(); // no input: Maven in batch mode never asks
+    try {
+      during.run(p);
+    } catch (Exception | Error e) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw e;
+    }
     if (!p.waitFor(BUILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
@@ -266,17 +303,15 @@ class QuickstartTest {
     return build;
   }
 
-  private static String slf4jApi(Path project, Path jdk) {
-    try {
-      return Files.list(REPO.resolve("org/slf4j/slf4j-api"))
-          .map(p -> p.getFileName().toString())
-          .sorted()
-          .toList()
-          + " in the private repository; see the mvn-N.log files in " + project
-          + " (Maven picks the nearest, then first-declared, slf4j-api: redwire-runtime's)";
-    } catch (IOException e) {
-      return "(unknown: " + e + ")";
-    }
+  /** The slf4j-api jar the user's main ran with (it prints it), and how Maven chose it. */
+  private static String slf4jApi(Build build) {
+    String jar = build.stdout().lines()
+        .filter(l -> l.startsWith("slf4j-api: "))
+        .map(l -> l.substring(l.lastIndexOf('/') + 1))
+        .findFirst()
+        .orElse("(unknown slf4j-api)");
+    return jar + " (Maven picks the nearest slf4j-api, then the first declared: redwire-runtime's"
+        + " comes before slf4j-simple's)";
   }
 
   static Map<String, String> readmeFiles(String readme) {
