@@ -3,6 +3,7 @@ package io.redwire.it.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redwire.runtime.CountingMetrics;
@@ -12,6 +13,7 @@ import io.redwire.runtime.codec.Values;
 import io.redwire.runtime.events.Channels;
 import io.redwire.runtime.events.DeadLetter;
 import io.redwire.runtime.events.DeadLetters;
+import io.redwire.runtime.events.EventPublishException;
 import io.redwire.runtime.events.SubscribeOptions;
 import io.redwire.runtime.events.Subscription;
 import io.redwire.testing.RedisServer;
@@ -106,7 +108,7 @@ class DurableEventsTest {
           SubscribeOptions.DEFAULTS.consumer("survivor-" + i)));
     }
     CountingMetrics publisherMetrics = new CountingMetrics();
-    Orders orders = RedwireOrders.wrap(new PlacedOrders(), redwire(publisherMetrics));
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire(publisherMetrics));
 
     for (int i = 0; i < n / 2; i++) {
       orders.place("o" + i, i);
@@ -172,7 +174,7 @@ class DurableEventsTest {
       effects.apply(event.orderId());
     };
     subscriptions.add(RedwireInventory.subscribe(handler, redwire));
-    Orders orders = RedwireOrders.wrap(new PlacedOrders(), redwire);
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
     orders.place("poison", 0);
     for (int i = 1; i <= 200; i++) {
       orders.place("o" + i, i);
@@ -216,7 +218,7 @@ class DurableEventsTest {
       effects.apply(event.orderId());
     };
     subscriptions.add(RedwireInventory.subscribe(handler, redwire));
-    Orders orders = RedwireOrders.wrap(new PlacedOrders(), redwire);
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
     orders.place("before", 1);
     Await.until(Duration.ofSeconds(10), () -> effects.distinct() == 1, () -> "first event");
 
@@ -253,7 +255,7 @@ class DurableEventsTest {
     Redwire redwire = redwire(metrics);
     Effects effects = new Effects();
     subscriptions.add(RedwireInventory.subscribe(event -> effects.apply(event.orderId()), redwire));
-    Orders orders = RedwireOrders.wrap(new PlacedOrders(), redwire);
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
     orders.place("once", 1);
     Await.until(Duration.ofSeconds(10), () -> effects.distinct() == 1, () -> "handled");
     // the same envelope (same event id) added again, as an outbox retry or a replay would
@@ -266,6 +268,37 @@ class DurableEventsTest {
     }
     Await.until(Duration.ofSeconds(10), () -> metrics.count("eventSkipped") == 1, () -> "skipped");
     assertEquals(1, effects.total.get());
+  }
+
+  @Test
+  void durableEventsPublishedWhileRedisIsDownWaitInTheOutboxInOrderAndAFullOutboxRefuses() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    orders.place("up", 0);
+    server.stop();
+    int n = 10_000; // the outbox's capacity
+    for (int i = 1; i <= n; i++) {
+      orders.place("o" + i, i); // no exception: kept in the outbox
+    }
+    EventPublishException full = assertThrows(EventPublishException.class, () -> orders.place("one-too-many", 0));
+    assertTrue(full.getMessage().contains("outbox of channel orders is full"), full.getMessage());
+    assertEquals(1, metrics.count("eventPublishFailed", "orders"));
+    assertEquals(n, metrics.count("eventOutboxed", "orders"));
+
+    server.restart();
+    Await.until(Duration.ofSeconds(30), () -> metrics.count("eventPublished", "orders") == n + 1,
+        () -> metrics.count("eventPublished", "orders") + " published");
+    Effects effects = new Effects();
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    subscriptions.add(RedwireInventory.subscribe(event -> {
+      order.add(event.seq());
+      effects.apply(event.orderId());
+    }, redwire, SubscribeOptions.DEFAULTS.concurrency(1)));
+    Await.until(Duration.ofSeconds(30), () -> effects.distinct() == n + 1, () -> effects.distinct() + " handled");
+    for (int i = 0; i <= n; i++) {
+      assertEquals(i, order.get(i), "stream order is publish order");
+    }
   }
 
   /** The entry ids pending with {@code consumer} in group "inventory". */

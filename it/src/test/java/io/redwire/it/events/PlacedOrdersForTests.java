@@ -1,7 +1,7 @@
 package io.redwire.it.events;
 
 /** The delegate: builds the event. */
-final class PlacedOrders implements Orders {
+public final class PlacedOrdersForTests implements Orders {
   @Override
   public OrderPlaced place(String orderId, int seq) {
     return new OrderPlaced(orderId, seq);
