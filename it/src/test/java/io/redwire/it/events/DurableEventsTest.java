@@ -301,6 +301,45 @@ class DurableEventsTest {
     }
   }
 
+  @Test
+  void anEventHandledLongerThanTheReclaimTimeIsNotTakenOverWhileItsConsumerLives() {
+    Effects effects = new Effects();
+    AtomicInteger starts = new AtomicInteger();
+    Inventory slow = event -> {
+      starts.incrementAndGet();
+      try {
+        Thread.sleep(3_500); // reclaimAfter is 2 s
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      effects.apply(event.orderId());
+    };
+    for (int i = 0; i < 2; i++) {
+      subscriptions.add(RedwireInventory.subscribe(slow, redwire(new CountingMetrics()),
+          SubscribeOptions.DEFAULTS.consumer("c" + i)));
+    }
+    RedwireOrders.wrap(new PlacedOrdersForTests(), redwire(new CountingMetrics())).place("slow", 1);
+    Await.until(Duration.ofSeconds(10), () -> effects.distinct() == 1, () -> "handled");
+    // a takeover after 2 s would have started a second run before the first one ended (3.5 s)
+    assertEquals(1, starts.get());
+    Await.until(Duration.ofSeconds(5), () -> pendingCount() == 0, () -> "acked");
+  }
+
+  @Test
+  void aConsumerWhoseStreamWasDeletedCreatesItsGroupAgainAndSaysSo() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Effects effects = new Effects();
+    subscriptions.add(RedwireInventory.subscribe(event -> effects.apply(event.orderId()), redwire));
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    orders.place("before", 1);
+    Await.until(Duration.ofSeconds(10), () -> effects.distinct() == 1, () -> "first");
+    server.command("DEL", namespace + ":events:orders:{orders}");
+    orders.place("after", 2);
+    Await.until(Duration.ofSeconds(10), () -> effects.distinct() == 2, () -> "after the stream was deleted");
+    assertTrue(metrics.count("eventListenerRecovered", "orders/inventory") >= 1, metrics.summary());
+  }
+
   /** The entry ids pending with {@code consumer} in group "inventory". */
   List<String> pendingOf(String consumer) {
     String reply = server.command("XPENDING", namespace + ":events:orders:{orders}", "inventory", "-", "+",

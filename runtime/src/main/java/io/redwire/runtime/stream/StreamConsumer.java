@@ -39,7 +39,9 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  * blocking at most 500 ms, never more entries than there are free handler slots) and reclaims entries
  * that stayed unacknowledged for {@code reclaimIdleMillis} with any consumer ({@code XAUTOCLAIM}); a
  * pool of {@code concurrency} handler threads that run the user's handler; and one timer thread that
- * only schedules retries (it never runs user code).
+ * schedules retries and renews the entries this consumer holds (it never runs user code). An entry a
+ * live consumer holds, however long its handler runs or its retry waits, is therefore never reclaimed:
+ * only a stopped consumer's entries are.
  *
  * <p>For each entry: if its id (field {@code idField}) is in the group's handled record, it is
  * acknowledged without running the handler. Else the handler runs; when it returns, one script records
@@ -47,8 +49,9 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  * handler and the ack does not run it again). When it throws {@link Poison} (undecodable), or throws on
  * delivery {@code maxDeliveries}, one script adds the entry with the error to the dead-letter stream and
  * acknowledges it. Otherwise the entry stays pending and is retried after the backoff: the retry
- * claims it again ({@code XCLAIM}, which counts the delivery in Redis), so an entry taken over by
- * another consumer meanwhile is not run here. A reclaimed entry that was already delivered more than
+ * checks that the entry is still pending with this consumer ({@code XPENDING}; an entry acknowledged or
+ * taken over meanwhile is not run here) and claims it again ({@code XCLAIM}, which counts the delivery
+ * in Redis). A reclaimed entry that was already delivered more than
  * {@code maxDeliveries} times (its consumers stopped while handling it) goes to the dead letters.
  *
  * <p>Failures: a lost connection is retried with backoff (50 ms to 2 s) and logged once per outage; a
@@ -161,6 +164,8 @@ public final class StreamConsumer implements AutoCloseable {
     StreamConsumer c = new StreamConsumer(redwire, settings, consumerName, handler, events);
     redwire.onClose(c);
     c.reader.start();
+    long every = Math.max(50, settings.reclaimIdleMillis() / 3);
+    c.timers.scheduleWithFixedDelay(c::heartbeat, every, every, TimeUnit.MILLISECONDS);
     return c;
   }
 
@@ -291,6 +296,27 @@ public final class StreamConsumer implements AutoCloseable {
       entries.add(new StreamEntry(b.getID().toString(), Replies.fields(b.getFields()), 1));
     }
     dispatch(entries, true);
+  }
+
+  /**
+   * Keeps the entries this consumer holds (running, or waiting for a retry) from being reclaimed while
+   * it is alive: every third of the reclaim time, {@code XCLAIM ... JUSTID} resets their idle time
+   * (without counting a delivery). Only entries idle for at least that long are touched, so an entry
+   * another consumer took over in the meantime stays with it. On the timer thread; never user code.
+   */
+  private void heartbeat() {
+    if (held.isEmpty() || !running) {
+      return;
+    }
+    byte[][] ids = held.stream().map(StreamConsumer::bytes).toArray(byte[][]::new);
+    try {
+      redwire.client().xclaimJustId(s.stream(), s.group(), consumer, Math.max(1, s.reclaimIdleMillis() / 3 - 10),
+          XClaimParams.xClaimParams(), ids);
+    } catch (RuntimeException e) {
+      if (running && !redwire.isClosed()) {
+        redwire.failed(s.name(), "heartbeat", e);
+      }
+    }
   }
 
   /** Takes over entries idle for longer than the reclaim time, from any consumer of the group. */
@@ -534,10 +560,14 @@ public final class StreamConsumer implements AutoCloseable {
     }
     Object reply;
     try {
-      // counts the delivery in Redis and resets the idle time; nothing comes back when another consumer
-      // took the entry over in the meantime (its idle time is then shorter) or it was acknowledged
-      reply = redwire.client().xclaim(s.stream(), s.group(), consumer, Math.max(0, delay / 2),
-          XClaimParams.xClaimParams(), bytes(e.id()));
+      // still ours? (acknowledged meanwhile, or taken over by another consumer after a stall: not ours)
+      if (!ownedHere(e.id())) {
+        held.remove(e.id());
+        return;
+      }
+      // counts the delivery in Redis, resets the idle time, and returns the entry
+      reply = redwire.client().xclaim(s.stream(), s.group(), consumer, 0, XClaimParams.xClaimParams(),
+          bytes(e.id()));
     } catch (RuntimeException failure) {
       redwire.failed(s.name(), "claim", failure);
       try {
@@ -553,6 +583,17 @@ public final class StreamConsumer implements AutoCloseable {
       return;
     }
     process(new StreamEntry(e.id(), claimed.get(0).fields(), delivery), false);
+  }
+
+  /** Whether the entry is pending with this consumer. */
+  private boolean ownedHere(String id) {
+    byte[] b = bytes(id);
+    List<Object> pending = redwire.client().xpending(s.stream(), s.group(),
+        XPendingParams.xPendingParams(b, b, 1));
+    if (pending.isEmpty() || !(pending.get(0) instanceof List<?> p) || p.size() < 2) {
+      return false;
+    }
+    return consumerName.equals(Replies.text(p.get(1)));
   }
 
   private static String describe(Throwable t) {
