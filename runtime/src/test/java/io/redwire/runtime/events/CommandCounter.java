@@ -15,9 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy in front of a redis-server that records the name of every command a client sends, as
  * it crosses the wire (unlike {@code INFO commandstats}, which also counts commands run inside
- * scripts).
+ * scripts). A copy of {@code io.redwire.runtime.board.CommandCounter}, which is package-private.
  */
-/** A copy of {@code io.redwire.runtime.board.CommandCounter} (package-private there). */
 final class CommandCounter implements AutoCloseable {
 
   private final ServerSocket listener;
