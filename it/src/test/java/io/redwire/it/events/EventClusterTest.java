@@ -112,6 +112,45 @@ class EventClusterTest {
     }
   }
 
+  @Test
+  void durableDeliveryResumesByItselfAfterTheMasterOfTheChannelIsRestarted() {
+    List<RedisClusterClient> clients = new ArrayList<>();
+    List<Redwire> redwires = new ArrayList<>();
+    Subscription sub = null;
+    try {
+      DurableEventsTest.Effects effects = new DurableEventsTest.Effects();
+      CountingMetrics metrics = new CountingMetrics();
+      for (int i = 0; i < 2; i++) {
+        clients.add(client(i + 1));
+        redwires.add(Redwire.builder().client(clients.get(i)).namespace("rs").metrics(metrics).build());
+      }
+      sub = RedwireInventory.subscribe(event -> effects.apply(event.orderId()), redwires.get(0));
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwires.get(1));
+      for (int i = 0; i < 100; i++) {
+        orders.place("a" + i, i);
+      }
+      Await.until(Duration.ofSeconds(20), () -> effects.distinct() == 100, () -> effects.distinct() + " of 100");
+
+      // the master that holds the channel's slot restarts (no persistence: the stream and group are gone)
+      long slot = slot(Channels.stream(redwires.get(0), "orders"));
+      RedisServer master = cluster.nodes().get((int) (slot * 3 / RedisCluster.SLOTS));
+      master.restart();
+      for (int i = 0; i < 100; i++) {
+        orders.place("b" + i, i); // into the stream, or the outbox while the master is away
+      }
+      cluster.awaitFormed();
+      Await.until(Duration.ofSeconds(60), () -> effects.distinct() == 200, () -> effects.distinct() + " of 200");
+      assertEquals(200, effects.total.get());
+      assertEquals(200, metrics.count("eventPublished", "orders"));
+    } finally {
+      if (sub != null) {
+        sub.close();
+      }
+      redwires.forEach(Redwire::close);
+      clients.forEach(RedisClusterClient::close);
+    }
+  }
+
   static long slot(byte[] key) {
     return Long.parseLong(cluster.nodes().get(0).command("CLUSTER", "KEYSLOT",
         new String(key, StandardCharsets.UTF_8)));
