@@ -1,7 +1,11 @@
 package io.redwire.processor;
 
 import com.google.auto.service.AutoService;
+import io.redwire.processor.generate.GeneratedClass;
 import io.redwire.processor.generate.HandlesWriter;
+import io.redwire.processor.generate.ListenerWriter;
+import io.redwire.processor.read.EventReader;
+import io.redwire.processor.validate.EventValidator;
 import io.redwire.processor.generate.ProxyWriter;
 import io.redwire.processor.read.HandleReader;
 import io.redwire.processor.validate.HandleValidator;
@@ -48,7 +52,8 @@ public final class RedwireProcessor extends AbstractProcessor {
   static final List<String> METHOD_ANNOTATIONS = List.of(
       CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
       RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
-      LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT);
+      LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT,
+      EventReader.PUBLISHES, EventReader.SUBSCRIBES);
 
   /**
    * Every Redwire annotation this processor handles: the method annotations, their containers, and
@@ -59,7 +64,7 @@ public final class RedwireProcessor extends AbstractProcessor {
       CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
       RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
       LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT,
-      ValueTypeReader.USE_CODEC);
+      EventReader.PUBLISHES, EventReader.SUBSCRIBES, EventReader.PAYLOAD, ValueTypeReader.USE_CODEC);
 
   /**
    * The {@code @Generated} on the classes this processor writes: javac reads them in the next round,
@@ -116,7 +121,7 @@ public final class RedwireProcessor extends AbstractProcessor {
     KeyTemplates keys = new KeyTemplates(processingEnv, diagnostics);
     InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics),
         new RateLimitReader(keys, diagnostics), new LockReader(keys, diagnostics),
-        new HandleReader(keys, diagnostics));
+        new HandleReader(keys, diagnostics), new EventReader(values, diagnostics));
     InterfaceValidator interfaceValidator = new InterfaceValidator(diagnostics);
 
     Set<TypeElement> interfaces = new LinkedHashSet<>();
@@ -129,6 +134,7 @@ public final class RedwireProcessor extends AbstractProcessor {
         collect(e, annotation, interfaces, diagnostics);
       }
     }
+    checkPayloads(round, diagnostics);
     // interfaces that only inherit annotated methods (AccountRepo extends Repo<Account, Long>)
     for (Element root : round.getRootElements()) {
       collectInheriting(root, reader, interfaceValidator, interfaces);
@@ -140,6 +146,7 @@ public final class RedwireProcessor extends AbstractProcessor {
     RateLimitValidator rateLimitValidator = new RateLimitValidator(diagnostics);
     LockValidator lockValidator = new LockValidator(diagnostics);
     HandleValidator handleValidator = new HandleValidator(diagnostics);
+    EventValidator eventValidator = new EventValidator(diagnostics);
 
     List<InterfaceModel> models = new ArrayList<>();
     for (TypeElement type : interfaces) {
@@ -155,6 +162,7 @@ public final class RedwireProcessor extends AbstractProcessor {
           rateLimitValidator.validate(model);
           lockValidator.validate(model);
           handleValidator.validate(model);
+          eventValidator.validate(model);
           models.add(model);
         }
       } catch (RuntimeException e) {
@@ -166,11 +174,29 @@ public final class RedwireProcessor extends AbstractProcessor {
     }
     ProxyWriter proxies = new ProxyWriter(processingEnv.getTypeUtils());
     HandlesWriter handles = new HandlesWriter(processingEnv.getTypeUtils());
+    ListenerWriter listeners = new ListenerWriter();
     for (InterfaceModel model : models) {
       try {
-        (HandlesWriter.applies(model) ? handles : proxies).write(model).writeTo(processingEnv.getFiler());
+        // one kind per interface: a listener (subscribe), handles only (of), or a proxy (wrap)
+        GeneratedClass kind = ListenerWriter.applies(model) ? listeners
+            : HandlesWriter.applies(model) ? handles : proxies;
+        kind.write(model).writeTo(processingEnv.getFiler());
       } catch (IOException | RuntimeException e) {
         diagnostics.internal(model.element(), e);
+      }
+    }
+  }
+
+  /** {@code @Payload} only means something on a {@code @Publishes} method. */
+  private void checkPayloads(RoundEnvironment round, Diagnostics diagnostics) {
+    TypeElement payload = processingEnv.getElementUtils().getTypeElement(EventReader.PAYLOAD);
+    if (payload == null) {
+      return;
+    }
+    for (Element p : round.getElementsAnnotatedWith(payload)) {
+      Element method = p.getEnclosingElement();
+      if (method instanceof ExecutableElement && Mirrors.find(method, EventReader.PUBLISHES) == null) {
+        diagnostics.payloadWithoutPublishes(p);
       }
     }
   }

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every pair of method annotations on one method, compiled through the processor: either it compiles
  * and the generated method runs the features in the documented rank order (rate limit, lock, cache
- * lookup, delegate, cache writes), or it is refused with one coded error. Like AutoValue's extension
+ * lookup, delegate, cache writes, publish), or it is refused with one coded error. Like AutoValue's extension
  * chain tests: composition order is tested, not assumed.
  */
 class CompositionTest {
@@ -31,12 +31,13 @@ class CompositionTest {
       "@Cached(ttl = \"1m\", key = \"{id}\")", "Cache.get(key)",
       "@CachePut(name = \"other\", key = \"{id}\")", ".put(key",
       "@CacheEvict(name = \"other\", key = \"{id}\")", ".evict(key",
-      "@Leaderboard(period = \"week\")", "Board.board(key)");
+      "@Leaderboard(period = \"week\")", "Board.board(key)",
+      "@Publishes(channel = \"found\")", "Publisher.publish(");
 
   /** The documented order of the features in a generated method. */
   private static final List<String> RANK = List.of(
       ".acquire(rateTag)", "Lock.acquire(lockKey)", "Cache.get(key)", "this.delegate.find(",
-      "Cache.load(key, raw", ".put(key", ".evict(key");
+      "Cache.load(key, raw", ".put(key", ".evict(key", "Publisher.publish(");
 
   static Stream<Arguments> pairs() {
     List<String> all = new ArrayList<>(ANNOTATIONS.keySet());
@@ -65,7 +66,8 @@ class CompositionTest {
         """.formatted(first, second));
     Compilation c = Sources.compile(file);
     boolean cachedWithWrite = (first + second).contains("@Cached(")
-        && ((first + second).contains("@CachePut") || (first + second).contains("@CacheEvict"));
+        && ((first + second).contains("@CachePut") || (first + second).contains("@CacheEvict")
+            || (first + second).contains("@Publishes")); // a cache hit would publish nothing
     // a handle method returns its handle (here it returns String: refused) and takes no other annotation
     boolean handle = (first + second).contains("@Leaderboard");
     if (handle) {

@@ -173,6 +173,62 @@ public final class CountingMetrics implements RedwireMetrics {
     inc("lockLost", lock);
   }
 
+  @Override
+  public void eventPublished(String channel) {
+    inc("eventPublished", channel);
+  }
+
+  @Override
+  public void eventPublishFailed(String channel, Exception e) {
+    inc("eventPublishFailed", channel);
+  }
+
+  @Override
+  public void eventOutboxed(String channel, int depth) {
+    inc("eventOutboxed", channel);
+  }
+
+  @Override
+  public void eventDelivered(String channel, String group) {
+    inc("eventDelivered", channel + "/" + group);
+  }
+
+  @Override
+  public void eventHandled(String channel, String group, long nanos, boolean success) {
+    inc("eventHandled", channel + "/" + group);
+    this.nanos.computeIfAbsent(key("eventHandled", channel + "/" + group), k -> new LongAdder()).add(nanos);
+  }
+
+  @Override
+  public void eventAcked(String channel, String group) {
+    inc("eventAcked", channel + "/" + group);
+  }
+
+  @Override
+  public void eventSkipped(String channel, String group) {
+    inc("eventSkipped", channel + "/" + group);
+  }
+
+  @Override
+  public void eventRetried(String channel, String group, int delivery) {
+    inc("eventRetried", channel + "/" + group);
+  }
+
+  @Override
+  public void eventDeadLettered(String channel, String group, String reason) {
+    inc("eventDeadLettered", channel + "/" + group);
+  }
+
+  @Override
+  public void eventReclaimed(String channel, String group, int count) {
+    counts.computeIfAbsent(key("eventReclaimed", channel + "/" + group), k -> new LongAdder()).add(count);
+  }
+
+  @Override
+  public void eventListenerRecovered(String channel, String group, String what) {
+    inc("eventListenerRecovered", channel + "/" + group);
+  }
+
   /** Counts one {@code event} for {@code name}; for subclass-free extension by later patterns. */
   void inc(String event, String name) {
     counts.computeIfAbsent(key(event, name), k -> new LongAdder()).increment();

@@ -96,4 +96,42 @@ public interface RedwireMetrics {
    * {@code best}, {@code rank}, {@code top}, {@code increment}, {@code sum}, {@code count}, ...).
    */
   default void boardOperation(String name, String operation) {}
+
+  // ---------------------------------------------------------------- events (channel, and group for listeners)
+
+  /** An event was published on {@code channel} (for a durable channel: added to its stream). */
+  default void eventPublished(String channel) {}
+
+  /**
+   * An event could not be published: a non-durable one is dropped; a durable one reached the caller as
+   * an exception (outbox full, or a command error). {@code e} says why.
+   */
+  default void eventPublishFailed(String channel, Exception e) {}
+
+  /** Redis was down: a durable event waits in the local outbox, which now holds {@code depth} events. */
+  default void eventOutboxed(String channel, int depth) {}
+
+  /** An event was handed to a listener method (each delivery, retries included). */
+  default void eventDelivered(String channel, String group) {}
+
+  /** A listener method ran for {@code nanos} and returned ({@code success}) or threw. */
+  default void eventHandled(String channel, String group, long nanos, boolean success) {}
+
+  /** A handled event was acknowledged (and recorded as handled by its group). */
+  default void eventAcked(String channel, String group) {}
+
+  /** An event the group had already handled (same event id) was acknowledged without running the listener. */
+  default void eventSkipped(String channel, String group) {}
+
+  /** A failed event will be delivered again ({@code delivery} is the next delivery's number). */
+  default void eventRetried(String channel, String group, int delivery) {}
+
+  /** An event went to the group's dead letters: failed {@code maxDeliveries} times, or undecodable. */
+  default void eventDeadLettered(String channel, String group, String reason) {}
+
+  /** {@code count} events left pending by another consumer were taken over. */
+  default void eventReclaimed(String channel, String group, int count) {}
+
+  /** A listener recovered by itself: reconnected, or created its consumer group again. */
+  default void eventListenerRecovered(String channel, String group, String what) {}
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The sample: a checkout that reads the catalog and prices through Redwire proxies, counts page views
  * and units sold (a weekly best-seller board), reserves stock under a per-SKU lock on two instances,
- * and runs a nightly report on one worker out of three. Uses
+ * runs a nightly report on one worker out of three, and publishes every placed order as an event that
+ * the email service's listener turns into one confirmation email. Uses
  * {@code REDIS_URL} when set, otherwise starts an embedded redis-server for the run.
  */
 public final class Main {
@@ -81,15 +82,47 @@ public final class Main {
       }
       String bob = checkout.placeOrder("bob", "G-1"); // another user has his own limit
       LockRun locks = runLocks(redwire, uri, namespace, metrics);
+      EventRun events = runEvents(redwire, uri, namespace, metrics);
       List<Ranked<String>> bestSellers = stats.bestSellers().top(3);
       long viewsOfB1 = stats.pageViews("B-1").sum(java.time.Duration.ofMinutes(5));
       return new Report(orders, db.queries.get(), priceList.quotes.get(),
           metrics.count("cacheHit", "Catalog.product"), metrics.count("cacheMiss", "Catalog.product"),
           metrics.count("cacheHit", "Pricing.price"), metrics.count("cacheMiss", "Pricing.price"),
           unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob, locks, bestSellers,
-          viewsOfB1);
+          viewsOfB1, events);
     }
   }
+
+  /**
+   * The order service publishes 20 {@code OrderPlaced} events (durable); the email service, another
+   * instance, handles them in its consumer group: one email each, the one whose first SMTP call failed
+   * retried once.
+   */
+  static EventRun runEvents(Redwire orderService, String uri, String namespace, CountingMetrics metrics) {
+    int n = 20;
+    Mailroom mailroom = new Mailroom(n);
+    try (Redwire emailService = Redwire.builder().uri(uri).namespace(namespace).metrics(metrics).build();
+        io.redwire.runtime.events.Subscription emails = RedwireOrderEmails.subscribe(mailroom, emailService)) {
+      AtomicLong ids = new AtomicLong();
+      Orders orders = RedwireOrders.wrap((userId, sku, quantity) ->
+          new Orders.OrderPlaced("o-" + ids.incrementAndGet(), userId, sku, quantity), orderService);
+      for (int i = 0; i < n; i++) {
+        orders.place(i % 2 == 0 ? "alice" : "bob", "B-" + (1 + i % 2), 1 + i % 3);
+      }
+      if (!mailroom.allSent.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException("emails sent: " + mailroom.sent.size() + " of " + n);
+      }
+      return new EventRun(metrics.count("eventPublished", "orders"), mailroom.sent.size(),
+          metrics.count("eventRetried", "orders/email"), mailroom.sent.get("o-3"),
+          RedwireOrderEmails.deadLetters(emailService).count());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What the events part of a run did. */
+  record EventRun(long published, int emailsSent, long retries, String emailForO3, long deadLetters) {}
 
   /**
    * Two instances of the service (two Redwires on one Redis) share a stock database: 8 threads reserve
@@ -162,7 +195,7 @@ public final class Main {
   record Report(int orders, long catalogQueries, long priceQuotes, long productHits, long productMisses,
       long priceHits, long priceMisses, boolean unknownFound, String nameAfterUpdate, String receipt,
       int checkoutsAdmitted, RateLimitedException checkoutRefused, String otherUserOrder,
-      LockRun locks, List<Ranked<String>> bestSellers, long viewsOfB1) {
+      LockRun locks, List<Ranked<String>> bestSellers, long viewsOfB1, EventRun events) {
 
     @Override
     public String toString() {
@@ -181,6 +214,8 @@ public final class Main {
           nightly report: started by 3 workers, run %d time(s), skipped %d time(s)
           best sellers this week: %s
           page views of B-1 in the last 5 minutes: %d
+          events: %d orders published on "orders"; the email service sent %d confirmations (%d retried
+            after an SMTP error, %d dead letters), e.g. "%s"
           """, orders, receipt.stripTrailing(), productHits, productMisses,
           rate(productHits, productMisses), catalogQueries, priceHits, priceMisses,
           rate(priceHits, priceMisses), priceQuotes, unknownFound, nameAfterUpdate, checkoutsAdmitted,
@@ -188,7 +223,8 @@ public final class Main {
           otherUserOrder, locks.requested(), locks.granted(), locks.stockLeft(),
           locks.staleWritesRefused(), locks.reportsRun(), locks.reportsSkipped(),
           bestSellers.stream().map(r -> "#" + r.rank() + " " + r.member() + " (" + r.score() + " units)")
-              .collect(java.util.stream.Collectors.joining(", ")), viewsOfB1);
+              .collect(java.util.stream.Collectors.joining(", ")), viewsOfB1, events.published(),
+          events.emailsSent(), events.retries(), events.deadLetters(), events.emailForO3());
     }
 
     private static double rate(long hits, long misses) {

@@ -48,6 +48,13 @@ class MainTest {
           new io.redwire.runtime.board.Ranked<>("G-1", 2, 150), new io.redwire.runtime.board.Ranked<>("B-2", 3, 100)),
           report.bestSellers(), report.toString());
       assertEquals(50, report.viewsOfB1(), report.toString());
+      // 20 orders published; the email listener sent one email each, o-3 after one retry
+      Main.EventRun events = report.events();
+      assertEquals(20, events.published(), report.toString());
+      assertEquals(20, events.emailsSent(), report.toString());
+      assertEquals(1, events.retries(), report.toString());
+      assertEquals(0, events.deadLetters(), report.toString());
+      assertEquals("Thanks alice, 3 x B-1 is on its way", events.emailForO3(), report.toString());
     }
   }
 }

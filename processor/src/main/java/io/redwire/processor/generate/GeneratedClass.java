@@ -19,9 +19,9 @@ import javax.lang.model.element.TypeParameterElement;
  * kind writes {@code Redwire<Interface>} next to the interface, as a public final class with
  * {@code @Generated} (no timestamp), the interface as its only originating element (so the processor
  * stays isolating), the interface's type variables, and the members of its {@link Step}s. A kind
- * supplies its entry points (the proxy kind: {@code wrap(delegate, redwire)}; next: {@code
- * client(redwire)}, {@code subscribe(handler, redwire)}, {@code store(redwire)}) and the
- * method bodies.
+ * supplies its entry points (the proxy kind: {@code wrap(delegate, redwire)}; the handles kind: {@code
+ * of(redwire)}; the listener kind: {@code subscribe(handler, redwire[, options])} and {@code
+ * deadLetters(redwire)}; next: {@code client(redwire)}, {@code store(redwire)}) and the method bodies.
  */
 public abstract class GeneratedClass {
 

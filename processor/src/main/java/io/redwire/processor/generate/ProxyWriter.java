@@ -22,11 +22,12 @@ import javax.lang.model.util.Types;
  * written by the steps, in this rank order:
  *
  * <pre>
- *   rate limit (before) -> lock (around) -> cache or handle (call) -> cache writes (after)
+ *   rate limit (before) -> lock (around) -> cache or handle (call) -> cache writes -> publish (after)
  * </pre>
  *
  * so a refused call never waits for a lock, a cache hit is rate limited and runs under the lock, and
- * writes see the delegate's result.
+ * writes see the delegate's result; an event is published only after the delegate returned (and
+ * after the cache writes), still inside the lock.
  */
 public final class ProxyWriter extends GeneratedClass {
 
@@ -49,7 +50,8 @@ public final class ProxyWriter extends GeneratedClass {
   /** The rank order of the proxy's steps. */
   @Override
   List<Step> steps(ClassContext c) {
-    return List.of(new RateLimitMethods(c), new LockMethods(c), new CacheMethods(c), new HandleMethods(c));
+    return List.of(new RateLimitMethods(c), new LockMethods(c), new CacheMethods(c), new HandleMethods(c),
+        new PublishMethods(c));
   }
 
   @Override

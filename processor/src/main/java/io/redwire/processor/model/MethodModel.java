@@ -17,13 +17,16 @@ public record MethodModel(
     List<CacheWrite> writes,
     List<RateLimitSpec> rateLimits,
     LockSpec locked,
-    HandleSpec handle) {
+    HandleSpec handle,
+    PublishSpec publishes,
+    SubscribeSpec subscribes) {
 
   public String name() {
     return element.getSimpleName().toString();
   }
 
   public boolean plain() {
-    return cached == null && writes.isEmpty() && rateLimits.isEmpty() && locked == null && handle == null;
+    return cached == null && writes.isEmpty() && rateLimits.isEmpty() && locked == null && handle == null
+        && publishes == null && subscribes == null;
   }
 }

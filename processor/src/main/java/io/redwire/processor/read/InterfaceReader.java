@@ -44,15 +44,17 @@ public final class InterfaceReader {
   private final RateLimitReader rateLimits;
   private final LockReader locks;
   private final HandleReader handles;
+  private final EventReader events;
 
   public InterfaceReader(ProcessingEnvironment env, CacheReader caches, RateLimitReader rateLimits,
-      LockReader locks, HandleReader handles) {
+      LockReader locks, HandleReader handles, EventReader events) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.caches = caches;
     this.rateLimits = rateLimits;
     this.locks = locks;
     this.handles = handles;
+    this.events = events;
   }
 
   public InterfaceModel read(TypeElement type) {
@@ -73,7 +75,8 @@ public final class InterfaceReader {
       LockSpec locked = locks.read(m, params, asMember.getReturnType(), prefix);
       methods.add(new MethodModel(m, asMember, List.copyOf(params), result, cached, writes,
           rateLimits.read(m, params, prefix), locked,
-          handles.read(m, params, asMember.getReturnType(), prefix)));
+          handles.read(m, params, asMember.getReturnType(), prefix),
+          events.readPublishes(m, params, result), events.readSubscribes(m, params, prefix)));
     }
     PackageElement pkg = elements.getPackageOf(type);
     return new InterfaceModel(type, declared, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
@@ -103,7 +106,7 @@ public final class InterfaceReader {
         writes.add(w);
       }
       out.add(new MethodModel(m.element(), m.type(), m.params(), m.result(), m.cached(),
-          List.copyOf(writes), m.rateLimits(), m.locked(), m.handle()));
+          List.copyOf(writes), m.rateLimits(), m.locked(), m.handle(), m.publishes(), m.subscribes()));
     }
     return List.copyOf(out);
   }

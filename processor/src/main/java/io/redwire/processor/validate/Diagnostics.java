@@ -386,6 +386,97 @@ public final class Diagnostics {
    * An error javac reports itself (for example a private type used outside its top-level class):
    * counted, so nothing is generated, but not printed a second time.
    */
+  // ---------------------------------------------------------------- events: @Publishes, @Payload, @Subscribes
+
+  public void retainInvalid(Origin at, String text) {
+    error(at, "retain", "Retain",
+        "@Publishes(retain) keeps a stream's events for an age or up to a number of entries; found \"%s\"."
+            + " Write a duration such as \"7d\" or a positive count such as \"100000\".",
+        text);
+  }
+
+  public void publishesNothing(Origin at, String returned) {
+    error(at, null, "PublishesNothing",
+        "@Publishes publishes the method's result or its @Payload parameter; %s returns %s and has no"
+            + " @Payload parameter. Return the event, or mark the parameter to publish with @Payload.",
+        describe(at.element()), returned);
+  }
+
+  public void publishesFuture(Origin at, String returned) {
+    error(at, null, "PublishesFuture",
+        "@Publishes publishes when the method returns; %s returns %s, which may not have completed then."
+            + " Return the event itself, or publish a @Payload parameter.",
+        describe(at.element()), returned);
+  }
+
+  public void publishesCached(Origin at) {
+    error(at, null, "PublishesCached",
+        "@Publishes publishes each time the method runs; %s is @Cached, so a cache hit would not run it"
+            + " and publish nothing. Publish from a method that is not cached.",
+        describe(at.element()));
+  }
+
+  public void payloadTwice(Element parameter, String first) {
+    error(Origin.of(parameter), null, "PayloadTwice",
+        "a @Publishes method publishes one @Payload parameter; %s also marks %s. Keep @Payload on one"
+            + " parameter.",
+        parameter.getSimpleName(), first);
+  }
+
+  public void payloadWithoutPublishes(Element parameter) {
+    error(Origin.of(parameter), null, "PayloadWithoutPublishes",
+        "@Payload marks the parameter a @Publishes method publishes; %s has no @Publishes. Add"
+            + " @Publishes to the method or remove @Payload.",
+        describe(parameter.getEnclosingElement()));
+  }
+
+  public void eventNoCodec(Origin at, String type, String reason) {
+    error(at, null, "EventCodec",
+        "events need a codec Redwire can generate or a codec named with @UseCodec; %s.",
+        reason.isEmpty() ? type + " has none; publish a record, enum or supported type, or annotate the"
+            + " type or method with @UseCodec(YourCodec.class)" : reason);
+  }
+
+  public void streamOnly(Origin at, String annotation, String member) {
+    error(at, member, "StreamOnly",
+        "@%s(%s) applies to durable channels (streams); %s sets durable = false. Remove %s, or make the"
+            + " channel durable.",
+        annotation, member, describe(at.element()), member);
+  }
+
+  public void subscribesReturn(Origin at, String returned) {
+    error(at, null, "SubscribesReturn",
+        "@Subscribes methods return void or CompletionStage<Void>; %s returns %s. Return void: the event"
+            + " is acknowledged when the method returns.",
+        describe(at.element()), returned);
+  }
+
+  public void subscribesParameters(Origin at, int count) {
+    error(at, null, "SubscribesParameter",
+        "@Subscribes methods take the event as their only parameter; %s takes %d. Take exactly one"
+            + " parameter, the event.",
+        describe(at.element()), count);
+  }
+
+  public void subscribesRange(Origin at, String member, int value) {
+    error(at, member, "SubscribesRange",
+        "@Subscribes(%s) must be at least 1; found %d. Use 1 or more.", member, value);
+  }
+
+  public void listenerMixed(Element method, String what) {
+    error(Origin.of(method), null, "ListenerMixed",
+        "a listener interface holds only @Subscribes methods (and default methods); %s %s. Move it to"
+            + " another interface: listeners are subscribed, not wrapped.",
+        describe(method), what);
+  }
+
+  public void channelShape(Origin at, String channel, String here, Element other, String there) {
+    error(at, "channel", "ChannelShape",
+        "publishers and listeners of a channel agree on its events; channel \"%s\" carries %s here and %s"
+            + " at %s. Publish and subscribe the same type, durable on both sides or on neither.",
+        channel, here, there, describe(other));
+  }
+
   public void reportedByJavac() {
     errors++;
   }

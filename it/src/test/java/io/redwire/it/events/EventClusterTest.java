@@ -1,0 +1,162 @@
+package io.redwire.it.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.redwire.runtime.CountingMetrics;
+import io.redwire.runtime.Redwire;
+import io.redwire.runtime.codec.Codecs;
+import io.redwire.runtime.codec.Values;
+import io.redwire.runtime.events.Channels;
+import io.redwire.runtime.events.DeadLetters;
+import io.redwire.runtime.events.SubscribeOptions;
+import io.redwire.runtime.events.Subscription;
+import io.redwire.testing.RedisCluster;
+import io.redwire.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.params.XAddParams;
+
+/** Durable and pub/sub events on a three-master Redis Cluster, two instances in one consumer group. */
+class EventClusterTest {
+
+  static RedisCluster cluster;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = RedisCluster.start(3);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  static RedisClusterClient client(int seed) {
+    RedisServer node = cluster.nodes().get(seed % 3);
+    return RedisClusterClient.builder().nodes(Set.of(new HostAndPort(node.host(), node.port()))).build();
+  }
+
+  @Test
+  void durableEventsFlowThroughAGroupAndAChannelsKeysShareOneSlot() throws Exception {
+    List<RedisClusterClient> clients = new ArrayList<>();
+    List<Redwire> redwires = new ArrayList<>();
+    List<Subscription> subs = new ArrayList<>();
+    try {
+      DurableEventsTest.Effects effects = new DurableEventsTest.Effects();
+      CountingMetrics metrics = new CountingMetrics();
+      for (int i = 0; i < 3; i++) {
+        clients.add(client(i));
+        redwires.add(Redwire.builder().client(clients.get(i)).namespace("cl").metrics(metrics).build());
+      }
+      for (int i = 0; i < 2; i++) {
+        subs.add(RedwireInventory.subscribe(event -> effects.apply(event.orderId()), redwires.get(i),
+            SubscribeOptions.DEFAULTS.consumer("node-" + i)));
+      }
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwires.get(2));
+      int n = 1_000;
+      for (int i = 0; i < n; i++) {
+        orders.place("o" + i, i);
+      }
+      Await.until(Duration.ofSeconds(30), () -> effects.distinct() == n, () -> effects.distinct() + " of " + n);
+      assertEquals(n, effects.total.get());
+
+      // an undecodable entry goes through the dead-letter script: stream and dead letters in one slot
+      Redwire r = redwires.get(2);
+      byte[] stream = Channels.stream(r, "orders");
+      clients.get(2).xadd(stream, XAddParams.xAddParams(), DurableEventsTest.envelope("bad",
+          Values.encode(0x99L, Codecs.STRING, "x")));
+      DeadLetters<Orders.OrderPlaced> dead = RedwireInventory.deadLetters(r);
+      Await.until(Duration.ofSeconds(10), () -> dead.count() == 1, () -> "dead letters " + dead.count());
+      assertNull(dead.list(1).get(0).event());
+
+      long slot = slot(stream);
+      assertEquals(slot, slot(Channels.deadLetters(r, "orders", "inventory")));
+      assertEquals(slot, slot(Channels.handled(r, "orders", "inventory")));
+      // another channel lands elsewhere in general: its own tag
+      assertEquals(slot(utf8("{orders}")), slot);
+    } finally {
+      subs.forEach(Subscription::close);
+      redwires.forEach(Redwire::close);
+      clients.forEach(RedisClusterClient::close);
+    }
+  }
+
+  @Test
+  void pubSubEventsReachAListenerOnAnotherNode() throws Exception {
+    try (RedisClusterClient a = client(0); RedisClusterClient b = client(1);
+        Redwire listener = Redwire.builder().client(a).namespace("cp").build();
+        Redwire publisher = Redwire.builder().client(b).namespace("cp").build()) {
+      BlockingQueue<Orders.OrderPlaced> received = new LinkedBlockingQueue<>();
+      Subscription sub = RedwireFlash.subscribe(received::add, listener);
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), publisher);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      Orders.OrderPlaced got = null;
+      while (got == null && System.nanoTime() < deadline) {
+        orders.flash(new Orders.OrderPlaced("cluster", 1));
+        got = received.poll(20, TimeUnit.MILLISECONDS);
+      }
+      assertEquals("cluster", got == null ? null : got.orderId());
+      sub.close();
+    }
+  }
+
+  @Test
+  void durableDeliveryResumesByItselfAfterTheMasterOfTheChannelIsRestarted() {
+    List<RedisClusterClient> clients = new ArrayList<>();
+    List<Redwire> redwires = new ArrayList<>();
+    Subscription sub = null;
+    try {
+      DurableEventsTest.Effects effects = new DurableEventsTest.Effects();
+      CountingMetrics metrics = new CountingMetrics();
+      for (int i = 0; i < 2; i++) {
+        clients.add(client(i + 1));
+        redwires.add(Redwire.builder().client(clients.get(i)).namespace("rs").metrics(metrics).build());
+      }
+      sub = RedwireInventory.subscribe(event -> effects.apply(event.orderId()), redwires.get(0));
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwires.get(1));
+      for (int i = 0; i < 100; i++) {
+        orders.place("a" + i, i);
+      }
+      Await.until(Duration.ofSeconds(20), () -> effects.distinct() == 100, () -> effects.distinct() + " of 100");
+
+      // the master that holds the channel's slot restarts (no persistence: the stream and group are gone)
+      long slot = slot(Channels.stream(redwires.get(0), "orders"));
+      RedisServer master = cluster.nodes().get((int) (slot * 3 / RedisCluster.SLOTS));
+      master.restart();
+      for (int i = 0; i < 100; i++) {
+        orders.place("b" + i, i); // into the stream, or the outbox while the master is away
+      }
+      cluster.awaitFormed();
+      Await.until(Duration.ofSeconds(60), () -> effects.distinct() == 200, () -> effects.distinct() + " of 200");
+      assertEquals(200, effects.total.get());
+      assertEquals(200, metrics.count("eventPublished", "orders"));
+    } finally {
+      if (sub != null) {
+        sub.close();
+      }
+      redwires.forEach(Redwire::close);
+      clients.forEach(RedisClusterClient::close);
+    }
+  }
+
+  static long slot(byte[] key) {
+    return Long.parseLong(cluster.nodes().get(0).command("CLUSTER", "KEYSLOT",
+        new String(key, StandardCharsets.UTF_8)));
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,91 @@
+package io.redwire.runtime.stream;
+
+import io.redwire.runtime.Redwire;
+import io.redwire.runtime.script.Script;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dead letters of one consumer group, untyped: each is the original entry's fields plus
+ * {@code dead-error}, {@code dead-deliveries}, {@code dead-source} (the original entry id) and
+ * {@code dead-at} (epoch ms). Typed views (events, jobs) decode the fields.
+ */
+public final class DeadLetterStore {
+
+  /** One dead letter: its id in the dead-letter stream and its fields. */
+  public record Entry(String id, Map<String, byte[]> fields) {}
+
+  /** Adds the original fields (without the dead-* ones) to the stream again, and removes the dead letter. */
+  static final Script REPLAY = new Script("stream.replay", """
+      local e = redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1])
+      if #e == 0 then return 0 end
+      local f = e[1][2]
+      local out = {}
+      for i = 1, #f, 2 do
+        if string.sub(f[i], 1, 5) ~= 'dead-' then
+          out[#out + 1] = f[i]
+          out[#out + 1] = f[i + 1]
+        end
+      end
+      redis.call('XADD', KEYS[1], '*', unpack(out))
+      redis.call('XDEL', KEYS[2], ARGV[1])
+      return 1
+      """);
+
+  private final Redwire redwire;
+  private final byte[] stream;
+  private final byte[] dead;
+
+  public DeadLetterStore(Redwire redwire, byte[] stream, byte[] deadLetters) {
+    this.redwire = redwire;
+    this.stream = stream;
+    this.dead = deadLetters;
+  }
+
+  /** Up to {@code limit} dead letters, oldest first. */
+  public List<Entry> list(int limit) {
+    redwire.ensureOpen();
+    List<Object> reply = redwire.client().xrange(dead, bytes("-"), bytes("+"), Math.max(1, limit));
+    List<Entry> out = new ArrayList<>();
+    for (Replies.Raw r : Replies.entries(reply)) {
+      out.add(new Entry(r.id(), r.fields() == null ? Map.of() : r.fields()));
+    }
+    return out;
+  }
+
+  /** How many dead letters there are. */
+  public long count() {
+    redwire.ensureOpen();
+    return redwire.client().xlen(dead);
+  }
+
+  /**
+   * Puts the dead letter back on the stream (same fields, so the same event or job id) and removes it
+   * from the dead letters, in one script; false when there is no such dead letter.
+   */
+  public boolean replay(String id) {
+    redwire.ensureOpen();
+    Object r = REPLAY.run(redwire.client(), 2, stream, dead, bytes(id));
+    return r instanceof Long l && l == 1L;
+  }
+
+  /** Removes one dead letter; false when there is none with that id. */
+  public boolean purge(String id) {
+    redwire.ensureOpen();
+    return redwire.client().xdel(dead, bytes(id)) == 1;
+  }
+
+  /** Removes every dead letter; returns how many there were. */
+  public long purgeAll() {
+    redwire.ensureOpen();
+    long n = redwire.client().xlen(dead);
+    redwire.client().del(dead);
+    return n;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,60 @@
+package io.redwire.runtime.stream;
+
+import java.util.Objects;
+
+/**
+ * What a {@link StreamConsumer} reads and how. All keys share one hash tag, so the scripts that touch
+ * several of them (ack and record, dead-letter) run on one Redis Cluster slot.
+ *
+ * @param name for logs and errors, e.g. {@code "orders/billing"}
+ * @param stream the stream key
+ * @param group the consumer group
+ * @param deadLetters the stream that receives entries that failed {@code maxDeliveries} times or could
+ *     not be decoded (trimmed to about {@code deadLetterMaxLen} entries)
+ * @param handled the sorted set of ids (field {@code idField}) that the group handled within
+ *     {@code handledRetainMillis}: an entry whose id is in it is acknowledged without running the
+ *     handler
+ * @param idField the field holding the entry's own id (an event or job id, stable across re-adds)
+ * @param concurrency entries handled at once
+ * @param maxDeliveries deliveries before an entry goes to the dead letters (at least 1)
+ * @param backoffMillis wait before the first retry; doubled each time, at most 64 times, plus up to
+ *     25 % jitter
+ * @param reclaimIdleMillis how long an entry may stay unacknowledged with one consumer before another
+ *     takes it over ({@code XAUTOCLAIM})
+ * @param closeWaitMillis how long {@link StreamConsumer#close()} waits for running handlers
+ */
+public record StreamSettings(
+    String name,
+    byte[] stream,
+    byte[] group,
+    byte[] deadLetters,
+    byte[] handled,
+    String idField,
+    int concurrency,
+    int maxDeliveries,
+    long backoffMillis,
+    long reclaimIdleMillis,
+    long handledRetainMillis,
+    long deadLetterMaxLen,
+    long closeWaitMillis) {
+
+  public StreamSettings {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(stream, "stream");
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(deadLetters, "deadLetters");
+    Objects.requireNonNull(handled, "handled");
+    Objects.requireNonNull(idField, "idField");
+    if (concurrency < 1 || maxDeliveries < 1 || backoffMillis < 1 || reclaimIdleMillis < 1
+        || handledRetainMillis < 1 || deadLetterMaxLen < 1 || closeWaitMillis < 0) {
+      throw new IllegalArgumentException("invalid stream settings for " + name);
+    }
+  }
+
+  /** The wait before delivery {@code next} (2 for the first retry): backoff * 2^(next-2), capped, plus jitter. */
+  public long backoff(int next, double random) {
+    int doublings = Math.min(6, Math.max(0, next - 2));
+    long base = backoffMillis << doublings;
+    return base + (long) (base * 0.25 * random);
+  }
+}

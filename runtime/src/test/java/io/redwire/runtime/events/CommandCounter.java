@@ -1,0 +1,129 @@
+package io.redwire.runtime.events;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy in front of a redis-server that records the name of every command a client sends, as
+ * it crosses the wire (unlike {@code INFO commandstats}, which also counts commands run inside
+ * scripts). A copy of {@code io.redwire.runtime.board.CommandCounter}, which is package-private.
+ */
+final class CommandCounter implements AutoCloseable {
+
+  private final ServerSocket listener;
+  private final int target;
+  private final List<String> commands = new CopyOnWriteArrayList<>();
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  CommandCounter(int targetPort) throws IOException {
+    this.target = targetPort;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(this::accept, "command-counter");
+    accept.setDaemon(true);
+    accept.start();
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  String uri() {
+    return "redis://127.0.0.1:" + port();
+  }
+
+  /** The commands seen since the last {@link #reset}, upper-case names only. */
+  List<String> commands() {
+    return new ArrayList<>(commands);
+  }
+
+  void reset() {
+    commands.clear();
+  }
+
+  private void accept() {
+    while (!closed) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
+        sockets.add(client);
+        sockets.add(server);
+        pump(client.getInputStream(), server.getOutputStream(), true);
+        pump(server.getInputStream(), client.getOutputStream(), false);
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void pump(InputStream in, OutputStream out, boolean count) {
+    Thread t = new Thread(() -> {
+      try {
+        if (count) {
+          parse(new BufferedInputStream(in), new java.io.BufferedOutputStream(out));
+        } else {
+          in.transferTo(out);
+        }
+      } catch (IOException e) {
+        // connection closed
+      }
+    }, "command-counter-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Copies RESP arrays of bulk strings through, recording each command's first element. */
+  private void parse(InputStream in, OutputStream out) throws IOException {
+    while (true) {
+      String header = line(in, out);
+      if (header == null) {
+        return;
+      }
+      if (!header.startsWith("*")) {
+        continue; // inline command (not sent by Jedis)
+      }
+      int n = Integer.parseInt(header.substring(1));
+      for (int i = 0; i < n; i++) {
+        String len = line(in, out);
+        int size = Integer.parseInt(len.substring(1));
+        byte[] data = in.readNBytes(size + 2);
+        out.write(data);
+        if (i == 0) {
+          commands.add(new String(data, 0, size, StandardCharsets.UTF_8).toUpperCase());
+        }
+      }
+      out.flush();
+    }
+  }
+
+  private static String line(InputStream in, OutputStream out) throws IOException {
+    StringBuilder s = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1) {
+      out.write(c);
+      if (c == '\n') {
+        return s.substring(0, s.length() - 1);
+      }
+      s.append((char) c);
+    }
+    return null;
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    listener.close();
+    for (Socket s : sockets) {
+      s.close();
+    }
+  }
+}
