@@ -177,6 +177,59 @@ public final class MicrometerMetrics implements RedwireMetrics {
       new MeterMap<>(
           name -> counter("redwire.lock.lost", "Locks lost before their method returned", name));
 
+  // ---------------------------------------------------------------- events (name = channel)
+
+  private final MeterMap<String, Counter> eventsPublished =
+      new MeterMap<>(channel -> counter("redwire.event.published", "Events published", channel));
+
+  private final MeterMap<String, MeterMap<Class<?>, Counter>> eventPublishFailures =
+      new MeterMap<>(
+          channel ->
+              new MeterMap<>(
+                  type ->
+                      counter(
+                          "redwire.event.publish.failures",
+                          "Events that could not be published (durable ones wait in the outbox)",
+                          channel,
+                          "exception",
+                          simpleName(type))));
+
+  private final MeterMap<String, Counter> eventsOutboxed =
+      new MeterMap<>(channel -> counter("redwire.event.outboxed", "Durable events put in the local outbox", channel));
+
+  private final MeterMap<String, AtomicInteger> outboxDepth = new MeterMap<>(this::outboxGauge);
+
+  private final MeterMap<String, MeterMap<String, Counter>> eventsDelivered = grouped("redwire.event.delivered",
+      "Events delivered to a listener");
+
+  private final MeterMap<String, MeterMap<String, MeterMap<Boolean, Timer>>> eventsHandled =
+      new MeterMap<>(
+          channel ->
+              new MeterMap<>(group -> new MeterMap<>(success -> handledTimer(channel, group, success))));
+
+  private final MeterMap<String, MeterMap<String, Counter>> eventsAcked = grouped("redwire.event.acked",
+      "Events acknowledged after their listener succeeded");
+
+  private final MeterMap<String, MeterMap<String, Counter>> eventsSkipped = grouped("redwire.event.skipped",
+      "Events the group had already handled, acknowledged without running the listener");
+
+  private final MeterMap<String, MeterMap<String, Counter>> eventsRetried = grouped("redwire.event.retried",
+      "Failed deliveries scheduled again");
+
+  private final MeterMap<String, MeterMap<String, Counter>> eventsDeadLettered = grouped(
+      "redwire.event.dead.lettered", "Events moved to the dead-letter stream");
+
+  private final MeterMap<String, MeterMap<String, Counter>> eventsReclaimed = grouped("redwire.event.reclaimed",
+      "Pending events reclaimed from consumers that stopped");
+
+  private final MeterMap<String, MeterMap<String, Counter>> listenerRecoveries = grouped(
+      "redwire.event.listener.recoveries", "Listeners that recovered by themselves (group created again,"
+          + " resubscribed)");
+
+  private MeterMap<String, MeterMap<String, Counter>> grouped(String meter, String description) {
+    return new MeterMap<>(channel -> new MeterMap<>(group -> counter(meter, description, channel, "group", group)));
+  }
+
   // ---------------------------------------------------------------- boards, counters, distinct counts
 
   private final MeterMap<String, MeterMap<String, Counter>> boardOperations =
@@ -316,6 +369,62 @@ public final class MicrometerMetrics implements RedwireMetrics {
   }
 
   @Override
+  public void eventPublished(String channel) {
+    eventsPublished.get(channel).increment();
+  }
+
+  @Override
+  public void eventPublishFailed(String channel, Exception e) {
+    eventPublishFailures.get(channel).get(e.getClass()).increment();
+  }
+
+  @Override
+  public void eventOutboxed(String channel, int depth) {
+    eventsOutboxed.get(channel).increment();
+    outboxDepth.get(channel).set(depth);
+  }
+
+  @Override
+  public void eventDelivered(String channel, String group) {
+    eventsDelivered.get(channel).get(group).increment();
+  }
+
+  @Override
+  public void eventHandled(String channel, String group, long nanos, boolean success) {
+    eventsHandled.get(channel).get(group).get(success).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void eventAcked(String channel, String group) {
+    eventsAcked.get(channel).get(group).increment();
+  }
+
+  @Override
+  public void eventSkipped(String channel, String group) {
+    eventsSkipped.get(channel).get(group).increment();
+  }
+
+  @Override
+  public void eventRetried(String channel, String group, int delivery) {
+    eventsRetried.get(channel).get(group).increment();
+  }
+
+  @Override
+  public void eventDeadLettered(String channel, String group, String reason) {
+    eventsDeadLettered.get(channel).get(group).increment(); // the reason is free text: not a tag
+  }
+
+  @Override
+  public void eventReclaimed(String channel, String group, int count) {
+    eventsReclaimed.get(channel).get(group).increment(count);
+  }
+
+  @Override
+  public void eventListenerRecovered(String channel, String group, String what) {
+    listenerRecoveries.get(channel).get(group).increment();
+  }
+
+  @Override
   public String toString() {
     return "MicrometerMetrics{" + registry.getClass().getSimpleName() + common + "}";
   }
@@ -324,6 +433,24 @@ public final class MicrometerMetrics implements RedwireMetrics {
 
   private Counter decision(String name, String result) {
     return counter("redwire.ratelimit.decisions", "Rate limit decisions, by result", name, "result", result);
+  }
+
+  /** The outbox depth of {@code channel}, read by a new gauge that holds it. */
+  private AtomicInteger outboxGauge(String channel) {
+    AtomicInteger depth = new AtomicInteger();
+    Gauge.builder("redwire.event.outbox.depth", depth, AtomicInteger::get)
+        .description("Events waiting in the local outbox, as of the last one put there")
+        .tags(tags(channel))
+        .strongReference(true)
+        .register(registry);
+    return depth;
+  }
+
+  private Timer handledTimer(String channel, String group, boolean success) {
+    return Timer.builder("redwire.event.handled")
+        .description("Time listeners took, by outcome")
+        .tags(tags(channel, "group", group, "result", success ? "success" : "failure"))
+        .register(registry);
   }
 
   /** The number of open breakers of {@code name}, read by a new gauge that holds it. */

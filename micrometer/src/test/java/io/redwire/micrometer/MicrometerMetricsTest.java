@@ -201,7 +201,11 @@ class MicrometerMetricsTest {
             "redwire.cache.loads", "redwire.cache.stampede.waits", "redwire.circuit.state",
             "redwire.circuit.transitions", "redwire.lock.acquisitions", "redwire.lock.busy",
             "redwire.lock.lost", "redwire.lock.waits", "redwire.ratelimit.decisions",
-            "redwire.ratelimit.waits", "redwire.redis.errors")),
+            "redwire.ratelimit.waits", "redwire.redis.errors",
+            "redwire.event.published", "redwire.event.publish.failures", "redwire.event.outboxed",
+            "redwire.event.outbox.depth", "redwire.event.delivered", "redwire.event.handled",
+            "redwire.event.acked", "redwire.event.skipped", "redwire.event.retried",
+            "redwire.event.dead.lettered", "redwire.event.reclaimed", "redwire.event.listener.recoveries")),
         names(),
         "every listener method of RedwireMetrics has its meter");
   }
@@ -259,5 +263,30 @@ class MicrometerMetricsTest {
     m.lockBusy("a");
     m.lockLost("a");
     m.boardOperation("a", "add");
+    m.eventPublished("a");
+    m.eventPublishFailed("a", new JedisConnectionException("x"));
+    m.eventOutboxed("a", 3);
+    m.eventDelivered("a", "g");
+    m.eventHandled("a", "g", 1_000, true);
+    m.eventHandled("a", "g", 1_000, false);
+    m.eventAcked("a", "g");
+    m.eventSkipped("a", "g");
+    m.eventRetried("a", "g", 2);
+    m.eventDeadLettered("a", "g", "boom");
+    m.eventReclaimed("a", "g", 2);
+    m.eventListenerRecovered("a", "g", "group created again");
+  }
+
+  @Test
+  void events() {
+    everyEvent(metrics);
+    assertEquals(1, registry.get("redwire.event.published").tags("name", "a").counter().count());
+    assertEquals(1, registry.get("redwire.event.publish.failures").tags("name", "a", "exception",
+        "JedisConnectionException").counter().count());
+    assertEquals(3, registry.get("redwire.event.outbox.depth").tags("name", "a").gauge().value());
+    assertEquals(1, registry.get("redwire.event.handled").tags("name", "a", "group", "g", "result", "failure")
+        .timer().count());
+    assertEquals(2, registry.get("redwire.event.reclaimed").tags("name", "a", "group", "g").counter().count());
+    assertEquals(1, registry.get("redwire.event.dead.lettered").tags("name", "a", "group", "g").counter().count());
   }
 }
