@@ -103,7 +103,8 @@ final class SessionScripts {
       """);
 
   /**
-   * Adds a session to its user's index (a sorted set scored by the server time of the login):
+   * Adds a session to its user's index (a sorted set scored by the server time of the login, made
+   * strictly increasing per user so logins in one millisecond keep their order):
    * KEYS[1] the index; ARGV[1] the id, ARGV[2] the absolute timeout, ARGV[3] the bound. Entries
    * logged in longer ago than the absolute timeout are dropped (their sessions have ended); the index
    * expires one absolute timeout after its newest login, when its last session has surely ended.
@@ -114,7 +115,10 @@ final class SessionScripts {
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       local absolute = tonumber(ARGV[2])
       redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - absolute))
-      redis.call('ZADD', KEYS[1], now, ARGV[1])
+      local score = now
+      local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+      if newest[2] and tonumber(newest[2]) >= now then score = tonumber(newest[2]) + 1 end
+      redis.call('ZADD', KEYS[1], score, ARGV[1])
       redis.call('PEXPIRE', KEYS[1], absolute)
       if redis.call('ZCARD', KEYS[1]) > tonumber(ARGV[3]) then
         return redis.call('ZRANGE', KEYS[1], 0, -1)
