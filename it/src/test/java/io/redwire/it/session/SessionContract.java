@@ -131,6 +131,23 @@ abstract class SessionContract {
   }
 
   @Test
+  void aViewByIdNeedsNoRoundTripAndItsFirstAccessTellsExistence() {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    Cart cart = carts.create();
+    cart.addItems(2);
+    Cart byId = carts.view(cart.id());
+    assertEquals(new Cart.Summary(2, null, null), byId.summary());
+    assertEquals(3, byId.addItems(1));
+    Cart unknown = carts.view("B".repeat(47));
+    assertNull(unknown.summary());
+    assertThrows(SessionEndedException.class, () -> unknown.addItems(1));
+    assertFalse(raw().exists(key("cart", "B".repeat(47))), "nothing was created");
+    Cart malformed = carts.view("not an id");
+    assertEquals(0, malformed.items());
+    assertThrows(SessionEndedException.class, () -> malformed.coupon("X"));
+  }
+
+  @Test
   void anEndedViewAnswersAbsentAndRefusesWrites() {
     SessionStore<Cart> carts = RedwireCart.store(redwire);
     Cart cart = carts.create();

@@ -62,6 +62,12 @@ class SessionStandaloneTest extends SessionContract {
       assertEquals(List.of("EVALSHA", "EVALSHA", "EVALSHA", "EVALSHA", "EVALSHA", "EVALSHA", "EVALSHA"),
           counter.commands());
       counter.reset();
+      Cart byId = carts.view(cart.id());
+      assertEquals(List.of(), counter.commands(), "a view by id asks nothing until it is used");
+      byId.summary();
+      byId.addItems(1);
+      assertEquals(List.of("EVALSHA", "EVALSHA"), counter.commands(), "a typical request: two round trips");
+      counter.reset();
       assertEquals(Optional.empty(), carts.find("not-an-id"));
       assertEquals(List.of(), counter.commands(), "a malformed id is refused without a round trip");
       carts.invalidate(found.id());

@@ -37,6 +37,11 @@ public final class Session {
     return id;
   }
 
+  /** For a view of a malformed id: ended before any access. */
+  void markEnded() {
+    ended = true;
+  }
+
   /** Whether an access found this session ended. */
   public boolean ended() {
     return ended;
@@ -237,6 +242,6 @@ public final class Session {
 
   @Override
   public String toString() {
-    return "Session[" + store.name + ", " + id.substring(0, SessionIds.TAG) + "...]";
+    return "Session[" + store.name + ", " + (key == null ? "malformed id" : id.substring(0, SessionIds.TAG) + "...") + "]";
   }
 }

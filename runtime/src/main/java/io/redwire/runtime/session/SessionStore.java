@@ -117,6 +117,23 @@ public final class SessionStore<S> {
   }
 
   /**
+   * The view of session {@code id} without a round trip: for a request that already holds the id (from
+   * a cookie) and goes straight to its fields. Its first access answers whether the session exists
+   * (absent values, {@link SessionEndedException} on writes when it does not); a malformed id gives a
+   * view that has ended from the start. {@link #find} is the same plus one round trip that answers
+   * existence up front.
+   */
+  public S view(String id) {
+    redwire.ensureOpen();
+    if (!SessionIds.wellFormed(id)) {
+      Session ended = new Session(this, String.valueOf(id), null);
+      ended.markEnded();
+      return views.view(ended);
+    }
+    return views.view(new Session(this, id, key(id)));
+  }
+
+  /**
    * Moves session {@code id} to a new id, atomically and in one round trip (a same-slot {@code RENAME}
    * of its hash: the new id keeps the old one's slot tag), and returns the view of the new id; the old
    * id finds nothing afterwards, and views of it see an ended session. Empty when the session does not
