@@ -166,6 +166,19 @@ abstract class SessionContract {
     assertEquals(1, metrics.count("sessionExpiredOnRead", "cart"));
   }
 
+  @Test
+  void afterCloseEveryCallRefuses() {
+    Redwire closing = instance(new CountingMetrics());
+    SessionStore<Cart> carts = RedwireCart.store(closing);
+    Cart cart = carts.create();
+    closing.close();
+    assertThrows(IllegalStateException.class, cart::items);
+    assertThrows(IllegalStateException.class, () -> cart.coupon("X"));
+    assertThrows(IllegalStateException.class, carts::create);
+    assertThrows(IllegalStateException.class, () -> carts.find(cart.id()));
+    assertThrows(IllegalStateException.class, () -> RedwireCart.store(closing));
+  }
+
   // ---------------------------------------------------------------- no lost updates
 
   @Test

@@ -302,6 +302,7 @@ public final class SessionStore<S> {
 
   /** Runs {@link SessionScripts#ACCESS} with {@code args} (op first) after KEYS[1], ttl and slack. */
   Object access(String operation, byte[] key, byte[] op, byte[]... args) {
+    redwire.ensureOpen();
     byte[][] all = new byte[4 + args.length][];
     all[0] = key;
     all[1] = op;
