@@ -30,7 +30,8 @@ class CompositionTest {
       "@Locked(key = \"{id}\", maxWait = \"1s\")", "Lock.acquire(lockKey)",
       "@Cached(ttl = \"1m\", key = \"{id}\")", "Cache.get(key)",
       "@CachePut(name = \"other\", key = \"{id}\")", ".put(key",
-      "@CacheEvict(name = \"other\", key = \"{id}\")", ".evict(key");
+      "@CacheEvict(name = \"other\", key = \"{id}\")", ".evict(key",
+      "@Leaderboard(period = \"week\")", "Board.board(key)");
 
   /** The documented order of the features in a generated method. */
   private static final List<String> RANK = List.of(
@@ -65,6 +66,15 @@ class CompositionTest {
     Compilation c = Sources.compile(file);
     boolean cachedWithWrite = (first + second).contains("@Cached(")
         && ((first + second).contains("@CachePut") || (first + second).contains("@CacheEvict"));
+    // a handle method returns its handle (here it returns String: refused) and takes no other annotation
+    boolean handle = (first + second).contains("@Leaderboard");
+    if (handle) {
+      CompilationSubject.assertThat(c).failed();
+      for (Diagnostic<? extends JavaFileObject> error : c.errors()) {
+        assertTrue(error.getMessage(null).startsWith("[Redwire/Handle"), error.getMessage(null));
+      }
+      return;
+    }
     if (cachedWithWrite) {
       CompilationSubject.assertThat(c).failed();
       CompilationSubject.assertThat(c).hadErrorCount(1);

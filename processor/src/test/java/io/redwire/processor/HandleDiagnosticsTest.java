@@ -197,6 +197,32 @@ class HandleDiagnosticsTest {
   }
 
   @Test
+  void counterWindows() {
+    assertOnlyError("Games", """
+        public interface Games {
+          @io.redwire.Counter(window = "1s",
+              retain = "30d")
+          io.redwire.runtime.board.Counter views(String page);
+        }
+        """, 3, "[Redwire/CounterWindows] @Counter keeps at most 10080 windows, since a sum over them is one"
+        + " command that Redis runs while every other client waits; retain = \"30d\" with window = \"1s\""
+        + " keeps 2592000. Use a longer window or a shorter retain.");
+  }
+
+  @Test
+  void handleAloneWithARepeatedAnnotation() {
+    assertOnlyError("Games", """
+        public interface Games {
+          @RateLimited(limit = 1, per = "1s") @RateLimited(limit = 9, per = "1h")
+          @Leaderboard(period = "week")
+          io.redwire.runtime.board.Board<String> weekly(String game);
+        }
+        """, 3, "[Redwire/HandleAlone] @Leaderboard methods return a handle and never call the delegate,"
+        + " so nothing is there to rate limit; Games.weekly(String) has both. Remove @RateLimited, or apply"
+        + " it to the method that uses the handle.");
+  }
+
+  @Test
   void counterRetain() {
     assertOnlyError("Games", """
         public interface Games {

@@ -83,7 +83,7 @@ class InterfacesTest {
     assertTrue(users.contains("redwire.claim(\"cache\", \"Shop.Users.name\", \"test.Shop.Users\", NAME_CACHE_SHAPE);"),
         users);
     assertTrue(users.contains("NAME_CACHE_SHAPE = \"value=java.lang.String#"), users);
-    assertTrue(users.contains(";key=integer\";"), users);
+    assertTrue(users.contains(";key=integer;ttl="), users);
     assertTrue(users.contains("new CacheSettings(\"Shop.Users.name\""), users);
     String products = generated(c, "test.RedwireShop_Products");
     assertTrue(products.contains("new CacheSettings(\"Shop.Products.name\""), products);
@@ -93,7 +93,7 @@ class InterfacesTest {
         "redwire.claim(\"rate-limit\", \"Shop.place-1m\", \"test.Shop\", PLACE1M_RATE_LIMIT_SHAPE);",
         "redwire.claim(\"lock\", \"Shop.place\", \"test.Shop\", PLACE_LOCK_SHAPE);",
         "redwire.claim(\"cache\", \"Shop.place\", \"test.Shop\", PLACE_CACHE_SHAPE);",
-        "PLACE1S_RATE_LIMIT_SHAPE = \"algorithm=GCRA;key=\";",
+        "PLACE1S_RATE_LIMIT_SHAPE = \"algorithm=GCRA;key=;limit=",
         "PLACE_LOCK_SHAPE = \"key=String\";"}) {
       assertTrue(shop.contains(claim), () -> claim + " not in\n" + shop);
     }

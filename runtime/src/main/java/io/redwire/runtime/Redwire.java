@@ -75,7 +75,8 @@ public final class Redwire implements AutoCloseable {
   private final Duration pubSubPingInterval;
   private final Duration pubSubPongTimeout;
   private final ConcurrentHashMap<String, Object> shared = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Claim> claims = new ConcurrentHashMap<>();
+  /** Name -> every claim of it (kind, shape, owner); guarded by itself. */
+  private final Map<String, List<Claim>> claims = new HashMap<>();
 
   private final Object lock = new Object();
   private final List<AutoCloseable> closeables = new ArrayList<>(); // guarded by lock
@@ -272,17 +273,28 @@ public final class Redwire implements AutoCloseable {
     ensureOpen();
     Claim mine = new Claim(kind, shape, owner);
     synchronized (claims) {
-      Claim first = claims.putIfAbsent(kind + ' ' + name, mine);
-      if (first != null && !first.shape.equals(shape)) {
-        throw claimRefused(name, first, mine);
-      }
-      for (Map.Entry<String, Claim> e : claims.entrySet()) {
-        Claim other = e.getValue();
-        if (!other.kind.equals(kind) && !other.owner.equals(owner)
-            && e.getKey().equals(other.kind + ' ' + name)) {
-          claims.remove(kind + ' ' + name, mine);
-          throw claimRefused(name, other, mine);
+      List<Claim> all = claims.computeIfAbsent(name, n -> new ArrayList<>());
+      Claim sameKind = null;
+      Claim otherKind = null;
+      boolean ownerUsesName = false;
+      for (Claim c : all) {
+        if (c.kind.equals(kind)) {
+          if (!c.shape.equals(shape)) {
+            throw claimRefused(name, c, mine); // one kind, two shapes: never a share
+          }
+          sameKind = c;
+        } else if (otherKind == null) {
+          otherKind = c;
         }
+        ownerUsesName |= c.owner.equals(owner);
+      }
+      // a deliberate share of this kind (same shape), or the owner's own name for another kind of the
+      // same method; but not a name another interface uses only as another kind
+      if (sameKind == null && otherKind != null && !ownerUsesName) {
+        throw claimRefused(name, otherKind, mine);
+      }
+      if (!all.contains(mine)) {
+        all.add(mine);
       }
     }
   }
@@ -310,7 +322,7 @@ public final class Redwire implements AutoCloseable {
       breaker.failure();
       return true;
     }
-    breaker.success(); // the server answered: it is up
+    // the server answered, but this says nothing about outages: the breaker's count is left alone
     Failures.logCommandError(name, operation, e);
     return false;
   }

@@ -116,6 +116,32 @@ class RedwireTest {
   }
 
   @Test
+  void claimsShareOnPurposeAcrossInterfacesAndKinds() {
+    try (Redwire redwire = builder().build()) {
+      // A's method is cached and locked under its default name; B shares the cache on purpose
+      redwire.claim("cache", "Catalog.product", "A", "value=P#1;key=long");
+      redwire.claim("lock", "Catalog.product", "A", "key=long");
+      redwire.claim("cache", "Catalog.product", "B", "value=P#1;key=long");
+      redwire.claim("lock", "Catalog.product", "C", "key=long");
+      // the same, in the other order
+      redwire.claim("cache", "p", "B", "value=P#1;key=long");
+      redwire.claim("cache", "p", "A", "value=P#1;key=long");
+      redwire.claim("lock", "p", "A", "key=long");
+      redwire.claim("cache", "p", "A", "value=P#1;key=long"); // a second wrap of A
+      // one kind with two shapes
+      IllegalStateException shape = assertThrows(IllegalStateException.class,
+          () -> redwire.claim("cache", "p", "D", "value=Q#2;key=long"));
+      assertTrue(shape.getMessage().contains("used by B as a cache") && shape.getMessage().contains("by D"),
+          shape.getMessage());
+      // a name another interface uses only as other kinds
+      IllegalStateException kind = assertThrows(IllegalStateException.class,
+          () -> redwire.claim("rate-limit", "p", "E", "algorithm=GCRA;key=long"));
+      assertTrue(kind.getMessage().contains("by E as a rate-limit"), kind.getMessage());
+      redwire.claim("rate-limit", "p", "A", "algorithm=GCRA;key=long"); // A itself may
+    }
+  }
+
+  @Test
   void renewalSchedulerIsLazyDaemonNamedAndStoppedOnClose() throws Exception {
     Redwire redwire = builder().build();
     ScheduledExecutorService renewals = redwire.renewals();

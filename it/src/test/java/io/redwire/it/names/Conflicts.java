@@ -29,6 +29,18 @@ public final class Conflicts {
     String quote(String sku);
   }
 
+  /** "shared-price" with another TTL: a share must agree on its settings. */
+  public interface OtherTtl {
+    @Cached(ttl = "5m", name = "shared-price", key = "{sku}")
+    BigDecimal price(String sku);
+  }
+
+  /** "shared-quota" with another limit. */
+  public interface OtherLimit {
+    @RateLimited(limit = 30, per = "1h", name = "shared-quota", key = "{sku}")
+    String quote(String sku);
+  }
+
   /** "shared-price" as a lock. */
   public interface OtherKind {
     @Locked(name = "shared-price", key = "{sku}")

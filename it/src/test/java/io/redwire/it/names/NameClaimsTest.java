@@ -169,14 +169,23 @@ class NameClaimsTest {
   void aSharedNameWithAnotherKeyShapeIsRefused() {
     RedwirePrices.wrap(unusedPrices(), redwire);
     refused(() -> RedwireConflicts_OtherKey.wrap(id -> BigDecimal.ONE, redwire), PRICES,
-        "io.redwire.it.names.Conflicts.OtherKey", ";key=integer)");
+        "io.redwire.it.names.Conflicts.OtherKey", ";key=integer;");
   }
 
   @Test
   void aSharedNameWithAnotherAlgorithmIsRefused() {
     RedwirePrices.wrap(unusedPrices(), redwire);
     refused(() -> RedwireConflicts_OtherAlgorithm.wrap(sku -> sku, redwire), PRICES,
-        "io.redwire.it.names.Conflicts.OtherAlgorithm", "as a rate-limit (algorithm=SLIDING_WINDOW;key=String)");
+        "io.redwire.it.names.Conflicts.OtherAlgorithm", "as a rate-limit (algorithm=SLIDING_WINDOW;key=String;");
+  }
+
+  @Test
+  void aSharedNameWithOtherSettingsIsRefused() {
+    RedwirePrices.wrap(unusedPrices(), redwire);
+    refused(() -> RedwireConflicts_OtherTtl.wrap(sku -> BigDecimal.ONE, redwire), PRICES,
+        "io.redwire.it.names.Conflicts.OtherTtl", ";ttl=300000;");
+    refused(() -> RedwireConflicts_OtherLimit.wrap(sku -> sku, redwire), PRICES,
+        "io.redwire.it.names.Conflicts.OtherLimit", ";limit=30/3600000ms;");
   }
 
   @Test

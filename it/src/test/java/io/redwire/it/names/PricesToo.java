@@ -4,10 +4,10 @@ import io.redwire.Cached;
 import io.redwire.RateLimited;
 import java.math.BigDecimal;
 
-/** The same names as {@link Prices}, with the same value, key shape and algorithm: shared state. */
+/** The same names as {@link Prices}, with the same value, key shape, settings and algorithm: shared state. */
 public interface PricesToo {
 
-  @Cached(ttl = "5m", name = "shared-price", key = "{code}")
+  @Cached(ttl = "10m", name = "shared-price", key = "{code}")
   BigDecimal lookup(String code);
 
   @RateLimited(limit = 3, per = "1h", name = "shared-quota", key = "{code}")

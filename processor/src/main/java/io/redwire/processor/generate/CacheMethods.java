@@ -55,8 +55,12 @@ final class CacheMethods implements Step {
     TypeSpec.Builder cls = cc.cls();
     CodeBlock.Builder ctor = cc.constructor();
     for (CacheSpec c : cc.model().caches()) {
+      // everything a shared cache must agree on: a second interface must not silently run with the
+      // first one's settings
       cc.claims().claim(Claims.CACHE, c.name(), "value=" + c.valueType().typeName() + "#"
-          + Long.toHexString(c.valueType().fingerprint()) + ";key=" + c.key().partTypes());
+          + Long.toHexString(c.valueType().fingerprint()) + ";key=" + c.key().partTypes() + ";ttl="
+          + c.ttlMillis() + ";jitter=" + c.jitterPercent() + ";nulls=" + c.nulls() + ";nullTtl="
+          + c.nullTtlMillis() + ";refresh=" + c.refresh().name());
       String local = cc.model().localName(c.name()); // "product" for the default name "Catalog.product"
       String constant = ProxyWriter.constant(local);
       String fingerprint = memberNames.newName(constant + "_FINGERPRINT");

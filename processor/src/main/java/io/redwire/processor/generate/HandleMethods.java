@@ -60,7 +60,8 @@ final class HandleMethods implements Step {
         String settings = c.members().newName(ProxyWriter.constant(local) + "_BOARD");
         c.claims().claim(h.kind().claim, h.name(), "member=" + h.member() + ";ties=" + h.ties()
             + ";period=" + h.periodKind() + "/" + (h.zone() != null ? h.zone() : h.periodMillis())
-            + ";key=" + keyTypes);
+            + ";grace=" + (h.periodKind().equals("NONE") ? 0 : h.graceMillis()) + ";keep=" + h.keep()
+            + ";maxScore=" + h.effectiveMaxScore() + ";key=" + keyTypes);
         c.cls().addField(FieldSpec.builder(SETTINGS, settings, Modifier.PRIVATE, Modifier.STATIC,
                 Modifier.FINAL)
             .initializer("new $T($S, $T.Ties.$L,\n$>new $T($T.Kind.$L, $LL, $L, $LL), $LL, $LL)$<", SETTINGS,

@@ -55,8 +55,8 @@ final class RateLimitMethods implements Step {
         continue;
       }
       for (RateLimitSpec r : m.rateLimits()) {
-        c.claims().claim(Claims.RATE_LIMIT, r.name(),
-            "algorithm=" + r.algorithm().name() + ";key=" + r.key().partTypes());
+        c.claims().claim(Claims.RATE_LIMIT, r.name(), "algorithm=" + r.algorithm().name() + ";key="
+            + r.key().partTypes() + ";limit=" + r.limit() + "/" + r.perMillis() + "ms;burst=" + r.burst());
       }
       String field = c.members().newName(m.name() + "RateLimiter");
       fields.put(m, field);

@@ -354,6 +354,14 @@ public final class Diagnostics {
         keep);
   }
 
+  public void counterWindows(Origin at, String annotation, long max, String retain, String window, long found) {
+    error(at, "retain", "CounterWindows",
+        "@%s keeps at most %d windows, since a sum over them is one command that Redis runs while every"
+            + " other client waits; retain = \"%s\" with window = \"%s\" keeps %d. Use a longer window"
+            + " or a shorter retain.",
+        annotation, max, retain, window, found);
+  }
+
   public void counterRetain(Origin at, String annotation, String retain, String window) {
     error(at, "retain", "CounterRetain",
         "@%s(retain) keeps whole windows, so it must be at least one window; found retain = \"%s\" with"

@@ -18,6 +18,9 @@ import javax.lang.model.type.TypeMirror;
  */
 public final class HandleValidator {
 
+  /** As the runtime's {@code CounterRegion.MAX_WINDOWS}: a sum reads every window in one command. */
+  static final long MAX_WINDOWS = 10_080;
+
   private final Diagnostics diagnostics;
 
   public HandleValidator(Diagnostics diagnostics) {
@@ -34,9 +37,7 @@ public final class HandleValidator {
         diagnostics.handleTwice(h.origin());
         continue;
       }
-      String other = m.cached() != null || !m.writes().isEmpty() ? (m.cached() != null ? "Cached"
-          : m.writes().get(0).kind().name().equals("PUT") ? "CachePut" : "CacheEvict")
-          : !m.rateLimits().isEmpty() ? "RateLimited" : m.locked() != null ? "Locked" : null;
+      String other = otherRedwireAnnotation(m.element());
       if (other != null) {
         diagnostics.handleAlone(h.origin(), h.kind().annotation, other);
       }
@@ -51,6 +52,10 @@ public final class HandleValidator {
       } else if (h.windowMillis() > 0 && h.retainMillis() > 0 && h.retainMillis() < h.windowMillis()) {
         diagnostics.counterRetain(h.origin(), h.kind().annotation,
             Mirrors.string(h.origin().annotation(), "retain"), Mirrors.string(h.origin().annotation(), "window"));
+      } else if (h.windowMillis() > 0 && h.retainMillis() / h.windowMillis() > MAX_WINDOWS) {
+        diagnostics.counterWindows(h.origin(), h.kind().annotation, MAX_WINDOWS,
+            Mirrors.string(h.origin().annotation(), "retain"), Mirrors.string(h.origin().annotation(), "window"),
+            h.retainMillis() / h.windowMillis());
       }
     }
   }
@@ -108,6 +113,28 @@ public final class HandleValidator {
     }
     return "\"" + ms + "ms\"";
   }
+
+  /**
+   * The simple name of a Redwire annotation on the method other than the handle annotations (found by
+   * package, so a new annotation needs no change here), or null.
+   */
+  private static String otherRedwireAnnotation(javax.lang.model.element.ExecutableElement method) {
+    for (javax.lang.model.element.AnnotationMirror a : method.getAnnotationMirrors()) {
+      TypeElement type = (TypeElement) a.getAnnotationType().asElement();
+      String qualified = type.getQualifiedName().toString();
+      if (qualified.startsWith("io.redwire.") && qualified.lastIndexOf('.') == "io.redwire".length()
+          && !HANDLES.contains(qualified) && !qualified.equals("io.redwire.UseCodec")) {
+        return type.getSimpleName().toString();
+      }
+      if (qualified.startsWith("io.redwire.") && type.getEnclosingElement() instanceof TypeElement outer) {
+        return outer.getSimpleName().toString(); // a repeated annotation's container, e.g. RateLimited.List
+      }
+    }
+    return null;
+  }
+
+  private static final java.util.Set<String> HANDLES =
+      java.util.Set.of(HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT);
 
   private static boolean returns(TypeMirror t, String qualified) {
     return t.getKind() == TypeKind.DECLARED

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * One leaderboard name of one {@link Redwire}: what generated {@code @Leaderboard} methods call.
@@ -44,6 +45,9 @@ public final class BoardRegion<M> {
         return score
       else
         new = tonumber(ARGV[3])
+      end
+      if score ~= nil and new == score then
+        return score -- unchanged: a first-come member keeps the moment it reached its score
       end
       if math.abs(new) > tonumber(ARGV[9]) then
         return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
@@ -180,6 +184,10 @@ public final class BoardRegion<M> {
 
     private long write(byte[] mode, M member, long points, String operation) {
       redwire.ensureOpen();
+      if (points > settings.maxScore() || points < -settings.maxScore()) {
+        throw new IllegalArgumentException("board " + name + ": " + points + " is outside the board's range"
+            + " of +-" + settings.maxScore() + " (scores are exact only in that range)");
+      }
       Periods.Current p = periods.at(System.currentTimeMillis());
       byte[] k = Keys.withSuffix(key, p.suffix());
       long expireAt = periods.expireAt(p);
@@ -189,6 +197,11 @@ public final class BoardRegion<M> {
             expireAt == 0 ? ZERO : ascii(Long.toString(expireAt)), ttl, keep, maxScore);
         redwire.metrics().boardOperation(name, operation);
         return ((Number) reply).longValue();
+      } catch (JedisDataException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("ERR redwire: ")) {
+          throw new IllegalArgumentException("board " + name + ": " + e.getMessage().substring(13), e);
+        }
+        throw failed(operation, e);
       } catch (RuntimeException e) {
         throw failed(operation, e);
       }
@@ -327,7 +340,9 @@ public final class BoardRegion<M> {
   }
 
   private RuntimeException failed(String operation, RuntimeException e) {
-    redwire.failed(name, operation, e);
+    if (!redwire.isClosed()) { // a call that raced close() is no Redis error
+      redwire.failed(name, operation, e);
+    }
     return e;
   }
 

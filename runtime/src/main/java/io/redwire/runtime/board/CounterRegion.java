@@ -19,6 +19,12 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class CounterRegion {
 
+  /**
+   * The most windows {@code retain} may span: a sum over all of them is one MGET (or PFCOUNT) of that
+   * many keys, which Redis runs while every other client waits (a week of one-minute windows).
+   */
+  public static final long MAX_WINDOWS = 10_080;
+
   /** INCRBY and PEXPIREAT in one round trip. */
   private static final Script INCREMENT = new Script("redwire-counter-increment", """
       local v = redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -51,6 +57,10 @@ public final class CounterRegion {
     if (windowMillis <= 0 || retainMillis < windowMillis) {
       throw new IllegalArgumentException(name + ": the window must be positive and retain at least one"
           + " window, got window " + window + ", retain " + retain);
+    }
+    if (retainMillis / windowMillis > MAX_WINDOWS) {
+      throw new IllegalArgumentException(name + ": retain spans at most " + MAX_WINDOWS + " windows (a"
+          + " sum reads them all in one MGET), got window " + window + ", retain " + retain);
     }
     this.prefix = redwire.prefix(kind, name);
   }
@@ -102,8 +112,9 @@ public final class CounterRegion {
     }
     long now = System.currentTimeMillis();
     long newest = Math.floorDiv(now, windowMillis);
+    // the oldest bucket still kept: window i expires at (i + 1) * window + retain
     long oldest = Math.max(Math.floorDiv(now - last.toMillis() + 1, windowMillis),
-        Math.floorDiv(now - retainMillis, windowMillis) + 1);
+        Math.floorDiv(now - retainMillis, windowMillis));
     int n = (int) Math.max(1, newest - oldest + 1);
     byte[][] keys = new byte[n][];
     for (int i = 0; i < n; i++) {
@@ -113,7 +124,9 @@ public final class CounterRegion {
   }
 
   private RuntimeException failed(String operation, RuntimeException e) {
-    redwire.failed(name, operation, e);
+    if (!redwire.isClosed()) { // a call that raced close() is no Redis error
+      redwire.failed(name, operation, e);
+    }
     return e;
   }
 

@@ -11,7 +11,7 @@ public interface Uniques {
   /** Adds a member (as UTF-8) to the current window; returns whether the estimate changed. */
   boolean add(String member);
 
-  /** Adds a member (as its decimal digits) to the current window. */
+  /** Adds a member (as its decimal digits, so {@code add(5)} and {@code add("5")} are one member). */
   boolean add(long member);
 
   /** Adds a member given as bytes to the current window. */

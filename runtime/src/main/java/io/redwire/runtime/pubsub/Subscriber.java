@@ -88,6 +88,8 @@ public final class Subscriber implements AutoCloseable {
   private final long pingIntervalNanos;
   private final long pongTimeoutNanos;
   private volatile boolean closed;
+  /** Whether this subscriber was registered to close with its Redwire. */
+  private final java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Subscriber(Redwire redwire) {
     this.redwire = redwire;
@@ -98,11 +100,12 @@ public final class Subscriber implements AutoCloseable {
 
   /** The subscriber of {@code redwire}, created on first use and closed with it. */
   public static Subscriber of(Redwire redwire) {
-    return (Subscriber) redwire.shared("pubsub", () -> {
-      Subscriber s = new Subscriber(redwire);
+    // the factory only constructs (no I/O, no registration): two racing callers may both run it
+    Subscriber s = (Subscriber) redwire.shared("pubsub", () -> new Subscriber(redwire));
+    if (s.registered.compareAndSet(false, true)) {
       redwire.onClose(s);
-      return s;
-    });
+    }
+    return s;
   }
 
   /**
@@ -201,27 +204,18 @@ public final class Subscriber implements AutoCloseable {
         }
         c.snapshot = initial;
       }
-      live = c;
+      redis.clients.jedis.Connection connection = null;
       try {
-        redis.clients.jedis.Connection connection = open(redwire.client());
+        connection = open(redwire.client());
+        // watched by the health check only once the connection is known, so that a check that fires
+        // while it is still being opened can close it (and never gives up on a session it cannot close)
+        c.connection = connection;
+        c.started = System.nanoTime();
+        live = c;
         if (connection == null) {
           redwire.client().subscribe(c, initial.toArray(new byte[0][]));
-        } else {
-          c.connection = connection;
-          try {
-            if (!closed) {
-              c.proceed(connection, initial.toArray(new byte[0][]));
-            }
-          } finally {
-            // never back into the pool: it may still be subscribed, or hold unread pushes, and a command
-            // sent on it would read them as its reply
-            connection.setBroken();
-            try {
-              connection.close();
-            } catch (RuntimeException e) {
-              log.debug("closing the pub/sub connection failed", e);
-            }
-          }
+        } else if (!closed) {
+          c.proceed(connection, initial.toArray(new byte[0][]));
         }
       } catch (RuntimeException e) {
         if (!closed) {
@@ -240,6 +234,18 @@ public final class Subscriber implements AutoCloseable {
             }
           }
           active.clear();
+        }
+        // after the listeners heard of it: giving a broken connection back can make the pool open a
+        // replacement, which waits for a server that does not answer
+        if (connection != null) {
+          // never back into the pool as usable: it may still be subscribed, or hold unread pushes, and a
+          // command sent on it would read them as its reply
+          connection.setBroken();
+          try {
+            connection.close();
+          } catch (RuntimeException e) {
+            log.debug("closing the pub/sub connection failed", e);
+          }
         }
       }
       if (c.confirmed) {
@@ -352,7 +358,8 @@ public final class Subscriber implements AutoCloseable {
     volatile boolean confirmed;
     /** The pooled connection this session runs on, when it has one of its own. */
     volatile redis.clients.jedis.Connection connection;
-    final long started = System.nanoTime();
+    /** nanoTime when the health check started watching this session. */
+    volatile long started = System.nanoTime();
     /** nanoTime of the last answer to a ping, or of the confirmation. */
     volatile long lastHeard;
     private boolean killed; // guarded by this

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redwire.runtime.CountingMetrics;
 import io.redwire.runtime.Redwire;
 import io.redwire.testing.CommandCounter;
 import io.redwire.runtime.key.KeyWriter;
@@ -71,9 +72,11 @@ class BoardTest {
 
   /**
    * 100,000 random operations (adds, bests, removes; scores in a small range, so ties are everywhere)
-   * and every answer compared with the model: rank, score, top, page, around, size. For first-come the
-   * model takes the stored tie-break as it reads it (the server's clock decides who came first); the
-   * ranking logic on top of it is the model's own.
+   * and every answer compared with the model: rank, score, top, page, around, size. The model ranks by
+   * its own rules: shared ties by score, then member order; first-come ties by score, then the order in
+   * which members reached their score (the model's own count of writes that changed a score). For
+   * first-come the test starts each write in a later millisecond than the previous one returned, so the
+   * server's clock (the tie-break has millisecond resolution) orders the writes as they were made.
    */
   @ParameterizedTest
   @EnumSource(BoardSettings.Ties.class)
@@ -81,23 +84,42 @@ class BoardTest {
     BoardRegion<Long> region = BoardRegion.of(redwire, settings("model-" + ties, ties), MemberCodec.LONG);
     Board<Long> board = board(region, "g");
     Model model = new Model(ties);
+    boolean firstCome = ties == BoardSettings.Ties.FIRST_COME;
+    Map<Long, Long> lastWriteTo = new HashMap<>(); // score -> the millisecond the last write to it returned
     Random random = new Random(42 + ties.ordinal());
     int operations = Integer.getInteger("redwire.board.operations", 100_000);
     for (int i = 0; i < operations; i++) {
       long member = random.nextInt(60) + (random.nextBoolean() ? 0 : 1000) - 30;
       int op = random.nextInt(100);
+      long points = random.nextInt(7) - 2;
+      long candidate = random.nextInt(25);
+      Long target = null; // the score a write gives the member, when it changes it
+      if (op < 25 && points != 0) {
+        target = model.score.getOrDefault(member, 0L) + points;
+      } else if (op < 25 && !model.score.containsKey(member)) {
+        target = 0L;
+      } else if (op >= 25 && op < 40
+          && (!model.score.containsKey(member) || candidate > model.score.get(member))) {
+        target = candidate;
+      }
+      if (firstCome && target != null) {
+        Long last = lastWriteTo.get(target);
+        while (last != null && System.currentTimeMillis() <= last) {
+          // members that reach one score must do so in different milliseconds, or the server's clock
+          // cannot order them as they were made
+          Thread.onSpinWait();
+        }
+      }
       if (op < 25) {
-        long points = random.nextInt(7) - 2;
         long score = board.add(member, points);
         assertEquals(model.score.getOrDefault(member, 0L) + points, score, "add");
-        model.set(member, score, storedOf(member));
+        model.set(member, score);
       } else if (op < 40) {
-        long candidate = random.nextInt(25);
         long best = board.best(member, candidate);
         long expected = Math.max(candidate, model.score.getOrDefault(member, Long.MIN_VALUE));
         assertEquals(expected, best, "best");
         if (!model.score.containsKey(member) || candidate > model.score.get(member)) {
-          model.set(member, candidate, storedOf(member));
+          model.set(member, candidate);
         }
       } else if (op < 45) {
         assertEquals(model.score.containsKey(member), board.remove(member), "remove");
@@ -121,6 +143,9 @@ class BoardTest {
       } else {
         assertEquals(model.score.size(), board.size(), "size");
       }
+      if (target != null) {
+        lastWriteTo.put(target, System.currentTimeMillis());
+      }
     }
   }
 
@@ -142,6 +167,43 @@ class BoardTest {
     board.add("zed", 1);
     board.add("zed", -1); // back to 10, but reached it again just now
     assertEquals(Optional.of(new Ranked<>("zed", 3, 10)), board.rank("zed"));
+  }
+
+  @Test
+  void aWriteThatLeavesTheScoreKeepsTheMomentItWasReached() throws Exception {
+    BoardRegion<String> region = BoardRegion.of(redwire,
+        settings("same", BoardSettings.Ties.FIRST_COME), MemberCodec.STRING);
+    Board<String> board = board(region, "g");
+    board.add("amy", 10);
+    waitAMillisecond();
+    board.add("bob", 10);
+    waitAMillisecond();
+    assertEquals(10, board.add("amy", 0));
+    assertEquals(10, board.best("amy", 7));
+    assertEquals(10, board.best("amy", 10));
+    assertEquals(List.of(new Ranked<>("amy", 1, 10), new Ranked<>("bob", 2, 10)), board.top(2));
+  }
+
+  @Test
+  void pointsBeyondTheExactRangeAreRefusedBeforeTheyAreRounded() {
+    CountingMetrics metrics = new CountingMetrics();
+    try (Redwire counted = Redwire.builder().uri(server.uri()).namespace("exact").metrics(metrics).build()) {
+      BoardRegion<Long> region = BoardRegion.of(counted, new BoardSettings("exact", BoardSettings.Ties.SHARED,
+          BoardSettings.Period.none(Duration.ofMinutes(1)), 0, BoardSettings.EXACT - 1), MemberCodec.LONG);
+      Board<Long> board = board(region, "g");
+      assertEquals(-(BoardSettings.EXACT - 1), board.add(1L, -(BoardSettings.EXACT - 1)));
+      assertThrows(IllegalArgumentException.class, () -> board.add(1L, BoardSettings.EXACT + 1));
+      assertThrows(IllegalArgumentException.class, () -> board.add(1L, Long.MIN_VALUE));
+      assertEquals(0, board.add(1L, BoardSettings.EXACT - 1), "exact at the edge");
+      assertEquals(OptionalLong.of(0), board.score(1L));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+        board.add(2L, BoardSettings.EXACT - 1);
+        board.add(2L, 1);
+      });
+      assertTrue(e.getMessage().contains("outside the board range"), e.getMessage());
+      assertEquals(OptionalLong.of(BoardSettings.EXACT - 1), board.score(2L), "unchanged");
+      assertEquals(0, metrics.count("redisError"), "a refused score is no Redis error");
+    }
   }
 
   @Test
@@ -230,8 +292,10 @@ class BoardTest {
     String day = now.toLocalDate().toString();
     long endOfDay = now.toLocalDate().plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
     String key = redwire.namespace() + ":board:daily:{g}:d" + day;
-    long expireAt = plain.pexpireTime(key);
-    assertEquals(endOfDay + Duration.ofHours(1).toMillis(), expireAt, key);
+    // PEXPIRETIME is Redis 7+; PTTL works on 6.2 too
+    long expireAt = System.currentTimeMillis() + plain.pttl(key);
+    long expected = endOfDay + Duration.ofHours(1).toMillis();
+    assertTrue(Math.abs(expireAt - expected) < 2_000, key + " expires at " + expireAt + ", expected " + expected);
   }
 
   @Test
@@ -270,41 +334,37 @@ class BoardTest {
     return ranked.stream().map(Ranked::member).toList();
   }
 
-  /** What the board stored for {@code member}, read with a plain client (the model's observation). */
-  private Double storedOf(long member) {
-    for (String k : plain.keys(redwire.namespace() + ":board:*")) {
-      Double d = plain.zscore(k.getBytes(java.nio.charset.StandardCharsets.UTF_8), MemberCodec.LONG.encode(member));
-      if (d != null) {
-        return d;
-      }
-    }
-    return null;
-  }
-
   /** The board as a map, ranked by the rules the board documents. */
   private static final class Model {
     final BoardSettings.Ties ties;
     final Map<Long, Long> score = new HashMap<>();
-    final Map<Long, Double> stored = new HashMap<>();
+    /** When each member reached its current score, as a count of score-changing writes. */
+    final Map<Long, Long> reached = new HashMap<>();
+    long writes;
 
     Model(BoardSettings.Ties ties) {
       this.ties = ties;
     }
 
-    void set(long member, long s, Double observed) {
-      score.put(member, s);
-      stored.put(member, ties == BoardSettings.Ties.SHARED ? -s : observed);
+    void set(long member, long s) {
+      Long old = score.put(member, s);
+      if (old == null || old != s) {
+        reached.put(member, ++writes); // an unchanged score keeps the moment it was reached
+      }
     }
 
     void remove(long member) {
       score.remove(member);
-      stored.remove(member);
+      reached.remove(member);
     }
 
     List<Long> order() {
       List<Long> members = new ArrayList<>(score.keySet());
-      members.sort(Comparator.<Long>comparingDouble(stored::get)
-          .thenComparing((a, b) -> Arrays.compareUnsigned(MemberCodec.LONG.encode(a), MemberCodec.LONG.encode(b))));
+      Comparator<Long> byScore = Comparator.<Long>comparingLong(score::get).reversed();
+      Comparator<Long> byMember = (a, b) -> Arrays.compareUnsigned(MemberCodec.LONG.encode(a), MemberCodec.LONG.encode(b));
+      members.sort(ties == BoardSettings.Ties.FIRST_COME
+          ? byScore.thenComparingLong(reached::get).thenComparing(byMember)
+          : byScore.thenComparing(byMember));
       return members;
     }
 
