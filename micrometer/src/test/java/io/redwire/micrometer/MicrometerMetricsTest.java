@@ -219,7 +219,8 @@ class MicrometerMetricsTest {
             "redwire.cache.loads", "redwire.cache.stampede.waits", "redwire.circuit.state",
             "redwire.circuit.transitions", "redwire.lock.acquisitions", "redwire.lock.busy",
             "redwire.lock.lost", "redwire.lock.waits", "redwire.ratelimit.decisions",
-            "redwire.ratelimit.waits", "redwire.redis.errors")),
+            "redwire.ratelimit.waits", "redwire.redis.errors", "redwire.session.decode.failures",
+            "redwire.session.events")),
         names(),
         "every listener method of RedwireMetrics has its meter");
   }
