@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * Records Redwire's metrics in a Micrometer {@link MeterRegistry}: counters, timers and one gauge,
  * named {@code redwire.<kind>.<what>} and tagged with the pattern {@code name} (the cache, limit,
- * lock or board name of the annotation) and, where an event has several outcomes, the outcome
+ * lock, board or session store name of the annotation) and, where an event has several outcomes, the outcome
  * ({@code result}, {@code operation}, {@code exception}, {@code state}).
  *
  * <pre>{@code
@@ -244,6 +244,33 @@ public final class MicrometerMetrics implements RedwireMetrics {
                           "operation",
                           operation)));
 
+  // ---------------------------------------------------------------- sessions
+
+  private final MeterMap<String, MeterMap<String, Counter>> sessionEvents =
+      new MeterMap<>(
+          name ->
+              new MeterMap<>(
+                  event ->
+                      counter(
+                          "redwire.session.events",
+                          "Session store events: created, found, expired (found ended on read), rotated,"
+                              + " invalidated",
+                          name,
+                          "event",
+                          event)));
+
+  private final MeterMap<String, MeterMap<String, Counter>> sessionDecodeFailures =
+      new MeterMap<>(
+          name ->
+              new MeterMap<>(
+                  field ->
+                      counter(
+                          "redwire.session.decode.failures",
+                          "Session fields whose bytes could not be decoded, read as absent",
+                          name,
+                          "field",
+                          field)));
+
   /** Records into {@code registry}. */
   public MicrometerMetrics(MeterRegistry registry) {
     this(registry, Tags.empty());
@@ -422,6 +449,36 @@ public final class MicrometerMetrics implements RedwireMetrics {
   @Override
   public void eventListenerRecovered(String channel, String group, String what) {
     listenerRecoveries.get(channel).get(group).increment();
+  }
+
+  @Override
+  public void sessionCreated(String store) {
+    sessionEvents.get(store).get("created").increment();
+  }
+
+  @Override
+  public void sessionFound(String store) {
+    sessionEvents.get(store).get("found").increment();
+  }
+
+  @Override
+  public void sessionExpiredOnRead(String store) {
+    sessionEvents.get(store).get("expired").increment();
+  }
+
+  @Override
+  public void sessionRotated(String store) {
+    sessionEvents.get(store).get("rotated").increment();
+  }
+
+  @Override
+  public void sessionInvalidated(String store) {
+    sessionEvents.get(store).get("invalidated").increment();
+  }
+
+  @Override
+  public void sessionDecodeFailure(String store, String field, RuntimeException e) {
+    sessionDecodeFailures.get(store).get(field).increment();
   }
 
   @Override

@@ -171,6 +171,24 @@ class MicrometerMetricsTest {
   }
 
   @Test
+  void sessionEvents() {
+    metrics.sessionCreated("cart");
+    metrics.sessionCreated("cart");
+    metrics.sessionFound("cart");
+    metrics.sessionExpiredOnRead("cart");
+    metrics.sessionRotated("cart");
+    metrics.sessionInvalidated("cart");
+    metrics.sessionDecodeFailure("cart", "address", new IllegalStateException("shape"));
+
+    assertEquals(2, count("redwire.session.events", "name", "cart", "event", "created"));
+    assertEquals(1, count("redwire.session.events", "name", "cart", "event", "found"));
+    assertEquals(1, count("redwire.session.events", "name", "cart", "event", "expired"));
+    assertEquals(1, count("redwire.session.events", "name", "cart", "event", "rotated"));
+    assertEquals(1, count("redwire.session.events", "name", "cart", "event", "invalidated"));
+    assertEquals(1, count("redwire.session.decode.failures", "name", "cart", "field", "address"));
+  }
+
+  @Test
   void commonTagsOnEveryMeter() {
     SimpleMeterRegistry r = new SimpleMeterRegistry();
     MicrometerMetrics m = new MicrometerMetrics(r, Tags.of("instance", "a"));
@@ -205,7 +223,8 @@ class MicrometerMetricsTest {
             "redwire.event.published", "redwire.event.publish.failures", "redwire.event.outboxed",
             "redwire.event.outbox.depth", "redwire.event.delivered", "redwire.event.handled",
             "redwire.event.acked", "redwire.event.skipped", "redwire.event.retried",
-            "redwire.event.dead.lettered", "redwire.event.reclaimed", "redwire.event.listener.recoveries")),
+            "redwire.event.dead.lettered", "redwire.event.reclaimed", "redwire.event.listener.recoveries",
+            "redwire.session.decode.failures", "redwire.session.events")),
         names(),
         "every listener method of RedwireMetrics has its meter");
   }
@@ -275,6 +294,12 @@ class MicrometerMetricsTest {
     m.eventDeadLettered("a", "g", "boom");
     m.eventReclaimed("a", "g", 2);
     m.eventListenerRecovered("a", "g", "group created again");
+    m.sessionCreated("a");
+    m.sessionFound("a");
+    m.sessionExpiredOnRead("a");
+    m.sessionRotated("a");
+    m.sessionInvalidated("a");
+    m.sessionDecodeFailure("a", "f", new IllegalStateException());
   }
 
   @Test

@@ -7,6 +7,9 @@ import io.redwire.processor.generate.ListenerWriter;
 import io.redwire.processor.read.EventReader;
 import io.redwire.processor.validate.EventValidator;
 import io.redwire.processor.generate.ProxyWriter;
+import io.redwire.processor.generate.StoreWriter;
+import io.redwire.processor.read.SessionReader;
+import io.redwire.processor.validate.SessionValidator;
 import io.redwire.processor.read.HandleReader;
 import io.redwire.processor.validate.HandleValidator;
 import io.redwire.processor.model.InterfaceModel;
@@ -64,7 +67,8 @@ public final class RedwireProcessor extends AbstractProcessor {
       CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
       RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
       LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT,
-      EventReader.PUBLISHES, EventReader.SUBSCRIBES, EventReader.PAYLOAD, ValueTypeReader.USE_CODEC);
+      EventReader.PUBLISHES, EventReader.SUBSCRIBES, EventReader.PAYLOAD, SessionReader.SESSION_SCOPED,
+      SessionReader.SESSION_USER, ValueTypeReader.USE_CODEC);
 
   /**
    * The {@code @Generated} on the classes this processor writes: javac reads them in the next round,
@@ -135,11 +139,32 @@ public final class RedwireProcessor extends AbstractProcessor {
       }
     }
     checkPayloads(round, diagnostics);
+    // @SessionScoped interfaces (their methods carry no Redwire annotation but @SessionUser)
+    Set<TypeElement> sessions = new LinkedHashSet<>();
+    TypeElement sessionScoped = processingEnv.getElementUtils().getTypeElement(SessionReader.SESSION_SCOPED);
+    if (sessionScoped != null) {
+      for (Element e : round.getElementsAnnotatedWith(sessionScoped)) {
+        if (e.getKind() != ElementKind.INTERFACE || !((TypeElement) e).getTypeParameters().isEmpty()) {
+          diagnostics.sessionNotInterface(e);
+        } else {
+          sessions.add((TypeElement) e);
+        }
+      }
+    }
+    TypeElement sessionUser = processingEnv.getElementUtils().getTypeElement(SessionReader.SESSION_USER);
+    if (sessionUser != null) {
+      for (Element e : round.getElementsAnnotatedWith(sessionUser)) {
+        if (Mirrors.find(e.getEnclosingElement(), SessionReader.SESSION_SCOPED) == null) {
+          diagnostics.sessionUserOutside(e);
+        }
+      }
+    }
     // interfaces that only inherit annotated methods (AccountRepo extends Repo<Account, Long>)
     for (Element root : round.getRootElements()) {
       collectInheriting(root, reader, interfaceValidator, interfaces);
     }
-    if (interfaces.isEmpty()) {
+    interfaces.removeAll(sessions);
+    if (interfaces.isEmpty() && sessions.isEmpty()) {
       return;
     }
     CacheValidator cacheValidator = new CacheValidator(processingEnv, diagnostics);
@@ -147,6 +172,8 @@ public final class RedwireProcessor extends AbstractProcessor {
     LockValidator lockValidator = new LockValidator(diagnostics);
     HandleValidator handleValidator = new HandleValidator(diagnostics);
     EventValidator eventValidator = new EventValidator(diagnostics);
+    SessionReader sessionReader = new SessionReader(values, diagnostics);
+    SessionValidator sessionValidator = new SessionValidator(processingEnv.getTypeUtils(), diagnostics);
 
     List<InterfaceModel> models = new ArrayList<>();
     for (TypeElement type : interfaces) {
@@ -169,17 +196,31 @@ public final class RedwireProcessor extends AbstractProcessor {
         diagnostics.internal(type, e);
       }
     }
+    for (TypeElement type : sessions) {
+      try {
+        if (interfaceValidator.validate(type)) {
+          InterfaceModel model = reader.read(type);
+          model = model.withSession(sessionReader.read(model));
+          sessionValidator.validate(model);
+          models.add(model);
+        }
+      } catch (RuntimeException e) {
+        diagnostics.internal(type, e);
+      }
+    }
     if (diagnostics.errors() > 0) {
       return;
     }
     ProxyWriter proxies = new ProxyWriter(processingEnv.getTypeUtils());
     HandlesWriter handles = new HandlesWriter(processingEnv.getTypeUtils());
     ListenerWriter listeners = new ListenerWriter();
+    StoreWriter stores = new StoreWriter(processingEnv.getTypeUtils());
     for (InterfaceModel model : models) {
       try {
-        // one kind per interface: a listener (subscribe), handles only (of), or a proxy (wrap)
+        // one kind per interface: a listener (subscribe), a session store (store), handles only (of),
+        // or a proxy (wrap)
         GeneratedClass kind = ListenerWriter.applies(model) ? listeners
-            : HandlesWriter.applies(model) ? handles : proxies;
+            : StoreWriter.applies(model) ? stores : HandlesWriter.applies(model) ? handles : proxies;
         kind.write(model).writeTo(processingEnv.getFiler());
       } catch (IOException | RuntimeException e) {
         diagnostics.internal(model.element(), e);

@@ -229,6 +229,38 @@ public final class CountingMetrics implements RedwireMetrics {
     inc("eventListenerRecovered", channel + "/" + group);
   }
 
+  @Override
+  public void sessionCreated(String store) {
+    inc("sessionCreated", store);
+  }
+
+  @Override
+  public void sessionFound(String store) {
+    inc("sessionFound", store);
+  }
+
+  @Override
+  public void sessionExpiredOnRead(String store) {
+    inc("sessionExpiredOnRead", store);
+  }
+
+  @Override
+  public void sessionRotated(String store) {
+    inc("sessionRotated", store);
+  }
+
+  @Override
+  public void sessionInvalidated(String store) {
+    inc("sessionInvalidated", store);
+  }
+
+  /** Counted per store, and per {@code store.field} as {@code sessionDecodeFailureField}. */
+  @Override
+  public void sessionDecodeFailure(String store, String field, RuntimeException e) {
+    inc("sessionDecodeFailure", store);
+    inc("sessionDecodeFailureField", store + "." + field);
+  }
+
   /** Counts one {@code event} for {@code name}; for subclass-free extension by later patterns. */
   void inc(String event, String name) {
     counts.computeIfAbsent(key(event, name), k -> new LongAdder()).increment();

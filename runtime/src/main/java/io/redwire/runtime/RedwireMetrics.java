@@ -134,4 +134,30 @@ public interface RedwireMetrics {
 
   /** A listener recovered by itself: reconnected, or created its consumer group again. */
   default void eventListenerRecovered(String channel, String group, String what) {}
+
+  // ---------------------------------------------------------------- sessions (per store name)
+
+  /** A session was created. */
+  default void sessionCreated(String store) {}
+
+  /** {@code find(id)} found a live session. */
+  default void sessionFound(String store) {}
+
+  /**
+   * An access found its session ended: past its absolute deadline (deleted then), or, through a view
+   * of a session that existed, expired, invalidated, evicted or rotated away (counted once per view).
+   */
+  default void sessionExpiredOnRead(String store) {}
+
+  /** A session moved to a new id. */
+  default void sessionRotated(String store) {}
+
+  /** A session was invalidated: by {@code invalidate}, {@code invalidateAll} or a {@code maxPerUser} eviction. */
+  default void sessionInvalidated(String store) {}
+
+  /**
+   * A session field's bytes could not be decoded (another shape of its type after a deploy, damaged
+   * bytes): it read as absent; the other fields still read.
+   */
+  default void sessionDecodeFailure(String store, String field, RuntimeException e) {}
 }

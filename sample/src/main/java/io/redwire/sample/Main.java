@@ -4,6 +4,7 @@ import io.redwire.runtime.CountingMetrics;
 import io.redwire.runtime.Redwire;
 import io.redwire.runtime.board.Ranked;
 import io.redwire.runtime.ratelimit.RateLimitedException;
+import io.redwire.runtime.session.SessionStore;
 import io.redwire.testing.RedisServer;
 import java.util.List;
 import java.util.Optional;
@@ -12,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The sample: a checkout that reads the catalog and prices through Redwire proxies, counts page views
  * and units sold (a weekly best-seller board), reserves stock under a per-SKU lock on two instances,
- * runs a nightly report on one worker out of three, and publishes every placed order as an event that
- * the email service's listener turns into one confirmation email. Uses
+ * runs a nightly report on one worker out of three, publishes every placed order as an event that
+ * the email service's listener turns into one confirmation email, and keeps a visitor's cart in a
+ * session. Uses
  * {@code REDIS_URL} when set, otherwise starts an embedded redis-server for the run.
  */
 public final class Main {
@@ -83,13 +85,14 @@ public final class Main {
       String bob = checkout.placeOrder("bob", "G-1"); // another user has his own limit
       LockRun locks = runLocks(redwire, uri, namespace, metrics);
       EventRun events = runEvents(redwire, uri, namespace, metrics);
+      CartRun cart = runCart(redwire);
       List<Ranked<String>> bestSellers = stats.bestSellers().top(3);
       long viewsOfB1 = stats.pageViews("B-1").sum(java.time.Duration.ofMinutes(5));
       return new Report(orders, db.queries.get(), priceList.quotes.get(),
           metrics.count("cacheHit", "Catalog.product"), metrics.count("cacheMiss", "Catalog.product"),
           metrics.count("cacheHit", "Pricing.price"), metrics.count("cacheMiss", "Pricing.price"),
           unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob, locks, bestSellers,
-          viewsOfB1, events);
+          viewsOfB1, events, cart);
     }
   }
 
@@ -123,6 +126,44 @@ public final class Main {
 
   /** What the events part of a run did. */
   record EventRun(long published, int emailsSent, long retries, String emailForO3, long deadLetters) {}
+
+  /**
+   * A visitor fills a cart in a session, applies a coupon once (a second try is refused by
+   * compare-and-set), signs in (the session moves to a new id against fixation, then names its user),
+   * signs in on two more devices (the oldest cart is evicted: at most 2 per user) and logs out
+   * everywhere.
+   */
+  static CartRun runCart(Redwire redwire) {
+    SessionStore<CartSession> carts = RedwireCartSession.store(redwire);
+    CartSession cart = carts.create();
+    String anonymous = cart.id();
+    List<CartSession.Line> lines = new java.util.ArrayList<>();
+    for (String sku : List.of("B-1", "G-1", "G-1")) {
+      cart.addItems(1);
+      lines.add(new CartSession.Line(sku, 1));
+    }
+    cart.lines(lines);
+    boolean couponApplied = cart.compareAndSetCoupon(null, "WELCOME10");
+    boolean couponAgain = cart.compareAndSetCoupon(null, "WELCOME10");
+    // signing in: a new id for the same cart, then the user
+    CartSession signedIn = carts.rotate(anonymous).orElseThrow();
+    signedIn.userId("alice");
+    boolean anonymousFound = carts.find(anonymous).isPresent();
+    CartSession.Summary summary = carts.find(signedIn.id()).orElseThrow().summary();
+    CartSession phone = carts.create();
+    phone.userId("alice");
+    CartSession tablet = carts.create();
+    tablet.userId("alice");
+    boolean firstCartEvicted = carts.find(signedIn.id()).isEmpty();
+    List<String> devices = carts.sessionsOf("alice");
+    int loggedOut = carts.invalidateAll("alice");
+    return new CartRun(anonymous.length(), summary, couponApplied, couponAgain, anonymousFound,
+        firstCartEvicted, devices.size(), loggedOut, carts.sessionsOf("alice").size());
+  }
+
+  /** What the cart part of a run did. */
+  record CartRun(int idLength, CartSession.Summary summary, boolean couponApplied, boolean couponAppliedTwice,
+      boolean anonymousIdFound, boolean firstCartEvicted, int devices, int loggedOut, int devicesAfterLogout) {}
 
   /**
    * Two instances of the service (two Redwires on one Redis) share a stock database: 8 threads reserve
@@ -195,7 +236,7 @@ public final class Main {
   record Report(int orders, long catalogQueries, long priceQuotes, long productHits, long productMisses,
       long priceHits, long priceMisses, boolean unknownFound, String nameAfterUpdate, String receipt,
       int checkoutsAdmitted, RateLimitedException checkoutRefused, String otherUserOrder,
-      LockRun locks, List<Ranked<String>> bestSellers, long viewsOfB1, EventRun events) {
+      LockRun locks, List<Ranked<String>> bestSellers, long viewsOfB1, EventRun events, CartRun cart) {
 
     @Override
     public String toString() {
@@ -216,6 +257,10 @@ public final class Main {
           page views of B-1 in the last 5 minutes: %d
           events: %d orders published on "orders"; the email service sent %d confirmations (%d retried
             after an SMTP error, %d dead letters), e.g. "%s"
+          cart session (%d-character id): %s
+            coupon applied: %s, applied again: %s; after sign-in the anonymous id finds a cart: %s
+            alice signed in on 2 more devices: first cart evicted: %s; %d carts, %d logged out everywhere,
+            %d left
           """, orders, receipt.stripTrailing(), productHits, productMisses,
           rate(productHits, productMisses), catalogQueries, priceHits, priceMisses,
           rate(priceHits, priceMisses), priceQuotes, unknownFound, nameAfterUpdate, checkoutsAdmitted,
@@ -224,7 +269,9 @@ public final class Main {
           locks.staleWritesRefused(), locks.reportsRun(), locks.reportsSkipped(),
           bestSellers.stream().map(r -> "#" + r.rank() + " " + r.member() + " (" + r.score() + " units)")
               .collect(java.util.stream.Collectors.joining(", ")), viewsOfB1, events.published(),
-          events.emailsSent(), events.retries(), events.deadLetters(), events.emailForO3());
+          events.emailsSent(), events.retries(), events.deadLetters(), events.emailForO3(), cart.idLength(),
+          cart.summary(), cart.couponApplied(), cart.couponAppliedTwice(), cart.anonymousIdFound(),
+          cart.firstCartEvicted(), cart.devices(), cart.loggedOut(), cart.devicesAfterLogout());
     }
 
     private static double rate(long hits, long misses) {

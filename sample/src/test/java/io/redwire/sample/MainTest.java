@@ -55,6 +55,19 @@ class MainTest {
       assertEquals(1, events.retries(), report.toString());
       assertEquals(0, events.deadLetters(), report.toString());
       assertEquals("Thanks alice, 3 x B-1 is on its way", events.emailForO3(), report.toString());
+      // the cart lives in a session: filled, couponed once, moved to a new id at sign-in, evicted by
+      // the third device (2 carts per user), and logged out everywhere
+      Main.CartRun cart = report.cart();
+      assertEquals(47, cart.idLength());
+      assertEquals(new CartSession.Summary("alice", 3, java.util.List.of(new CartSession.Line("B-1", 1),
+          new CartSession.Line("G-1", 1), new CartSession.Line("G-1", 1)), "WELCOME10"), cart.summary());
+      assertTrue(cart.couponApplied());
+      assertFalse(cart.couponAppliedTwice());
+      assertFalse(cart.anonymousIdFound(), "the pre-sign-in id is dead");
+      assertTrue(cart.firstCartEvicted(), report.toString());
+      assertEquals(2, cart.devices());
+      assertEquals(2, cart.loggedOut());
+      assertEquals(0, cart.devicesAfterLogout());
     }
   }
 }

@@ -17,13 +17,17 @@ import javax.lang.model.element.Modifier;
  * when they name it alike on purpose and agree on what it holds.
  *
  * <p>Shapes: cache {@code value=<value type>#<fingerprint hex>;key=<part types>}, rate limit
- * {@code algorithm=<GCRA|SLIDING_WINDOW|FIXED_WINDOW>;key=<part types>}, lock {@code key=<part types>}.
+ * {@code algorithm=<GCRA|SLIDING_WINDOW|FIXED_WINDOW>;key=<part types>}, lock {@code key=<part types>},
+ * session store {@code ttl=..;absolute=..;maxPerUser=..;user=..;fields=<name>:<type>#<fingerprint>,...}.
+ * Claims go at the start of the constructor, or of the static factory for kinds whose constructor
+ * takes no {@code Redwire} (the store kind's {@code store(redwire)}).
  */
 final class Claims {
 
   static final String CACHE = "cache";
   static final String RATE_LIMIT = "rate-limit";
   static final String LOCK = "lock";
+  static final String SESSION = "session";
 
   private record Claim(String kind, String name, String shape) {}
 

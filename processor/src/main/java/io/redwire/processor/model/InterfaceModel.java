@@ -7,14 +7,21 @@ import javax.lang.model.type.DeclaredType;
 
 /**
  * An interface the processor implements: where the generated class goes, and every abstract or
- * default method it implements, in declaration order.
+ * default method it implements, in declaration order; {@code session} is the {@code @SessionScoped}
+ * reading of the interface, null for other interfaces.
  */
 public record InterfaceModel(
     TypeElement element,
     DeclaredType type,
     String packageName,
     String generatedSimpleName,
-    List<MethodModel> methods) {
+    List<MethodModel> methods,
+    SessionSpec session) {
+
+  /** This model with {@code @SessionScoped} read. */
+  public InterfaceModel withSession(SessionSpec spec) {
+    return new InterfaceModel(element, type, packageName, generatedSimpleName, methods, spec);
+  }
 
   /** The {@code @Cached} methods, in order. */
   public List<CacheSpec> caches() {

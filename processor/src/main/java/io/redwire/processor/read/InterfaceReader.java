@@ -80,7 +80,7 @@ public final class InterfaceReader {
     }
     PackageElement pkg = elements.getPackageOf(type);
     return new InterfaceModel(type, declared, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
-        generatedName(type), resolveWrites(methods, prefix));
+        generatedName(type), resolveWrites(methods, prefix), null);
   }
 
   /**

@@ -369,6 +369,110 @@ public final class Diagnostics {
         annotation, retain, window);
   }
 
+  // ---------------------------------------------------------------- sessions
+
+  public void sessionNotInterface(Element type) {
+    error(Origin.of(type), null, "SessionNotInterface",
+        "@SessionScoped describes session state as an interface of accessors that Redwire implements;"
+            + " %s is a %s. Declare it as a non-generic interface.",
+        type.getSimpleName(), type.getKind() == javax.lang.model.element.ElementKind.INTERFACE
+            ? "generic interface" : kindOf(type));
+  }
+
+  public void sessionUserOutside(Element method) {
+    error(Origin.of(method), null, "SessionUserOutside",
+        "@SessionUser marks the user getter of a @SessionScoped interface; %s is not in one. Remove"
+            + " @SessionUser or annotate the interface with @SessionScoped.",
+        describe(method));
+  }
+
+  public void sessionAnnotated(Element method, String annotation) {
+    error(Origin.of(method), null, "SessionAnnotatedMethod",
+        "methods of a @SessionScoped interface are accessors of session fields and call no delegate;"
+            + " %s has @%s. Remove it, or move the method to an interface you wrap.",
+        describe(method), annotation);
+  }
+
+  public void sessionMethodShape(Element method) {
+    error(Origin.of(method), null, "SessionMethodShape",
+        "@SessionScoped methods are getters T x(), setters void x(T v), increments long addX(long"
+            + " delta), compare-and-sets boolean compareAndSetX(T expect, T update), record views R x()"
+            + " and String id(); %s is none of these. Give it one of those shapes or make it a default"
+            + " method.",
+        describe(method));
+  }
+
+  public void sessionIdReserved(Element method) {
+    error(Origin.of(method), null, "SessionIdReserved",
+        "id is reserved for the session id, read with String id(); %s has another shape. Declare"
+            + " String id(), or name the field otherwise.",
+        describe(method));
+  }
+
+  public void sessionNoGetter(Element method, String what, String field) {
+    error(Origin.of(method), null, "SessionNoGetter",
+        "a %s writes session field \"%s\", which is read through its getter %s(); %s has none. Add"
+            + " the getter, or fix the name.",
+        what, field, field, describe(method.getEnclosingElement()));
+  }
+
+  public void sessionTypeMismatch(Element method, String field, String getterType, String found) {
+    error(Origin.of(method), null, "SessionTypeMismatch",
+        "every accessor of session field \"%s\" uses the getter's type %s; %s uses %s. Use %s.",
+        field, simpleType(getterType), describe(method), simpleType(found), simpleType(getterType));
+  }
+
+  public void sessionIncrementType(Element method, String field, String getterType) {
+    error(Origin.of(method), null, "SessionIncrementType",
+        "increments add to integral fields, and %s returns the new value: long addX(long delta) for a"
+            + " long field, int addX(int delta) for an int field; field \"%s\" is %s. Make the field long"
+            + " or int and the increment match it.",
+        describe(method), field, simpleType(getterType));
+  }
+
+  public void sessionCompareAndSet(Element method, String field, String getterType) {
+    error(Origin.of(method), null, "SessionCompareAndSet",
+        "compare-and-set is boolean compareAndSetX(T expect, T update) with T the field's type; %s"
+            + " does not have that shape for field \"%s\" of type %s. Declare boolean %s(%s expect,"
+            + " %s update).",
+        describe(method), field, simpleType(getterType), ((ExecutableElement) method).getSimpleName(),
+        simpleType(getterType), simpleType(getterType));
+  }
+
+  public void sessionViewComponent(Element method, String record, String component, Collection<String> fields) {
+    String closest = closest(component, fields);
+    error(Origin.of(method), null, "SessionViewComponent",
+        "a view record's components name the getters they read; component %s of %s names no getter of"
+            + " %s. %s",
+        component, record, method.getEnclosingElement().getSimpleName(),
+        closest != null ? "Did you mean " + closest + "?"
+            : fields.isEmpty() ? "Add a getter " + component + "()."
+            : "Rename it to one of: " + String.join(", ", sorted(fields)) + ".");
+  }
+
+  public void sessionUserType(Element method, String found) {
+    error(Origin.of(method), null, "SessionUserType",
+        "@SessionUser marks the one String getter that names the session's user; %s %s. Put it on a"
+            + " String getter, once.",
+        describe(method), found);
+  }
+
+  public void sessionUserNeedsAbsolute(Origin at) {
+    error(at, null, "SessionIndexNeedsAbsolute",
+        "a user index expires one absolute timeout after its newest login, so a store with a"
+            + " @SessionUser needs absolute; %s has none. Add absolute = \"8h\" (or another bound on a"
+            + " session's age).",
+        at.element().getSimpleName());
+  }
+
+  public void sessionMaxPerUser(Origin at, int max, boolean user) {
+    error(at, "maxPerUser", "SessionMaxPerUser",
+        "maxPerUser bounds the sessions of one user, named by a @SessionUser getter; %s. %s",
+        user ? "found maxPerUser = " + max : "found maxPerUser = " + max + " and no @SessionUser getter",
+        user ? "Use 0 (no limit) or a positive count." : "Mark the String getter naming the user with"
+            + " @SessionUser, or remove maxPerUser.");
+  }
+
   // ---------------------------------------------------------------- generic interfaces
 
   public void genericBase(TypeElement type, Collection<String> variables) {

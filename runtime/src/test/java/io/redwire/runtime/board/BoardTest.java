@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redwire.runtime.CountingMetrics;
 import io.redwire.runtime.Redwire;
+import io.redwire.testing.CommandCounter;
 import io.redwire.runtime.key.KeyWriter;
 import io.redwire.testing.RedisServer;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.redwire.runtime.board;
+package io.redwire.testing;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * it crosses the wire (unlike {@code INFO commandstats}, which also counts commands run inside
  * scripts).
  */
-final class CommandCounter implements AutoCloseable {
+public final class CommandCounter implements AutoCloseable {
 
   private final ServerSocket listener;
   private final int target;
@@ -25,7 +25,7 @@ final class CommandCounter implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  CommandCounter(int targetPort) throws IOException {
+  public CommandCounter(int targetPort) throws IOException {
     this.target = targetPort;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread accept = new Thread(this::accept, "command-counter");
@@ -33,20 +33,20 @@ final class CommandCounter implements AutoCloseable {
     accept.start();
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port();
   }
 
   /** The commands seen since the last {@link #reset}, upper-case names only. */
-  List<String> commands() {
+  public List<String> commands() {
     return new ArrayList<>(commands);
   }
 
-  void reset() {
+  public void reset() {
     commands.clear();
   }
 

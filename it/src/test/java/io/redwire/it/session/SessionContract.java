@@ -1,0 +1,520 @@
+package io.redwire.it.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redwire.runtime.CountingMetrics;
+import io.redwire.runtime.Redwire;
+import io.redwire.runtime.session.SessionEndedException;
+import io.redwire.runtime.session.SessionStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What {@code @SessionScoped} must show, through generated classes against real servers; run on one
+ * redis-server ({@link SessionStandaloneTest}) and on a 3-master Cluster ({@link SessionClusterTest}).
+ */
+abstract class SessionContract {
+
+  static final AtomicInteger namespaces = new AtomicInteger();
+
+  String namespace;
+  CountingMetrics metrics;
+  Redwire redwire;
+  final List<Redwire> redwires = new ArrayList<>();
+  final ExecutorService threads = Executors.newCachedThreadPool();
+
+  /** A new Redwire on the server(s) under test, in {@code namespace}. */
+  abstract Redwire newRedwire(CountingMetrics metrics);
+
+  /** A plain client on the server(s) under test. */
+  abstract UnifiedJedis raw();
+
+  @BeforeEach
+  void open() {
+    namespace = getClass().getSimpleName().substring(0, 3).toLowerCase() + namespaces.incrementAndGet();
+    metrics = new CountingMetrics();
+    redwire = instance(metrics);
+  }
+
+  @AfterEach
+  void close() throws InterruptedException {
+    threads.shutdownNow();
+    threads.awaitTermination(10, TimeUnit.SECONDS);
+    redwires.forEach(Redwire::close);
+  }
+
+  Redwire instance(CountingMetrics m) {
+    Redwire r = newRedwire(m);
+    redwires.add(r);
+    return r;
+  }
+
+  byte[] key(String store, String id) {
+    return (namespace + ":session:" + store + ":{" + id.substring(0, 4) + "}:" + id.substring(4))
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  static void await(String what, Duration bound, BooleanSupplier condition) {
+    long end = System.nanoTime() + bound.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(5); // pacing the poll, not synchronisation: the condition decides
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- basics
+
+  @Test
+  void createWriteFindRead() {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    Cart cart = carts.create();
+    assertTrue(cart.id().matches("[A-Za-z0-9_-]{47}"), cart.id());
+    assertNull(cart.coupon(), "an absent object field reads null");
+    assertEquals(0, cart.items(), "an absent integral field reads 0");
+    assertEquals(3, cart.addItems(3));
+    cart.coupon("SAVE10");
+    cart.address(new Cart.Address("1 Main St", "Springfield"));
+    Cart again = carts.find(cart.id()).orElseThrow();
+    assertEquals(3, again.items());
+    assertEquals("SAVE10", again.coupon());
+    assertEquals(new Cart.Address("1 Main St", "Springfield"), again.address());
+    assertEquals(new Cart.Summary(3, "SAVE10", null), again.summary());
+    assertFalse(again.compareAndSetCoupon("OTHER", "X"));
+    assertTrue(again.compareAndSetCoupon("SAVE10", null), "null update deletes the field");
+    assertNull(cart.coupon());
+    assertTrue(again.compareAndSetCoupon(null, "NEW"), "null expect matches an absent field");
+    assertEquals("NEW", cart.coupon());
+    assertEquals(1, metrics.count("sessionCreated", "cart"));
+    assertEquals(1, metrics.count("sessionFound", "cart"));
+    assertNotEquals(carts.create().id(), cart.id());
+  }
+
+  @Test
+  void malformedIdsFindNothing() {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    for (String id : new String[] {"", "short", "x".repeat(46) + "!", "../" + "a".repeat(44), null}) {
+      assertEquals(Optional.empty(), carts.find(id));
+      assertFalse(carts.invalidate(id));
+      assertEquals(Optional.empty(), carts.rotate(id));
+    }
+    assertEquals(Optional.empty(), carts.find("A".repeat(47)), "well formed, unknown");
+  }
+
+  @Test
+  void aViewByIdNeedsNoRoundTripAndItsFirstAccessTellsExistence() {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    Cart cart = carts.create();
+    cart.addItems(2);
+    Cart byId = carts.view(cart.id());
+    assertEquals(new Cart.Summary(2, null, null), byId.summary());
+    assertEquals(3, byId.addItems(1));
+    Cart unknown = carts.view("B".repeat(47));
+    assertNull(unknown.summary());
+    assertThrows(SessionEndedException.class, () -> unknown.addItems(1));
+    assertFalse(raw().exists(key("cart", "B".repeat(47))), "nothing was created");
+    Cart malformed = carts.view("not an id");
+    assertEquals(0, malformed.items());
+    assertThrows(SessionEndedException.class, () -> malformed.coupon("X"));
+  }
+
+  @Test
+  void anEndedViewAnswersAbsentAndRefusesWrites() {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    Cart cart = carts.create();
+    cart.coupon("C");
+    cart.addItems(2);
+    assertTrue(carts.invalidate(cart.id()));
+    assertFalse(carts.invalidate(cart.id()));
+    assertNull(cart.coupon());
+    assertEquals(0, cart.items());
+    assertNull(cart.summary(), "a view of an ended session is null");
+    assertThrows(SessionEndedException.class, () -> cart.coupon("D"));
+    assertThrows(SessionEndedException.class, () -> cart.addItems(1));
+    assertThrows(SessionEndedException.class, () -> cart.compareAndSetCoupon(null, "E"));
+    assertFalse(raw().exists(key("cart", cart.id())), "no write brought it back");
+    assertEquals(1, metrics.count("sessionInvalidated", "cart"));
+    assertEquals(1, metrics.count("sessionExpiredOnRead", "cart"));
+  }
+
+  @Test
+  void afterCloseEveryCallRefuses() {
+    Redwire closing = instance(new CountingMetrics());
+    SessionStore<Cart> carts = RedwireCart.store(closing);
+    Cart cart = carts.create();
+    closing.close();
+    assertThrows(IllegalStateException.class, cart::items);
+    assertThrows(IllegalStateException.class, () -> cart.coupon("X"));
+    assertThrows(IllegalStateException.class, carts::create);
+    assertThrows(IllegalStateException.class, () -> carts.find(cart.id()));
+    assertThrows(IllegalStateException.class, () -> RedwireCart.store(closing));
+  }
+
+  // ---------------------------------------------------------------- no lost updates
+
+  @Test
+  void noLostUpdates() throws Exception {
+    List<SessionStore<Busy>> stores = new ArrayList<>();
+    stores.add(RedwireBusy.store(redwire));
+    for (int i = 1; i < 4; i++) {
+      stores.add(RedwireBusy.store(instance(new CountingMetrics())));
+    }
+    String id = stores.get(0).create().id();
+    int threadCount = 16;
+    int perThread = 10_000 / threadCount;
+    AtomicLong increments = new AtomicLong();
+    AtomicLong casWins = new AtomicLong();
+    String[] lastWrite = new String[threadCount];
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threadCount; t++) {
+      int thread = t;
+      Busy busy = stores.get(t % 4).find(id).orElseThrow();
+      done.add(threads.submit(() -> {
+        start.await();
+        for (int i = 0; i < perThread; i++) {
+          switch (i % 3) {
+            case 0 -> {
+              busy.addCount(1);
+              increments.incrementAndGet();
+            }
+            case 1 -> {
+              String v = thread + ":" + i;
+              set(busy, thread, v);
+              lastWrite[thread] = v;
+            }
+            default -> {
+              String current = busy.turn();
+              String next = Integer.toString(current == null ? 1 : Integer.parseInt(current) + 1);
+              if (busy.compareAndSetTurn(current, next)) {
+                casWins.incrementAndGet();
+              }
+            }
+          }
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    for (Future<?> f : done) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    Busy busy = stores.get(0).find(id).orElseThrow();
+    assertEquals(increments.get(), busy.count(), "every increment counted once");
+    assertTrue(casWins.get() > 0);
+    assertEquals(Long.toString(casWins.get()), busy.turn(), "every successful compare-and-set took effect");
+    for (int t = 0; t < threadCount; t++) {
+      assertEquals(lastWrite[t], get(busy, t), "field s" + t + " holds its last write");
+    }
+  }
+
+  static void set(Busy b, int field, String v) {
+    switch (field) {
+      case 0 -> b.s0(v);
+      case 1 -> b.s1(v);
+      case 2 -> b.s2(v);
+      case 3 -> b.s3(v);
+      case 4 -> b.s4(v);
+      case 5 -> b.s5(v);
+      case 6 -> b.s6(v);
+      case 7 -> b.s7(v);
+      case 8 -> b.s8(v);
+      case 9 -> b.s9(v);
+      case 10 -> b.s10(v);
+      case 11 -> b.s11(v);
+      case 12 -> b.s12(v);
+      case 13 -> b.s13(v);
+      case 14 -> b.s14(v);
+      default -> b.s15(v);
+    }
+  }
+
+  static String get(Busy b, int field) {
+    return switch (field) {
+      case 0 -> b.s0();
+      case 1 -> b.s1();
+      case 2 -> b.s2();
+      case 3 -> b.s3();
+      case 4 -> b.s4();
+      case 5 -> b.s5();
+      case 6 -> b.s6();
+      case 7 -> b.s7();
+      case 8 -> b.s8();
+      case 9 -> b.s9();
+      case 10 -> b.s10();
+      case 11 -> b.s11();
+      case 12 -> b.s12();
+      case 13 -> b.s13();
+      case 14 -> b.s14();
+      default -> b.s15();
+    };
+  }
+
+  // ---------------------------------------------------------------- no resurrection
+
+  @Test
+  void writesRacingInvalidateNeverResurrect() throws Exception {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    SessionStore<Cart> others = RedwireCart.store(instance(new CountingMetrics()));
+    for (int round = 0; round < 10; round++) {
+      Cart cart = carts.create();
+      Cart other = others.find(cart.id()).orElseThrow();
+      AtomicInteger landed = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
+      CountDownLatch writing = new CountDownLatch(4);
+      List<Future<?>> writers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Cart view = t % 2 == 0 ? cart : other;
+        int thread = t;
+        writers.add(threads.submit(() -> {
+          writing.countDown();
+          for (int i = 0; i < 200; i++) {
+            try {
+              if (thread % 2 == 0) {
+                view.addItems(1);
+              } else {
+                view.coupon("c" + i);
+              }
+              landed.incrementAndGet();
+            } catch (SessionEndedException e) {
+              refused.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      writing.await();
+      await("some writes", Duration.ofSeconds(10), () -> landed.get() > 20);
+      assertTrue(carts.invalidate(cart.id()));
+      for (Future<?> f : writers) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      assertTrue(refused.get() > 0, "writes after the invalidate were refused");
+      assertFalse(raw().exists(key("cart", cart.id())), "round " + round + ": the session came back");
+      assertEquals(Optional.empty(), carts.find(cart.id()));
+    }
+  }
+
+  @Test
+  void writesRacingExpiryNeverResurrect() throws Exception {
+    SessionStore<Brief> briefs = RedwireBrief.store(redwire);
+    for (int round = 0; round < 3; round++) {
+      Brief brief = briefs.create();
+      brief.note("n");
+      byte[] key = key("Brief", brief.id());
+      // release the writers as the idle TTL runs out
+      await("the TTL to run low", Duration.ofSeconds(5), () -> raw().pttl(key) < 30);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> writers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        writers.add(threads.submit(() -> {
+          go.await();
+          for (int i = 0; i < 20; i++) {
+            try {
+              brief.addHits(1);
+            } catch (SessionEndedException e) {
+              return null;
+            }
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : writers) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      // either a write slid the TTL in time (a whole session), or the session ended: never a bare hash
+      if (raw().exists(key)) {
+        assertTrue(raw().hexists(key, "@a".getBytes(StandardCharsets.UTF_8)), "a partial hash was created");
+      }
+      await("the idle expiry", Duration.ofSeconds(5), () -> !raw().exists(key));
+      assertThrows(SessionEndedException.class, () -> brief.addHits(1));
+      assertThrows(SessionEndedException.class, () -> brief.note("late"));
+      assertFalse(raw().exists(key), "a write after expiry brought it back");
+      assertEquals(0, brief.hits());
+      assertEquals(Optional.empty(), briefs.find(brief.id()));
+    }
+    assertTrue(metrics.count("sessionExpiredOnRead", "Brief") >= 3);
+  }
+
+  // ---------------------------------------------------------------- rotation
+
+  @Test
+  void rotationUnderLoad() throws Exception {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    Cart first = carts.create();
+    first.coupon("KEEP");
+    AtomicReference<Cart> current = new AtomicReference<>(first);
+    AtomicLong added = new AtomicLong();
+    AtomicInteger refused = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Future<?>> writers = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      writers.add(threads.submit(() -> {
+        while (!stop.get()) {
+          Cart view = current.get();
+          try {
+            view.addItems(1);
+            added.incrementAndGet();
+          } catch (SessionEndedException e) {
+            refused.incrementAndGet(); // clearly refused: the caller retries on the new id
+          }
+        }
+        return null;
+      }));
+    }
+    await("writes before the rotation", Duration.ofSeconds(10), () -> added.get() > 200);
+    Cart rotated = carts.rotate(first.id()).orElseThrow();
+    current.set(rotated);
+    long before = added.get();
+    await("writes after the rotation", Duration.ofSeconds(10), () -> added.get() > before + 200);
+    stop.set(true);
+    for (Future<?> f : writers) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    assertNotEquals(first.id(), rotated.id());
+    assertEquals(first.id().substring(0, 4), rotated.id().substring(0, 4), "the slot tag is kept");
+    assertEquals(Optional.empty(), carts.find(first.id()), "the old id finds nothing");
+    assertFalse(raw().exists(key("cart", first.id())));
+    assertEquals(added.get(), rotated.items(), "every write that succeeded is in the rotated session");
+    assertEquals("KEEP", rotated.coupon());
+    assertEquals(1, metrics.count("sessionRotated", "cart"));
+  }
+
+  // ---------------------------------------------------------------- timeouts
+
+  @Test
+  void absoluteTimeoutEndsAnActiveSession() {
+    SessionStore<Bounded> store = RedwireBounded.store(redwire);
+    Bounded b = store.create();
+    long start = System.nanoTime();
+    long ended = 0;
+    while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6)) {
+      try {
+        b.addHits(1); // active all along: the idle TTL (10 s) never runs out
+      } catch (SessionEndedException e) {
+        ended = System.nanoTime() - start;
+        break;
+      }
+      try {
+        Thread.sleep(20); // the pace of a busy user, not synchronisation
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+    assertTrue(ended > 0, "the session outlived its absolute timeout");
+    long ms = TimeUnit.NANOSECONDS.toMillis(ended);
+    assertTrue(ms >= 1_900 && ms < 3_500, "ended after " + ms + " ms, expected about 2000");
+    assertEquals(0, b.hits());
+    assertTrue(metrics.count("sessionExpiredOnRead", "Bounded") >= 1);
+  }
+
+  // ---------------------------------------------------------------- the user index
+
+  @Test
+  void maxPerUserEvictsTheOldest() {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    List<Cart> amy = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Cart c = carts.create();
+      c.userId("amy");
+      amy.add(c); // logins in one millisecond keep their order
+    }
+    assertEquals(Optional.empty(), carts.find(amy.get(0).id()), "the oldest was evicted");
+    assertThrows(SessionEndedException.class, () -> amy.get(0).addItems(1));
+    for (int i = 1; i < 4; i++) {
+      assertTrue(carts.find(amy.get(i).id()).isPresent());
+    }
+    assertEquals(List.of(amy.get(1).id(), amy.get(2).id(), amy.get(3).id()), carts.sessionsOf("amy"));
+    assertEquals("amy", amy.get(3).summary().userId());
+  }
+
+  @Test
+  void logOutEverywhere() {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    SessionStore<Cart> elsewhere = RedwireCart.store(instance(new CountingMetrics()));
+    List<String> bob = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Cart c = (i % 2 == 0 ? carts : elsewhere).create();
+      c.userId("bob");
+      bob.add(c.id());
+    }
+    Cart amy = carts.create();
+    amy.userId("amy");
+    Cart rotated = carts.rotate(bob.get(2)).orElseThrow();
+    bob.set(2, rotated.id());
+    assertEquals(bob.size(), carts.sessionsOf("bob").size());
+    assertTrue(carts.sessionsOf("bob").contains(rotated.id()), "rotation moved the index entry");
+    assertEquals(3, carts.invalidateAll("bob"));
+    for (String id : bob) {
+      assertEquals(Optional.empty(), carts.find(id));
+    }
+    assertEquals(List.of(), carts.sessionsOf("bob"));
+    assertTrue(carts.find(amy.id()).isPresent(), "another user's session stays");
+    assertEquals(List.of(amy.id()), carts.sessionsOf("amy"));
+    amy.userId("carol");
+    assertEquals(List.of(), carts.sessionsOf("amy"), "a changed user leaves the old index");
+    assertEquals(List.of(amy.id()), carts.sessionsOf("carol"));
+  }
+
+  @Test
+  void theUserIndexExpires() {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    Cart c = carts.create();
+    c.userId("dan");
+    byte[] index = (namespace + ":session-user:cart:{dan}").getBytes(StandardCharsets.UTF_8);
+    long ttl = raw().pttl(index);
+    assertTrue(ttl > 0 && ttl <= Duration.ofHours(8).toMillis(), "index ttl " + ttl);
+  }
+
+  // ---------------------------------------------------------------- deploy safety
+
+  @Test
+  void aFieldOfAnOlderShapeReadsAbsentAndTheOthersStillRead() {
+    // an instance still running the older build writes the session...
+    Redwire old = instance(new CountingMetrics());
+    OldCart before = RedwireOldCart.store(old).create();
+    before.coupon("OLD");
+    before.address(new OldCart.Address("1 Main St"));
+    before.userId("eve");
+    // ...and the new build reads it
+    Cart after = RedwireCart.store(redwire).find(before.id()).orElseThrow();
+    assertNull(after.address(), "the older shape reads as absent");
+    assertEquals("OLD", after.coupon(), "the other fields still read");
+    assertEquals("eve", after.userId());
+    assertEquals(new Cart.Summary(0, "OLD", "eve"), after.summary());
+    assertEquals(1, metrics.count("sessionDecodeFailure", "cart"));
+    assertEquals(1, metrics.count("sessionDecodeFailureField", "cart.address"));
+    after.address(new Cart.Address("2 High St", "Shelbyville"));
+    assertEquals(new Cart.Address("2 High St", "Shelbyville"), after.address());
+  }
+}

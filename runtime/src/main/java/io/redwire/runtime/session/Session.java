@@ -1,0 +1,247 @@
+package io.redwire.runtime.session;
+
+import io.redwire.runtime.codec.Codec;
+import io.redwire.runtime.codec.CodecException;
+import io.redwire.runtime.codec.Values;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * One session as generated views use it: every method is one round trip through
+ * {@link SessionScripts#ACCESS}, conditional on the session existing, and slides its idle TTL.
+ *
+ * <p>Once an access finds the session ended (expired, invalidated, evicted or rotated away), the
+ * handle remembers it: reads answer absent and writes throw {@link SessionEndedException} without
+ * another round trip (an id is never reused, so an ended session never comes back).
+ *
+ * <p>Values: fields with an increment ({@code addX}) hold decimal integers, so {@code HINCRBY} works on
+ * them; every other field holds its codec's bytes behind the value header with the type's
+ * fingerprint. Bytes that no longer decode (another shape of the type, after a deploy) read as absent
+ * and are reported through {@code sessionDecodeFailure}; the other fields still read.
+ */
+public final class Session {
+
+  private final SessionStore<?> store;
+  private final String id;
+  private final byte[] key;
+  private volatile boolean ended;
+
+  Session(SessionStore<?> store, String id, byte[] key) {
+    this.store = store;
+    this.id = id;
+    this.key = key;
+  }
+
+  /** The session id. */
+  public String id() {
+    return id;
+  }
+
+  /** For a view of a malformed id: ended before any access. */
+  void markEnded() {
+    ended = true;
+  }
+
+  /** Whether an access found this session ended. */
+  public boolean ended() {
+    return ended;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The stored bytes of {@code field}, or null when absent or when the session has ended. */
+  public byte[] get(SessionField field) {
+    if (ended) {
+      store.redwire.ensureOpen();
+      return null;
+    }
+    Object reply = store.access("get", key, SessionOps.GET, field.bytes);
+    if (end(reply)) {
+      return null;
+    }
+    return (byte[]) ((List<?>) reply).get(0);
+  }
+
+  /** The stored bytes of each field in one round trip, or null when the session has ended. */
+  public byte[][] getAll(SessionField[] fields) {
+    if (ended) {
+      store.redwire.ensureOpen();
+      return null;
+    }
+    byte[][] names = new byte[fields.length][];
+    for (int i = 0; i < fields.length; i++) {
+      names[i] = fields[i].bytes;
+    }
+    Object reply = store.access("get", key, SessionOps.GET, names);
+    if (end(reply)) {
+      return null;
+    }
+    List<?> values = (List<?>) reply;
+    byte[][] out = new byte[fields.length][];
+    for (int i = 0; i < fields.length; i++) {
+      out[i] = (byte[]) values.get(i);
+    }
+    return out;
+  }
+
+  /** An integral field as a long: 0 when absent, ended or not a decimal integer (reported). */
+  public long getLong(SessionField field) {
+    return longOf(get(field), field);
+  }
+
+  /** {@link #getLong} as an int (0 when it does not fit, reported). */
+  public int getInt(SessionField field) {
+    return intOf(get(field), field);
+  }
+
+  /** Decimal integer bytes as a long: 0 when null or malformed (reported). */
+  public long longOf(byte[] raw, SessionField field) {
+    if (raw == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(new String(raw, StandardCharsets.US_ASCII));
+    } catch (NumberFormatException e) {
+      store.redwire.metrics().sessionDecodeFailure(store.name, field.name(),
+          new CodecException("not a decimal integer"));
+      return 0;
+    }
+  }
+
+  /** Decimal integer bytes as an int: 0 when null, malformed or out of range (reported). */
+  public int intOf(byte[] raw, SessionField field) {
+    long v = longOf(raw, field);
+    if (v != (int) v) {
+      store.redwire.metrics().sessionDecodeFailure(store.name, field.name(),
+          new CodecException("integer out of int range: " + v));
+      return 0;
+    }
+    return (int) v;
+  }
+
+  /**
+   * Decodes a field's bytes: null when {@code raw} is null or holds another type shape or damaged
+   * bytes (reported through {@code sessionDecodeFailure}).
+   */
+  public <T> T decode(byte[] raw, SessionField field, long fingerprint, Codec<T> codec) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return Values.decode(fingerprint, codec, raw);
+    } catch (RuntimeException e) {
+      // CodecException, FingerprintMismatchException, or a record constructor that refused the values
+      store.redwire.metrics().sessionDecodeFailure(store.name, field.name(), e);
+      return null;
+    }
+  }
+
+  /** Encodes a value with its header; null stays null (the field is deleted). */
+  public static <T> byte[] encode(T value, long fingerprint, Codec<T> codec) {
+    return value == null ? null : Values.encode(fingerprint, codec, value);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Writes {@code field} ({@code null}: deletes it). */
+  public void set(SessionField field, byte[] value) {
+    live("set " + field);
+    Object reply = value == null
+        ? store.access("set", key, SessionOps.DEL, field.bytes)
+        : store.access("set", key, SessionOps.SET, field.bytes, value);
+    ended(reply, "set " + field);
+  }
+
+  /** Writes an integral field as a decimal integer. */
+  public void set(SessionField field, long value) {
+    set(field, SessionStore.ascii(value));
+  }
+
+  /** Adds {@code delta} to an integral field (absent counts as 0) and returns the new value. */
+  public long add(SessionField field, long delta) {
+    live("add to " + field);
+    Object reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta));
+    ended(reply, "add to " + field);
+    return ((Number) ((List<?>) reply).get(0)).longValue();
+  }
+
+  /**
+   * Writes {@code update} when the field holds {@code expect} (byte for byte; null: absent). Returns
+   * whether it wrote.
+   */
+  public boolean compareAndSet(SessionField field, byte[] expect, byte[] update) {
+    return cas(field, SessionOps.VALUE, expect, update);
+  }
+
+  /** {@link #compareAndSet(SessionField, byte[], byte[])} of an integral field (absent counts as 0). */
+  public boolean compareAndSet(SessionField field, long expect, long update) {
+    return cas(field, SessionOps.INTEGRAL, SessionStore.ascii(expect), SessionStore.ascii(update));
+  }
+
+  private boolean cas(SessionField field, byte[] mode, byte[] expect, byte[] update) {
+    live("compare-and-set " + field);
+    Object reply = store.access("compareAndSet", key, SessionOps.CAS, field.bytes, mode,
+        expect == null ? SessionOps.NO : SessionOps.YES, expect == null ? SessionOps.EMPTY : expect,
+        update == null ? SessionOps.NO : SessionOps.YES, update == null ? SessionOps.EMPTY : update);
+    ended(reply, "compare-and-set " + field);
+    return ((Number) reply).longValue() == 1;
+  }
+
+  /**
+   * Writes the {@code @SessionUser} field ({@code null}: deletes it) and keeps the user index in step:
+   * one round trip for the session, then one for the new user's index (which may end the user's oldest
+   * sessions beyond {@code maxPerUser}), and one to leave the previous user's index when it changed.
+   */
+  public void setUser(SessionField field, byte[] value, String user) {
+    live("set " + field);
+    Object reply = store.access("setUser", key, SessionOps.USER, field.bytes,
+        value == null ? SessionOps.NO : SessionOps.YES, value == null ? SessionOps.EMPTY : value,
+        user == null ? SessionOps.EMPTY : user.getBytes(StandardCharsets.UTF_8));
+    ended(reply, "set " + field);
+    String old = SessionStore.text(((List<?>) reply).get(0));
+    try {
+      if (!old.isEmpty() && !old.equals(user)) {
+        store.unindexed(id, old);
+      }
+      if (user != null && !user.equals(old)) {
+        store.indexed(id, user);
+      }
+    } catch (RuntimeException e) {
+      throw store.failed("user-index", e);
+    }
+  }
+
+  // ----------------------------------------------------------------
+
+  private void live(String operation) {
+    store.redwire.ensureOpen();
+    if (ended) {
+      throw new SessionEndedException(store.name, operation);
+    }
+  }
+
+  /** Notes an ended session (counted once per handle); returns whether it ended. */
+  private boolean end(Object reply) {
+    if (!SessionStore.ended(reply)) {
+      return false;
+    }
+    if (!ended) {
+      ended = true;
+      if (((Long) reply) == SessionScripts.MISSING) {
+        store.redwire.metrics().sessionExpiredOnRead(store.name);
+      }
+    }
+    return true;
+  }
+
+  private void ended(Object reply, String operation) {
+    if (end(reply)) {
+      throw new SessionEndedException(store.name, operation);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + store.name + ", " + (key == null ? "malformed id" : id.substring(0, SessionIds.TAG) + "...") + "]";
+  }
+}
