@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redwire.runtime.Redwire;
+import io.redwire.testing.CommandCounter;
 import io.redwire.runtime.codec.Codecs;
 import io.redwire.testing.RedisServer;
 import java.util.Collections;
