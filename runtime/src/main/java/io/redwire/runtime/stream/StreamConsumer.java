@@ -200,7 +200,7 @@ public final class StreamConsumer implements AutoCloseable {
           groupReady = true;
         }
         long now = System.nanoTime();
-        if (now - nextReclaim >= 0) {
+        if (down == null && now - nextReclaim >= 0) {
           reclaim();
           nextReclaim = now + reclaimEvery;
         }
@@ -209,6 +209,10 @@ public final class StreamConsumer implements AutoCloseable {
           log.info("Stream consumer {} ({}) reads again after: {}", s.name(), consumerName, down);
           events.recovered("reconnected");
           down = null;
+          // idle time that accrued while Redis was down says nothing about the other consumers: they
+          // could not ack or renew either, and retry their acks every 250 ms at most. Reclaim only after
+          // a full idle time with Redis up, so a handled entry is not run a second time elsewhere.
+          nextReclaim = System.nanoTime() + s.reclaimIdleMillis() * 1_000_000L;
         }
         backoff = 0;
       } catch (JedisDataException e) {
