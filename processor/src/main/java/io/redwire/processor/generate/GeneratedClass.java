@@ -4,15 +4,19 @@ import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.TypeVariableName;
 import io.redwire.processor.model.InterfaceModel;
+import io.redwire.processor.model.MethodModel;
+import io.redwire.processor.model.Param;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeParameterElement;
+import javax.lang.model.util.Types;
 
 /**
  * One kind of generated class (the way Dagger has one generator per kind of binding class). Every
@@ -77,5 +81,23 @@ public abstract class GeneratedClass {
 
   static TypeName interfaceType(InterfaceModel model) {
     return TypeName.get(model.type());
+  }
+
+  /** A method overriding {@code m} as a member of the interface, its local names seeded with its parameters. */
+  static MethodContext overriding(ClassContext c, MethodModel m, Types types) {
+    NameAllocator names = new NameAllocator();
+    for (Param p : m.params()) {
+      names.newName(p.name(), p);
+    }
+    return new MethodContext(c, m, MethodSpec.overriding(m.element(), c.model().type(), types), names);
+  }
+
+  /** What every kind adds after its methods: the shared key literals, the steps' last members, the codecs. */
+  static void finish(ClassContext c, List<Step> steps) {
+    c.keys().addFields(c.cls());
+    for (Step s : steps) {
+      s.finish(c);
+    }
+    c.codecs().addTo(c.cls());
   }
 }

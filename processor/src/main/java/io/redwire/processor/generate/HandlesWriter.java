@@ -1,12 +1,10 @@
 package io.redwire.processor.generate;
 
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeVariableName;
 import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.model.MethodModel;
-import io.redwire.processor.model.Param;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -81,21 +79,12 @@ public final class HandlesWriter extends GeneratedClass {
       if (m.handle() == null) {
         continue; // a default method, inherited as written
       }
-      MethodSpec.Builder method = MethodSpec.overriding(m.element(), c.model().type(), types);
-      NameAllocator names = new NameAllocator();
-      for (Param p : m.params()) {
-        names.newName(p.name(), p);
-      }
-      MethodContext mc = new MethodContext(c, m, method, names);
+      MethodContext mc = overriding(c, m, types);
       for (Step s : steps) {
         s.call(mc);
       }
-      c.cls().addMethod(method.build());
+      c.cls().addMethod(mc.method().build());
     }
-    c.keys().addFields(c.cls());
-    for (Step s : steps) {
-      s.finish(c);
-    }
-    c.codecs().addTo(c.cls());
+    finish(c, steps);
   }
 }

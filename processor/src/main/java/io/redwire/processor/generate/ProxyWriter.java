@@ -4,11 +4,9 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeVariableName;
 import io.redwire.processor.model.MethodModel;
-import io.redwire.processor.model.Param;
 import io.redwire.processor.model.ResultShape;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,19 +84,11 @@ public final class ProxyWriter extends GeneratedClass {
         .build());
 
     for (MethodModel m : c.model().methods()) {
-      MethodSpec.Builder method = MethodSpec.overriding(m.element(), c.model().type(), types);
-      NameAllocator names = new NameAllocator();
-      for (Param p : m.params()) {
-        names.newName(p.name(), p);
-      }
-      writeMethod(new MethodContext(c, m, method, names), steps);
-      c.cls().addMethod(method.build());
+      MethodContext mc = overriding(c, m, types);
+      writeMethod(mc, steps);
+      c.cls().addMethod(mc.method().build());
     }
-    c.keys().addFields(c.cls());
-    for (Step s : steps) {
-      s.finish(c);
-    }
-    c.codecs().addTo(c.cls());
+    finish(c, steps);
   }
 
   private static void writeMethod(MethodContext mc, List<Step> steps) {

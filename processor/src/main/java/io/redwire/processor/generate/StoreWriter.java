@@ -2,12 +2,10 @@ package io.redwire.processor.generate;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import io.redwire.processor.model.InterfaceModel;
 import io.redwire.processor.model.MethodModel;
-import io.redwire.processor.model.Param;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -76,20 +74,12 @@ public final class StoreWriter extends GeneratedClass {
       if (m.element().isDefault()) {
         continue;
       }
-      MethodSpec.Builder method = MethodSpec.overriding(m.element(), c.model().type(), types);
-      NameAllocator names = new NameAllocator();
-      for (Param p : m.params()) {
-        names.newName(p.name(), p);
-      }
-      MethodContext mc = new MethodContext(c, m, method, names);
+      MethodContext mc = overriding(c, m, types);
       for (Step s : steps) {
         s.call(mc);
       }
-      c.cls().addMethod(method.build());
+      c.cls().addMethod(mc.method().build());
     }
-    for (Step s : steps) {
-      s.finish(c);
-    }
-    c.codecs().addTo(c.cls());
+    finish(c, steps);
   }
 }
