@@ -1,5 +1,6 @@
 package io.redwire.runtime;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +17,13 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class Failures {
 
   private static final Logger log = LoggerFactory.getLogger(Failures.class);
-  private static final long LOG_EVERY_NANOS = 10_000_000_000L;
   /** Error prefixes the server sends while it cannot serve (loading, failing over, busy script). */
   private static final String[] UNAVAILABLE = {
     "LOADING", "BUSY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS", "MISCONF"
   };
-  private static final ConcurrentHashMap<String, Long> lastLogged = new ConcurrentHashMap<>();
+  private static final Duration EVERY = Duration.ofSeconds(10);
+  /** One throttle per name and operation: command errors are logged at most every 10 s each. */
+  private static final ConcurrentHashMap<String, Throttle> logged = new ConcurrentHashMap<>();
 
   private Failures() {}
 
@@ -49,16 +51,13 @@ public final class Failures {
   }
 
   static void logCommandError(String name, String operation, RuntimeException e) {
-    String id = name + '\0' + operation;
-    long now = System.nanoTime();
-    Long last = lastLogged.get(id);
-    if (last != null && now - last < LOG_EVERY_NANOS) {
+    if (logged.size() > 10_000) {
+      logged.clear();
+    }
+    Throttle throttle = logged.computeIfAbsent(name + '\0' + operation, k -> new Throttle(EVERY));
+    if (!throttle.tryAcquire()) {
       return;
     }
-    if (lastLogged.size() > 10_000) {
-      lastLogged.clear();
-    }
-    lastLogged.put(id, now);
     log.warn("Redis refused {} of {}: {} (a command error, not an outage: other work goes on)",
         operation, name, e.toString());
   }

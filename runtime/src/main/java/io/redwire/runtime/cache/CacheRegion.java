@@ -1,6 +1,7 @@
 package io.redwire.runtime.cache;
 
 import io.redwire.runtime.Redwire;
+import io.redwire.runtime.Throttle;
 import io.redwire.runtime.RedwireMetrics;
 import io.redwire.runtime.codec.Codec;
 import io.redwire.runtime.codec.FingerprintMismatchException;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,6 @@ public final class CacheRegion<V> {
 
   private static final byte[] LEASE_SUFFIX = ":lease".getBytes(StandardCharsets.UTF_8);
   private static final long MAX_LEASE_MS = 5000;
-  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final Redwire redwire;
   private final RedwireMetrics metrics;
@@ -67,7 +66,8 @@ public final class CacheRegion<V> {
   private final Generation generation;
   private final Flights<V> flights = new Flights<>();
   private final Consumer<RuntimeException> decodeFailed = this::decodeFailed;
-  private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+  /** Decode and encode failures are logged at most every 10 s (every one is counted). */
+  private final Throttle warnings = new Throttle(Duration.ofSeconds(10));
 
   /** Pure: no I/O, nothing registered (a racing {@code Redwire.shared} may discard it). */
   private CacheRegion(Redwire redwire, CacheSettings settings, long fingerprint, Codec<V> codec) {
@@ -529,7 +529,7 @@ public final class CacheRegion<V> {
     metrics.cacheDecodeFailure(name, e);
     if (e instanceof FingerprintMismatchException) {
       log.debug("Cache {}: an entry of another type shape reads as a miss", name);
-    } else if (shouldWarn()) {
+    } else if (warnings.tryAcquire()) {
       log.warn("Cache {}: an entry could not be decoded and is loaded again ({}); further failures are"
           + " counted in cacheDecodeFailure and logged at most every 10 s", name, e.toString());
     }
@@ -537,16 +537,10 @@ public final class CacheRegion<V> {
 
   private void encodeFailed(RuntimeException e) {
     metrics.cacheEncodeFailure(name, e);
-    if (shouldWarn()) {
+    if (warnings.tryAcquire()) {
       log.warn("Cache {}: a value could not be encoded and was not stored; further failures are counted"
           + " in cacheEncodeFailure and logged at most every 10 s", name, e);
     }
-  }
-
-  private boolean shouldWarn() {
-    long now = System.nanoTime();
-    long last = lastWarned.get();
-    return now - last >= WARN_EVERY_NANOS && lastWarned.compareAndSet(last, now);
   }
 
   private static <T> T join(CompletableFuture<T> f) {

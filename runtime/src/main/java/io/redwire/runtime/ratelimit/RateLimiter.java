@@ -2,6 +2,7 @@ package io.redwire.runtime.ratelimit;
 
 import io.redwire.runtime.Limit;
 import io.redwire.runtime.Redwire;
+import io.redwire.runtime.Throttle;
 import io.redwire.runtime.RedwireMetrics;
 import io.redwire.runtime.key.Keys;
 import io.redwire.runtime.script.Script;
@@ -76,7 +77,6 @@ public final class RateLimiter {
   }
 
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
-  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final byte[] EMPTY = {};
 
   private final Redwire redwire;
@@ -98,7 +98,7 @@ public final class RateLimiter {
   /** {@code limit, perMicros, burst} per limit, as script arguments. */
   private final byte[][] args;
   private final AtomicLong failuresSinceLog = new AtomicLong();
-  private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+  private final Throttle failureLog = new Throttle(Duration.ofSeconds(10));
 
   private RateLimiter(Redwire redwire, Algorithm algorithm, OnLimit onLimit, OnFailure onFailure,
       long maxWaitMillis, int tagCount, List<RateLimit> compiled) {
@@ -300,9 +300,7 @@ public final class RateLimiter {
   /** One warning per 10 s per limiter, with the number of calls the policy decided since the last one. */
   private void logFailure(RuntimeException e, boolean allow) {
     long count = failuresSinceLog.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastLog.get();
-    if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+    if (failureLog.tryAcquire()) {
       long calls = failuresSinceLog.getAndSet(0);
       log.warn("Rate limit {}: Redis failed ({}); {} {} call(s) since the last report (onFailure = {})",
           names[0], e != null ? e.toString() : "circuit breaker open", allow ? "admitted" : "refused",
