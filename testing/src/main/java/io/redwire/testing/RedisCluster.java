@@ -95,6 +95,18 @@ public final class RedisCluster implements AutoCloseable {
             info.contains("cluster_state:ok")
                 && info.contains("cluster_known_nodes:" + nodes.size() + "\r")
                 && info.contains("cluster_slots_assigned:" + SLOTS);
+        if (nodeOk) {
+          // cluster_state:ok does not mean every bus link is up; a message (a PUBLISH forwarded to
+          // the other nodes) sent while a link is still connecting is dropped
+          String links;
+          try {
+            links = node.command("CLUSTER", "NODES");
+          } catch (RuntimeException e) {
+            links = e.toString();
+          }
+          nodeOk = allLinksConnected(links);
+          info = info + " " + links;
+        }
         ok &= nodeOk;
         states.append(node.port()).append(": ").append(info.replace("\r\n", " ")).append('\n');
       }
@@ -111,6 +123,23 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  /** Whether every line of a CLUSTER NODES reply shows a finished handshake and a connected link. */
+  static boolean allLinksConnected(String clusterNodes) {
+    int lines = 0;
+    for (String line : clusterNodes.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      lines++;
+      String[] f = line.trim().split(" ");
+      if (f.length < 8 || f[2].contains("handshake") || f[2].contains("noaddr") || f[2].contains("fail")
+          || !f[7].equals("connected")) {
+        return false;
+      }
+    }
+    return lines > 0;
   }
 
   /** Stops every node and deletes their directories. */
