@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.redwire.runtime.CountingMetrics;
 import io.redwire.runtime.Redwire;
 import io.redwire.runtime.pubsub.Subscriber;
+import io.redwire.testing.Await;
 import io.redwire.testing.RedisServer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -108,10 +109,11 @@ class CacheFailureTest {
     return k.substring((namespace + ":c:").length(), k.length() - ":generation".length());
   }
 
+  /** The entry's key, once its store (sent after the caller got its value) has landed. */
   String entryKey(String cache, String parts) {
-    List<String> found = keys(":c:" + cache + ":*{" + parts + "}");
-    assertEquals(1, found.size(), found.toString());
-    return found.get(0);
+    String pattern = ":c:" + cache + ":*{" + parts + "}";
+    Await.until(Duration.ofSeconds(5), () -> keys(pattern).size() == 1, () -> "one entry " + keys(pattern));
+    return keys(pattern).get(0);
   }
 
   /** Moves the entry's stored expiry into the past (keeping its Redis TTL), so XFetch recomputes it on the next read. */
@@ -534,6 +536,8 @@ class CacheFailureTest {
       data.del(key);
       data.hset(key, "not", "redwire"); // GET on a hash: WRONGTYPE
       assertEquals("product 1", catalog.product(1).name());
+      // the store that writes over it goes out after the call returned: let it land
+      Await.until(Duration.ofSeconds(5), () -> !data.exists(key + ":lease"), "the store to land");
     }
     assertEquals(20, metrics.count("redisError", product), metrics.summary());
     assertFalse(r.breaker().isOpen());

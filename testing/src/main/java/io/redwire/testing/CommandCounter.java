@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A TCP proxy in front of a redis-server that records the name of every command a client sends, as
@@ -24,6 +27,10 @@ public final class CommandCounter implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  /** Commands matching it are held back (not forwarded) until {@link #release}; null: none. */
+  private volatile Predicate<List<String>> hold;
+  private volatile CountDownLatch gate = new CountDownLatch(0);
+  private final AtomicInteger holding = new AtomicInteger();
 
   public CommandCounter(int targetPort) throws IOException {
     this.target = targetPort;
@@ -48,6 +55,28 @@ public final class CommandCounter implements AutoCloseable {
 
   public void reset() {
     commands.clear();
+  }
+
+  /**
+   * Holds back every command matching {@code command} (given its elements as ISO-8859-1 strings, so
+   * binary arguments keep their ASCII parts) until {@link #release}: it is counted but not forwarded,
+   * so its client waits for the reply and that connection sends nothing more meanwhile. Other
+   * connections are not affected.
+   */
+  public void hold(Predicate<List<String>> command) {
+    gate = new CountDownLatch(1);
+    hold = command;
+  }
+
+  /** Forwards the held commands and stops holding. */
+  public void release() {
+    hold = null;
+    gate.countDown();
+  }
+
+  /** How many commands are held back right now. */
+  public int holding() {
+    return holding.get();
   }
 
   private void accept() {
@@ -92,6 +121,8 @@ public final class CommandCounter implements AutoCloseable {
         continue; // inline command (not sent by Jedis)
       }
       int n = Integer.parseInt(header.substring(1));
+      Predicate<List<String>> held = hold;
+      List<String> elements = held == null ? null : new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         String len = line(in, out);
         int size = Integer.parseInt(len.substring(1));
@@ -99,6 +130,20 @@ public final class CommandCounter implements AutoCloseable {
         out.write(data);
         if (i == 0) {
           commands.add(new String(data, 0, size, StandardCharsets.UTF_8).toUpperCase());
+        }
+        if (elements != null) {
+          elements.add(new String(data, 0, size, StandardCharsets.ISO_8859_1));
+        }
+      }
+      if (held != null && held.test(elements)) {
+        holding.incrementAndGet();
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } finally {
+          holding.decrementAndGet();
         }
       }
       out.flush();

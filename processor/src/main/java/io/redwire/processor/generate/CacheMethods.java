@@ -103,20 +103,21 @@ final class CacheMethods implements Step {
     String region = regionFields.get(c.name());
     String key = keys.build(method, CodeBlock.of("this.$N.prefix()", region), c.key(), names, "key");
     String raw = names.newName("raw");
-    String hit = names.newName("hit");
+    String unreadable = names.newName("unreadable");
     ResultShape r = m.result();
     String loader = loader(m, c);
     method.addStatement("byte[] $N = this.$N.get($N)", raw, region, key);
-    method.beginControlFlow("if ($N != null)", raw);
-    method.addStatement("$T $N = this.$N.hit($N)", Object.class, hit, region, raw);
-    method.beginControlFlow("if ($N != $T.MISS)", hit, REGION);
-    CodeBlock value = CodeBlock.of("this.$N.value($N)", region, hit);
+    method.beginControlFlow("if (this.$N.servable($N))", region, raw);
+    method.beginControlFlow("try");
+    CodeBlock value = CodeBlock.of("this.$N.$L($N)", region, valueReader(r), raw);
     switch (r.wrapper()) {
       case OPTIONAL -> method.addStatement("return $T.ofNullable($L)", OPTIONAL, value);
       case COMPLETABLE_FUTURE, COMPLETION_STAGE ->
           method.addStatement("return $T.completedFuture($L)", FUTURE, value);
       default -> method.addStatement("return $L", value);
     }
+    method.nextControlFlow("catch ($T $N)", RuntimeException.class, unreadable);
+    method.addComment("bytes the codec refuses are a miss: loaded below, counted and written again");
     method.endControlFlow();
     method.endControlFlow();
     CodeBlock load = CodeBlock.of("new $N($L)", loader, ProxyWriter.arguments(m));
@@ -169,6 +170,17 @@ final class CacheMethods implements Step {
         method.addStatement("this.$N.put($N, $N)", region, key, result);
       }
     }
+  }
+
+  /**
+   * The region method that reads a servable entry: {@code value}, or for a method returning a
+   * primitive the reader of that primitive ({@code longValue}...), so a hit never boxes.
+   */
+  private static String valueReader(ResultShape r) {
+    if (!r.primitive() || r.wrapper() != ResultShape.Wrapper.PLAIN) {
+      return "value";
+    }
+    return r.declared().getKind().name().toLowerCase(java.util.Locale.ROOT) + "Value";
   }
 
   /** An inner class that calls the delegate on a miss: named, not a lambda, allocated only on the miss path. */

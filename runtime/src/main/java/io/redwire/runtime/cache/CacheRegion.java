@@ -47,9 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CacheRegion<V> {
 
-  /** Returned by {@link #hit(byte[])} when the bytes cannot be served; compared by identity. */
-  public static final Object MISS = new Object();
-
   private static final Logger log = LoggerFactory.getLogger(CacheRegion.class);
 
   private static final byte[] LEASE_SUFFIX = ":lease".getBytes(StandardCharsets.UTF_8);
@@ -123,36 +120,108 @@ public final class CacheRegion<V> {
   }
 
   /**
-   * The value in {@code raw} (null for a cached null), or {@link #MISS} when the bytes cannot be
-   * served: written for another shape, damaged, refused by the codec, or picked by XFetch to be
-   * recomputed early. {@link #load} then decides (and counts) what the miss was.
+   * Whether {@code raw} (what {@link #get} returned) can be served: an entry of this value type's
+   * shape that XFetch did not pick to be recomputed early. Reads the bytes in place and allocates
+   * nothing. When it returns true the generated code reads the value with {@link #value} (or the
+   * primitive reader of its type); when it returns false, or that read throws, {@link #load} decides
+   * (and counts) what the miss was.
    */
-  public Object hit(byte[] raw) {
-    Input in = new Input(raw);
-    try {
-      double random = xfetch ? 1.0 - ThreadLocalRandom.current().nextDouble() : 1.0; // (0, 1]
-      EntryFormat.Status status = format.read(in, xfetch, System.currentTimeMillis(), random);
-      if (status == EntryFormat.Status.EARLY) {
-        return MISS;
-      }
-      V value = status == EntryFormat.Status.TOMBSTONE ? null : format.value(in);
-      metrics.cacheHit(name);
-      return value;
-    } catch (RuntimeException unreadable) {
-      return MISS; // load() decodes again, counts the failure and writes the entry again
-    }
+  public boolean servable(byte[] raw) {
+    double random = xfetch ? 1.0 - ThreadLocalRandom.current().nextDouble() : 1.0; // (0, 1]
+    return format.servable(raw, xfetch, xfetch ? System.currentTimeMillis() : 0, random);
   }
 
-  /** {@code hit} as the value type; only for results of {@link #hit} that are not {@link #MISS}. */
-  @SuppressWarnings("unchecked")
-  public V value(Object hit) {
-    return (V) hit;
+  /**
+   * The value of a {@link #servable} entry (null for a cached null), counted as a hit.
+   *
+   * @throws RuntimeException when the bytes cannot be decoded (damaged, or refused by the codec or a
+   *     record's constructor): the caller then goes to {@link #load}, which counts the failure
+   */
+  public V value(byte[] raw) {
+    V value = EntryFormat.tombstone(raw) ? null : format.value(raw);
+    metrics.cacheHit(name);
+    return value;
+  }
+
+  // Readers of a servable entry of a primitive type: the value is written by the built-in codec of
+  // its box (Codecs.LONG and so on), read here without boxing. Same contract as value(byte[]).
+
+  /** {@link #value} for a {@code boolean} cache. */
+  public boolean booleanValue(byte[] raw) {
+    Input in = EntryFormat.valueInput(raw);
+    boolean v = in.readBoolean();
+    in.expectEnd();
+    metrics.cacheHit(name);
+    return v;
+  }
+
+  /** {@link #value} for a {@code byte} cache. */
+  public byte byteValue(byte[] raw) {
+    Input in = EntryFormat.valueInput(raw);
+    byte v = in.readByte();
+    in.expectEnd();
+    metrics.cacheHit(name);
+    return v;
+  }
+
+  /** {@link #value} for a {@code short} cache. */
+  public short shortValue(byte[] raw) {
+    Input in = EntryFormat.valueInput(raw);
+    short v = in.readShort();
+    in.expectEnd();
+    metrics.cacheHit(name);
+    return v;
+  }
+
+  /** {@link #value} for a {@code char} cache. */
+  public char charValue(byte[] raw) {
+    Input in = EntryFormat.valueInput(raw);
+    char v = in.readChar();
+    in.expectEnd();
+    metrics.cacheHit(name);
+    return v;
+  }
+
+  /** {@link #value} for an {@code int} cache. */
+  public int intValue(byte[] raw) {
+    Input in = EntryFormat.valueInput(raw);
+    int v = in.readInt();
+    in.expectEnd();
+    metrics.cacheHit(name);
+    return v;
+  }
+
+  /** {@link #value} for a {@code long} cache. */
+  public long longValue(byte[] raw) {
+    Input in = EntryFormat.valueInput(raw);
+    long v = in.readLong();
+    in.expectEnd();
+    metrics.cacheHit(name);
+    return v;
+  }
+
+  /** {@link #value} for a {@code float} cache. */
+  public float floatValue(byte[] raw) {
+    Input in = EntryFormat.valueInput(raw);
+    float v = in.readFloat();
+    in.expectEnd();
+    metrics.cacheHit(name);
+    return v;
+  }
+
+  /** {@link #value} for a {@code double} cache. */
+  public double doubleValue(byte[] raw) {
+    Input in = EntryFormat.valueInput(raw);
+    double v = in.readDouble();
+    in.expectEnd();
+    metrics.cacheHit(name);
+    return v;
   }
 
   // ------------------------------------------------------------------ miss path
 
   /**
-   * Loads the value for {@code key} after {@link #hit} returned {@link #MISS} (or there were no bytes):
+   * Loads the value for {@code key} when {@code raw} (what {@link #get} returned) could not be served:
    * serves the current value while refreshing in the background when so configured; otherwise one load
    * per key in this JVM, coordinated across JVMs with a lease. Exceptions of the delegate reach the
    * caller unchanged.
@@ -215,7 +284,8 @@ public final class CacheRegion<V> {
       redwire.workers().execute(() -> {
         try {
           Lease lease = Lease.of(key);
-          if (store.acquire(lease.key, lease.token, leaseMillis) != CacheStore.Lease.ACQUIRED) {
+          if (store.acquire(key, lease.key, lease.token, leaseMillis, false).status()
+              != CacheStore.Lease.ACQUIRED) {
             flight.finish(Result.absent()); // another loader has it: joiners load (and wait for it) themselves
             return;
           }
@@ -243,7 +313,10 @@ public final class CacheRegion<V> {
         return;
       }
       Lease lease = Lease.of(key);
-      switch (store.acquire(lease.key, lease.token, leaseMillis)) {
+      // a plain miss also looks for an entry stored since our GET; an early refresh knows there is one
+      CacheStore.Leased got = acquire(key, lease, !current.isPresent());
+      switch (got.status()) {
+        case FOUND -> flight.finish(format.decode(got.entry(), decodeFailed));
         case ACQUIRED -> fly(flight, key, source, lease, true, false);
         case FAILED -> fly(flight, key, source, null, false, false); // Redis failed: store nothing
         case BUSY -> {
@@ -262,6 +335,19 @@ public final class CacheRegion<V> {
     }
   }
 
+  /**
+   * Takes the lease of {@code key} unless ({@code check}) its entry is there, in one round trip. An
+   * entry that cannot be decoded (another shape, damaged) is not served: the lease is taken over it.
+   * Only {@link CacheStore.Lease#FOUND} results carry an entry, and it decodes.
+   */
+  private CacheStore.Leased acquire(byte[] key, Lease lease, boolean check) {
+    CacheStore.Leased got = store.acquire(key, lease.key, lease.token, leaseMillis, check);
+    if (got.status() == CacheStore.Lease.FOUND && !format.decode(got.entry(), e -> {}).isPresent()) {
+      got = store.acquire(key, lease.key, lease.token, leaseMillis, false);
+    }
+    return got;
+  }
+
   /** Another instance holds the lease: poll for its value, bounded by the lease time, then load. */
   private void awaitOtherLoader(Flights.Flight<V> flight, byte[] key, Lease lease, Source<V> source) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
@@ -270,19 +356,15 @@ public final class CacheRegion<V> {
     while (System.nanoTime() - deadline < 0) {
       sleep(pause);
       pause = Math.min(pause * 2, 50);
-      byte[] raw = store.get(key);
-      if (raw != null) {
-        Result<V> value = format.decode(raw, e -> {});
-        if (value.isPresent()) {
-          flight.finish(value);
-          return;
-        }
+      CacheStore.Leased again = acquire(key, lease, true); // its value, or the lease if it gave up
+      if (again.status() == CacheStore.Lease.FOUND) {
+        flight.finish(format.decode(again.entry(), decodeFailed));
+        return;
       }
-      CacheStore.Lease again = store.acquire(lease.key, lease.token, leaseMillis);
-      if (again == CacheStore.Lease.FAILED) {
+      if (again.status() == CacheStore.Lease.FAILED) {
         break;
       }
-      if (again == CacheStore.Lease.ACQUIRED) { // the other loader gave up or died: our turn
+      if (again.status() == CacheStore.Lease.ACQUIRED) { // the other loader gave up or died: our turn
         fly(flight, key, source, lease, true, false);
         return;
       }
@@ -319,14 +401,7 @@ public final class CacheRegion<V> {
         }
         long nanos = System.nanoTime() - started;
         metrics.cacheLoad(name, nanos);
-        onThread(starter, () -> {
-          Result<V> served = Result.present(v);
-          try {
-            served = storeAndServe(key, v, nanos, lease, write);
-          } finally {
-            flight.finish(served);
-          }
-        });
+        onThread(starter, () -> storeAndServe(flight, key, v, nanos, lease, write, isBackground));
       } catch (Throwable t) { // a metrics listener that threw, say: the flight must still end
         try {
           release(lease);
@@ -366,42 +441,84 @@ public final class CacheRegion<V> {
   }
 
   /**
-   * Writes {@code value} (when the key and the cache's null policy allow) and returns what a hit would
-   * return: the value decoded from the bytes just encoded. When encoding or decoding fails nothing is
-   * written (counted and logged) and the delegate's value is served as it is.
+   * Serves {@code value} to the flight as a hit would (decoded from the bytes just encoded) and writes
+   * it (when the key and the cache's null policy allow). With a lease the write goes out after the
+   * flight is served, on a worker, so the caller does not wait for its reply: the miss costs the caller
+   * the GET and the lease. The flight stays joinable until the write has landed (callers arriving
+   * meanwhile share the value instead of missing again), and the write is dropped by Redis if a put or
+   * evict of the key came after the lease was taken (see {@link CacheStore}). When encoding or
+   * decoding fails nothing is written (counted and logged) and the delegate's value is served as it is.
+   * The flight always ends.
    */
-  private Result<V> storeAndServe(byte[] key, V value, long nanos, Lease lease, boolean write) {
-    write = write && !generation.isPlaceholder(key);
-    byte[] leaseKey = lease == null ? null : lease.key;
-    byte[] token = lease == null ? null : lease.token;
-    if (!format.keeps(value)) { // a null that is not cached: drop any old entry
-      if (write) {
-        store.write(key, null, 0, leaseKey, token);
-      } else {
-        release(lease);
-      }
-      return Result.present(null);
-    }
-    long ttl = format.ttl(value, ThreadLocalRandom.current().nextDouble());
-    byte[] bytes;
+  private void storeAndServe(Flights.Flight<V> flight, byte[] key, V value, long nanos, Lease lease,
+      boolean write, boolean isBackground) {
+    Result<V> served = Result.present(value);
+    boolean handedOver = false;
     try {
-      bytes = format.encode(value, TimeUnit.NANOSECONDS.toMillis(nanos), System.currentTimeMillis() + ttl);
-    } catch (RuntimeException e) {
-      encodeFailed(e);
-      release(lease);
-      return Result.present(value);
+      write = write && !generation.isPlaceholder(key);
+      if (!format.keeps(value)) { // a null that is not cached: drop any old entry
+        served = Result.present(null);
+        handedOver = writeLater(flight, served, key, null, 0, lease, write, isBackground);
+        return;
+      }
+      long ttl = format.ttl(value, ThreadLocalRandom.current().nextDouble());
+      byte[] bytes;
+      try {
+        bytes = format.encode(value, TimeUnit.NANOSECONDS.toMillis(nanos), System.currentTimeMillis() + ttl);
+      } catch (RuntimeException e) {
+        encodeFailed(e);
+        release(lease);
+        return;
+      }
+      Result<V> decoded = format.decode(bytes, decodeFailed);
+      if (!decoded.isPresent()) { // bytes that cannot be read back are not worth storing
+        release(lease);
+        return;
+      }
+      served = decoded;
+      handedOver = writeLater(flight, served, key, bytes, ttl, lease, write, isBackground);
+    } finally {
+      if (!handedOver) {
+        flight.finish(served);
+      }
     }
-    Result<V> served = format.decode(bytes, decodeFailed);
-    if (!served.isPresent()) { // bytes that cannot be read back are not worth storing
+  }
+
+  /**
+   * Serves the flight, then writes {@code bytes} (null: delete) and releases the lease; without a
+   * write, only releases it. A write under a lease is sent from a worker (here when none takes it),
+   * and the flight ends once it has landed; a write without a lease (Redis failed at the lease, or a
+   * caller that gave up waiting for another instance) is sent here, as before. Returns whether the
+   * end of the flight was handed over to the write.
+   */
+  private boolean writeLater(Flights.Flight<V> flight, Result<V> served, byte[] key, byte[] bytes, long ttl,
+      Lease lease, boolean write, boolean isBackground) {
+    if (!write) {
       release(lease);
-      return Result.present(value);
+      return false;
     }
-    if (write) {
-      store.write(key, bytes, ttl, leaseKey, token);
-    } else {
-      release(lease);
+    if (lease == null) {
+      store.write(key, bytes, ttl, null, null);
+      return false;
     }
-    return served;
+    flight.serve(served);
+    Runnable send = () -> {
+      try {
+        store.write(key, bytes, ttl, lease.key, lease.token);
+      } finally {
+        flight.finish(served);
+      }
+    };
+    if (isBackground) {
+      send.run(); // already on a worker, and nobody waits for it
+      return true;
+    }
+    try {
+      redwire.workers().execute(send);
+    } catch (RuntimeException fullOrClosed) {
+      send.run();
+    }
+    return true;
   }
 
   private void release(Lease lease) {
@@ -411,7 +528,7 @@ public final class CacheRegion<V> {
   }
 
   /**
-   * What {@link #hit} did not serve, decoded again ignoring XFetch: present when XFetch picked this
+   * What the hit path did not serve, decoded again ignoring XFetch: present when XFetch picked this
    * caller to refresh early (counted as an early refresh), else absent (counted as a miss, and a
    * decoding failure as one too).
    */
@@ -437,8 +554,9 @@ public final class CacheRegion<V> {
       log.debug("Cache {}: put skipped, the generation could not be read", name);
       return;
     }
+    flights.forget(k); // nobody here joins a load that started before this write
     if (!format.keeps(value)) {
-      store.write(k, null, 0, null, null);
+      store.writeFenced(k, null, 0, Lease.key(k));
       return;
     }
     long ttl = format.ttl(value, ThreadLocalRandom.current().nextDouble());
@@ -447,10 +565,10 @@ public final class CacheRegion<V> {
       bytes = format.encode(value, 0, System.currentTimeMillis() + ttl);
     } catch (RuntimeException e) {
       encodeFailed(e);
-      store.delete(k); // the entry would be stale now
+      store.writeFenced(k, null, 0, Lease.key(k)); // the entry would be stale now
       return;
     }
-    store.write(k, bytes, ttl, null, null);
+    store.writeFenced(k, bytes, ttl, Lease.key(k));
   }
 
   /** Stores the future's value once it completes successfully. */
@@ -471,7 +589,8 @@ public final class CacheRegion<V> {
       log.debug("Cache {}: evict skipped, the generation could not be read", name);
       return;
     }
-    store.delete(k);
+    flights.forget(k); // nobody here joins a load that started before this evict
+    store.writeFenced(k, null, 0, Lease.key(k));
   }
 
   /** Deletes the entry once the future completes successfully. */
@@ -521,7 +640,12 @@ public final class CacheRegion<V> {
   private record Lease(byte[] key, byte[] token) {
     static Lease of(byte[] entry) {
       String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
-      return new Lease(Keys.withSuffix(entry, LEASE_SUFFIX), token.getBytes(StandardCharsets.US_ASCII));
+      return new Lease(key(entry), token.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The lease key of an entry key (same hash tag, so the same Cluster slot). */
+    static byte[] key(byte[] entry) {
+      return Keys.withSuffix(entry, LEASE_SUFFIX);
     }
   }
 

@@ -19,22 +19,60 @@ final class CacheStore {
 
   private static final Logger log = LoggerFactory.getLogger(CacheStore.class);
 
-  /** Stores the value (or deletes it) and releases our lease in one round trip. */
+  /**
+   * Stores a loaded value (or deletes the entry) and releases our lease, in one round trip; sent
+   * without the caller waiting for it. What it does depends on the lease ({@code KEYS[2]}):
+   * <ul>
+   *   <li>still ours: write, release;
+   *   <li>fenced ({@code '!' .. token}): a put or evict of this key came after our load started, so
+   *       our value may be older than what it wrote or deleted: drop it, release the fence;
+   *   <li>gone (the load outlived the lease): write only if nobody has written the entry meanwhile;
+   *   <li>another loader's: drop ours, that loader writes.
+   * </ul>
+   */
   private static final Script STORE_AND_RELEASE = new Script("redwire-cache-store", """
+      local lease = redis.call('GET', KEYS[2])
+      if lease == ARGV[4] then
+        if ARGV[1] == '1' then
+          redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        else
+          redis.call('DEL', KEYS[1])
+        end
+        redis.call('DEL', KEYS[2])
+        return 1
+      end
+      if lease == '!' .. ARGV[4] then
+        redis.call('DEL', KEYS[2])
+        return 0
+      end
+      if not lease and ARGV[1] == '1' then
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3], 'NX')
+        return 2
+      end
+      return 0
+      """);
+
+  /**
+   * A put or evict: writes (or deletes) the entry and fences a load lease held at that moment, so the
+   * loader's store, which may carry an older value and may still be on its way, is dropped.
+   */
+  private static final Script WRITE_AND_FENCE = new Script("redwire-cache-write", """
       if ARGV[1] == '1' then
         redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
       else
         redis.call('DEL', KEYS[1])
       end
-      if redis.call('GET', KEYS[2]) == ARGV[4] then
-        redis.call('DEL', KEYS[2])
+      local lease = redis.call('GET', KEYS[2])
+      if lease and string.sub(lease, 1, 1) ~= '!' then
+        redis.call('SET', KEYS[2], '!' .. lease, 'KEEPTTL')
       end
       return 1
       """);
 
-  /** Releases our lease (compare and delete) when the load failed or wrote nothing. */
+  /** Releases our lease (compare and delete, also when fenced) when the load failed or wrote nothing. */
   private static final Script RELEASE = new Script("redwire-cache-release", """
-      if redis.call('GET', KEYS[1]) == ARGV[1] then
+      local lease = redis.call('GET', KEYS[1])
+      if lease == ARGV[1] or lease == '!' .. ARGV[1] then
         return redis.call('DEL', KEYS[1])
       end
       return 0
@@ -68,8 +106,36 @@ final class CacheStore {
     /** Another loader (here or in another instance) holds it. */
     BUSY,
     /** Redis failed or is skipped: nobody can be coordinated with. */
-    FAILED
+    FAILED,
+    /** The entry was there (stored since our GET): no lease taken, {@link Leased#entry} holds it. */
+    FOUND
   }
+
+  /** What {@link #acquire} found: a status, and the entry's bytes when {@link Lease#FOUND}. */
+  record Leased(Lease status, byte[] entry) {
+    static final Leased ACQUIRED = new Leased(Lease.ACQUIRED, null);
+    static final Leased BUSY = new Leased(Lease.BUSY, null);
+    static final Leased FAILED = new Leased(Lease.FAILED, null);
+  }
+
+  /**
+   * Takes the load lease ({@code SET NX PX}) unless, with {@code ARGV[3] == '1'}, the entry exists:
+   * then returns it. So a miss costs the caller its GET and this one round trip, and a value another
+   * loader stored between the two is served rather than loaded again. An entry of another Redis type
+   * (WRONGTYPE) counts as absent: the loader writes over it.
+   */
+  private static final Script LEASE = new Script("redwire-cache-lease", """
+      if ARGV[3] == '1' then
+        local entry = redis.pcall('GET', KEYS[1])
+        if type(entry) == 'string' then
+          return entry
+        end
+      end
+      if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+        return 1
+      end
+      return 0
+      """);
 
   private final Redwire redwire;
   private final UnifiedJedis jedis;
@@ -101,18 +167,24 @@ final class CacheStore {
     }
   }
 
-  /** {@code SET lease token NX PX ms}. */
-  Lease acquire(byte[] lease, byte[] token, long millis) {
+  /**
+   * Takes the lease {@code lease} of {@code key} for {@code millis} unless ({@code check}) the entry
+   * exists, in one round trip (see {@link #LEASE}).
+   */
+  Leased acquire(byte[] key, byte[] lease, byte[] token, long millis, boolean check) {
     if (!available()) {
-      return Lease.FAILED;
+      return Leased.FAILED;
     }
     try {
-      String ok = jedis.set(lease, token, SetParams.setParams().nx().px(millis));
+      Object reply = LEASE.run(jedis, 2, key, lease, token, ascii(millis), check ? ONE : ZERO);
       redwire.breaker().success();
-      return "OK".equals(ok) ? Lease.ACQUIRED : Lease.BUSY;
+      if (reply instanceof byte[] entry) {
+        return new Leased(Lease.FOUND, entry);
+      }
+      return reply instanceof Long n && n == 1 ? Leased.ACQUIRED : Leased.BUSY;
     } catch (RuntimeException e) {
       failed("lease", e);
-      return Lease.FAILED;
+      return Leased.FAILED;
     }
   }
 
@@ -130,8 +202,9 @@ final class CacheStore {
   }
 
   /**
-   * Writes {@code bytes} with a TTL, or deletes the entry when {@code bytes} is null; releases the
-   * lease in the same round trip when {@code lease} is not null.
+   * Writes {@code bytes} with a TTL, or deletes the entry when {@code bytes} is null; with a lease
+   * ({@code lease} not null) in the same round trip as its release, and only as
+   * {@link #STORE_AND_RELEASE} allows.
    */
   void write(byte[] key, byte[] bytes, long ttlMillis, byte[] lease, byte[] token) {
     if (!available()) {
@@ -153,16 +226,20 @@ final class CacheStore {
     }
   }
 
-  /** DEL. */
-  void delete(byte[] key) {
+  /**
+   * A {@code @CachePut} ({@code bytes} not null) or {@code @CacheEvict} (null) of one entry: writes or
+   * deletes it and fences the load lease {@code lease} if one is held (see {@link #WRITE_AND_FENCE}).
+   */
+  void writeFenced(byte[] key, byte[] bytes, long ttlMillis, byte[] lease) {
     if (!available()) {
       return;
     }
+    boolean keep = bytes != null;
     try {
-      jedis.del(key);
+      WRITE_AND_FENCE.run(jedis, 2, key, lease, keep ? ONE : ZERO, keep ? bytes : EMPTY, ascii(ttlMillis));
       redwire.breaker().success();
     } catch (RuntimeException e) {
-      failed("evict", e);
+      failed(keep ? "store" : "evict", e);
     }
   }
 

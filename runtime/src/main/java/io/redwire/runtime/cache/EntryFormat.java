@@ -30,6 +30,8 @@ final class EntryFormat<V> {
   /** Offset of the flags byte; compute ms and expires-at follow. */
   static final int FLAGS_OFFSET = Values.HEADER_SIZE;
   static final int EXPIRES_AT_OFFSET = FLAGS_OFFSET + 1 + 4;
+  /** Offset of the value, after the metadata. */
+  static final int VALUE_OFFSET = EXPIRES_AT_OFFSET + 8;
 
   private final long fingerprint;
   private final Codec<V> codec;
@@ -102,6 +104,54 @@ final class EntryFormat<V> {
       return Status.EARLY;
     }
     return (flags & TOMBSTONE) != 0 ? Status.TOMBSTONE : Status.VALUE;
+  }
+
+  /**
+   * Whether {@code raw} may be served as it is: an entry of this type's shape whose metadata is
+   * readable and that XFetch (with {@code xfetch}; {@code random} in (0, 1]) did not pick to be
+   * recomputed early. The value itself is not decoded ({@link #valueInput}, {@link #tombstone}).
+   * Reads the bytes in place: allocates nothing and never throws; bytes it refuses are decoded
+   * again (and the reason counted) on the miss path.
+   */
+  boolean servable(byte[] raw, boolean xfetch, long now, double random) {
+    if (raw == null || raw.length < VALUE_OFFSET || (raw[0] & 0xFF) != Values.MAGIC
+        || (raw[1] & 0xFF) != Values.VERSION || fixedLong(raw, 2) != fingerprint) {
+      return false;
+    }
+    if ((raw[FLAGS_OFFSET] & TOMBSTONE) != 0 && raw.length != VALUE_OFFSET) {
+      return false; // a tombstone is followed by nothing
+    }
+    if (!xfetch) {
+      return true;
+    }
+    return !recomputeEarly(fixedInt(raw, FLAGS_OFFSET + 1), fixedLong(raw, EXPIRES_AT_OFFSET), now, random);
+  }
+
+  /** Whether a {@link #servable} entry is a cached null. */
+  static boolean tombstone(byte[] raw) {
+    return (raw[FLAGS_OFFSET] & TOMBSTONE) != 0;
+  }
+
+  /** The value of a {@link #servable} entry that is not a tombstone, to be read to its end. */
+  static Input valueInput(byte[] raw) {
+    return new Input(raw, VALUE_OFFSET, raw.length - VALUE_OFFSET);
+  }
+
+  /** The value of a {@link #servable} entry that is not a tombstone, decoded by the codec. */
+  V value(byte[] raw) {
+    return value(valueInput(raw));
+  }
+
+  private static int fixedInt(byte[] b, int off) {
+    return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+  }
+
+  private static long fixedLong(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[off + i] & 0xFF);
+    }
+    return v;
   }
 
   /**

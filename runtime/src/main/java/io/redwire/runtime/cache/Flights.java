@@ -10,8 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A flight ends with a {@link Result}: present (the value every joiner returns) or absent (a
  * background refresh that could not run: joiners load the value themselves), or exceptionally with
- * the delegate's exception. A flight is removed from the table before it completes, so a caller that
- * arrives after the end starts a new one instead of reading an old failure.
+ * the delegate's exception. A failed flight is removed from the table before it completes, so a
+ * caller that arrives after the end starts a new one instead of reading an old failure. A flight that
+ * loaded a value may be {@linkplain Flight#serve served} while its store is still on its way to Redis:
+ * callers arriving meanwhile join the completed flight rather than miss again; it leaves the table once
+ * the store has landed ({@link Flight#finish}), or earlier when the key is written or evicted here
+ * ({@link #forget}), so nobody joins a value older than a write.
  */
 final class Flights<V> {
 
@@ -41,6 +45,14 @@ final class Flights<V> {
       return future;
     }
 
+    /**
+     * Gives joiners {@code result} now but keeps the flight in the table (its store is on its way)
+     * until {@link #finish} or {@link #forget}; only its owner calls this.
+     */
+    void serve(Result<V> result) {
+      future.complete(result);
+    }
+
     /** Ends the flight with {@code result}; only its owner calls this. Idempotent. */
     void finish(Result<V> result) {
       flights.running.remove(id, future);
@@ -66,6 +78,13 @@ final class Flights<V> {
   Flight<V> startIfIdle(byte[] key) {
     Flight<V> f = enter(key);
     return f.owner ? f : null;
+  }
+
+  /** Drops the flight of {@code key}, if any, so later callers start their own (after a write or evict). */
+  void forget(byte[] key) {
+    if (!running.isEmpty()) {
+      running.remove(new KeyBytes(key));
+    }
   }
 
   /** How many flights are running (for tests). */

@@ -165,4 +165,49 @@ class EntryFormatTest {
     }
     return v;
   }
+
+  @Test
+  void servableReadsTheHeaderInPlaceAndAgreesWithRead() {
+    byte[] bytes = format.encode("hello", 42, NOW + 60_000);
+    assertTrue(format.servable(bytes, false, NOW, 1));
+    assertFalse(EntryFormat.tombstone(bytes));
+    assertEquals("hello", format.value(bytes));
+    byte[] tomb = format.encode(null, 0, NOW + 5_000);
+    assertTrue(format.servable(tomb, true, NOW, 1));
+    assertTrue(EntryFormat.tombstone(tomb));
+
+    assertFalse(format.servable(null, false, NOW, 1), "no bytes");
+    assertFalse(new EntryFormat<>(FP + 1, Codecs.STRING, 60_000, 5_000, 0, true).servable(bytes, false, NOW, 1),
+        "another shape");
+    assertFalse(format.servable(Arrays.copyOf(bytes, EntryFormat.VALUE_OFFSET - 1), false, NOW, 1), "truncated");
+    byte[] magic = bytes.clone();
+    magic[0] = 'X';
+    assertFalse(format.servable(magic, false, NOW, 1), "foreign bytes");
+    byte[] version = bytes.clone();
+    version[1] = 9;
+    assertFalse(format.servable(version, false, NOW, 1), "another format version");
+    byte[] longTomb = Arrays.copyOf(tomb, tomb.length + 1);
+    assertFalse(format.servable(longTomb, false, NOW, 1), "a tombstone followed by bytes");
+  }
+
+  @Test
+  void servableAppliesXFetchExactlyAsReadDoes() {
+    byte[] bytes = format.encode("v", 1000, NOW + 500);
+    for (double random : new double[] {1.0, 0.9, 0.7, 0.6, 0.5, 0.3, 0.1, 1e-9}) {
+      boolean early = format.read(new Input(bytes), true, NOW, random) == EntryFormat.Status.EARLY;
+      assertEquals(!early, format.servable(bytes, true, NOW, random), "random " + random);
+      assertTrue(format.servable(bytes, false, NOW, random), "without XFetch never early");
+    }
+    assertFalse(format.servable(bytes, true, NOW + 500, 1.0), "expired: recompute");
+  }
+
+  @Test
+  void primitiveValuesAreReadFromTheBoxCodecsBytes() {
+    EntryFormat<Long> longs = new EntryFormat<>(FP, Codecs.LONG, 60_000, 60_000, 0, false);
+    byte[] bytes = longs.encode(-1234567890123L, 0, NOW + 1);
+    assertTrue(longs.servable(bytes, false, NOW, 1));
+    Input in = EntryFormat.valueInput(bytes);
+    assertEquals(-1234567890123L, in.readLong());
+    in.expectEnd();
+  }
 }
