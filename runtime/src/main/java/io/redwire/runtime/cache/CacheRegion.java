@@ -138,9 +138,33 @@ public final class CacheRegion<V> {
    *     record's constructor): the caller then goes to {@link #load}, which counts the failure
    */
   public V value(byte[] raw) {
-    V value = EntryFormat.tombstone(raw) ? null : format.value(raw);
+    V value = EntryFormat.tombstone(raw) ? null : decode(raw);
     metrics.cacheHit(name);
     return value;
+  }
+
+  /** One decoding cursor per thread, so a hit allocates no {@link Input}. */
+  private static final ThreadLocal<Cursor> CURSOR = ThreadLocal.withInitial(Cursor::new);
+
+  private static final class Cursor {
+    private static final byte[] NONE = {};
+    final Input in = new Input(NONE);
+    /** Set while decoding: a codec that decodes another cached value on this thread gets its own. */
+    boolean busy;
+  }
+
+  private V decode(byte[] raw) {
+    Cursor c = CURSOR.get();
+    if (c.busy) {
+      return format.value(raw);
+    }
+    c.busy = true;
+    try {
+      return format.value(c.in.reset(raw, EntryFormat.VALUE_OFFSET, raw.length - EntryFormat.VALUE_OFFSET));
+    } finally {
+      c.in.reset(Cursor.NONE, 0, 0); // keep no reference to the entry's bytes
+      c.busy = false;
+    }
   }
 
   // Readers of a servable entry of a primitive type: the value is written by the built-in codec of

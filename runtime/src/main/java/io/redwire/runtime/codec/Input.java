@@ -15,9 +15,9 @@ import java.util.Objects;
  */
 public final class Input {
 
-  private final byte[] buf;
-  private final int start;
-  private final int limit;
+  private byte[] buf;
+  private int start;
+  private int limit;
   private int pos;
 
   /**
@@ -39,6 +39,25 @@ public final class Input {
     this.start = off;
     this.limit = off + len;
     this.pos = off;
+  }
+
+  /**
+   * Points this input at another slice, from its start, so one thread can decode many values with one
+   * instance (the cache's hit path does, to allocate nothing beyond the decoded value).
+   *
+   * @param bytes the array holding the bytes to read, not copied
+   * @param off the index of the first byte
+   * @param len the number of bytes
+   * @return this input
+   * @throws IndexOutOfBoundsException if the slice is not inside {@code bytes}
+   */
+  public Input reset(byte[] bytes, int off, int len) {
+    Objects.checkFromIndexSize(off, len, bytes.length);
+    this.buf = bytes;
+    this.start = off;
+    this.limit = off + len;
+    this.pos = off;
+    return this;
   }
 
   /** @return the number of bytes not yet read */

@@ -2,6 +2,7 @@ package io.redwire.runtime.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -191,5 +192,23 @@ class InputOutputTest {
     Input in = new Input(out.toByteArray());
     assertEquals(0x7fa00001, Float.floatToRawIntBits(in.readFloat()));
     assertEquals(0xfff8000000000abcL, Double.doubleToRawLongBits(in.readDouble()));
+  }
+
+  @Test
+  void resetPointsOneInputAtAnotherSliceFromItsStart() {
+    Output out = new Output(16);
+    out.writeLong(-5);
+    out.writeString("hi");
+    byte[] a = out.toByteArray();
+    byte[] b = new byte[a.length + 3];
+    System.arraycopy(a, 0, b, 3, a.length);
+    Input in = new Input(a);
+    assertEquals(-5, in.readLong());
+    assertSame(in, in.reset(b, 3, a.length));
+    assertEquals(0, in.position());
+    assertEquals(-5, in.readLong());
+    assertEquals("hi", in.readString());
+    in.expectEnd();
+    assertThrows(IndexOutOfBoundsException.class, () -> in.reset(b, 2, b.length));
   }
 }
