@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redwire.runtime.CountingMetrics;
 import io.redwire.runtime.Redwire;
 import io.redwire.runtime.pubsub.Subscriber;
 import io.redwire.testing.Await;
@@ -65,8 +66,10 @@ class CacheMissTest {
     settle(redwire, catalog);
   }
 
+  CountingMetrics metrics = new CountingMetrics();
+
   Redwire newRedwire() {
-    return Redwire.builder().uri(counter.uri()).namespace(namespace).build();
+    return Redwire.builder().uri(counter.uri()).namespace(namespace).metrics(metrics).build();
   }
 
   @AfterEach
@@ -128,9 +131,13 @@ class CacheMissTest {
     assertEquals(List.of("GET", "EVALSHA", "EVALSHA"), about);
     assertTrue(keys(":c:Catalog.product:*{7}").isEmpty(), "not stored yet");
 
-    // while the store is on its way, callers here share the value that was just served
+    // while the store is on its way, callers here share the value that was just served: a hit
+    long hits = metrics.count("cacheHit", "Catalog.product");
+    long misses = metrics.count("cacheMiss", "Catalog.product");
     assertEquals(p, catalog.product(7));
     assertEquals(2, delegate.calls("product")); // 0 and 7
+    assertEquals(hits + 1, metrics.count("cacheHit", "Catalog.product"));
+    assertEquals(misses, metrics.count("cacheMiss", "Catalog.product"));
 
     counter.release();
     landed();

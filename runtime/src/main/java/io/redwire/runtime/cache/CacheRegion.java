@@ -251,18 +251,20 @@ public final class CacheRegion<V> {
    * caller unchanged.
    */
   public V load(byte[] key, byte[] raw, CacheLoader<V> loader) {
-    Result<V> current = missed(raw);
+    Result<V> current = current(raw);
     Source<V> source = () -> CompletableFuture.completedFuture(loader.load());
     if (background && current.isPresent()) {
+      metrics.cacheEarlyRefresh(name);
       refreshInBackground(key, source);
       return current.value();
     }
+    boolean first = true;
     while (true) {
       Flights.Flight<V> flight = flights.enter(key);
+      count(current, flight, first);
+      first = false;
       if (flight.owner()) {
         own(flight, key, current, source, false);
-      } else {
-        metrics.cacheStampedeWait(name);
       }
       Result<V> result = join(flight.future());
       if (result.isPresent()) {
@@ -277,25 +279,25 @@ public final class CacheRegion<V> {
    * the future completes once the value is stored (so the next call reads it).
    */
   public CompletableFuture<V> loadAsync(byte[] key, byte[] raw, AsyncCacheLoader<V> loader) {
-    Result<V> current = missed(raw);
+    Result<V> current = current(raw);
     Source<V> source = loader::load;
     if (background && current.isPresent()) {
+      metrics.cacheEarlyRefresh(name);
       refreshInBackground(key, source);
       return CompletableFuture.completedFuture(current.value());
     }
-    return loadShared(key, current, source);
+    return loadShared(key, current, source, true);
   }
 
-  private CompletableFuture<V> loadShared(byte[] key, Result<V> current, Source<V> source) {
+  private CompletableFuture<V> loadShared(byte[] key, Result<V> current, Source<V> source, boolean first) {
     Flights.Flight<V> flight = flights.enter(key);
+    count(current, flight, first);
     if (flight.owner()) {
       own(flight, key, current, source, true);
-    } else {
-      metrics.cacheStampedeWait(name);
     }
     return flight.future().thenCompose(r -> r.isPresent()
         ? CompletableFuture.completedFuture(r.value())
-        : loadShared(key, Result.absent(), source));
+        : loadShared(key, Result.absent(), source, false));
   }
 
   /** Starts a background refresh of {@code key} unless one (or a load) is running; never waits. */
@@ -553,17 +555,41 @@ public final class CacheRegion<V> {
 
   /**
    * What the hit path did not serve, decoded again ignoring XFetch: present when XFetch picked this
-   * caller to refresh early (counted as an early refresh), else absent (counted as a miss, and a
-   * decoding failure as one too).
+   * caller to refresh early, else absent (a decoding failure is counted here).
    */
-  private Result<V> missed(byte[] raw) {
-    Result<V> current = raw == null ? Result.absent() : format.decode(raw, decodeFailed);
-    if (current.isPresent()) {
-      metrics.cacheEarlyRefresh(name);
-    } else {
-      metrics.cacheMiss(name);
+  private Result<V> current(byte[] raw) {
+    return raw == null ? Result.absent() : format.decode(raw, decodeFailed);
+  }
+
+  /**
+   * Counts a call that reached the miss path, once it has entered a flight ({@code first}: on its
+   * first entry): an early refresh, or a miss; but a call that joins a flight which has already served
+   * its value (the store still on its way to Redis) is counted as a hit, since nothing is loaded for
+   * it. Joining a flight still running is also a stampede wait.
+   */
+  private void count(Result<V> current, Flights.Flight<V> flight, boolean first) {
+    if (first) {
+      if (current.isPresent()) {
+        metrics.cacheEarlyRefresh(name);
+      } else if (!flight.owner() && served(flight)) {
+        metrics.cacheHit(name);
+        return;
+      } else {
+        metrics.cacheMiss(name);
+      }
     }
-    return current;
+    if (!flight.owner()) {
+      metrics.cacheStampedeWait(name);
+    }
+  }
+
+  private static boolean served(Flights.Flight<?> flight) {
+    CompletableFuture<? extends Result<?>> f = flight.future();
+    if (!f.isDone() || f.isCompletedExceptionally()) {
+      return false;
+    }
+    Result<?> r = f.getNow(null);
+    return r != null && r.isPresent();
   }
 
   // ------------------------------------------------------------------ writes
