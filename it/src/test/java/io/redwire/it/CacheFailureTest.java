@@ -545,8 +545,13 @@ class CacheFailureTest {
     assertEquals(30L, catalog.stock("abc"));
     assertEquals(1, delegate.calls("stock"), "another cache still hits");
     assertTrue(locks.tryJob("job"), "locks still work");
+    // each WRONGTYPE read loads and writes over the hash, or (its store has landed but its flight has
+    // not yet left the table) shares the load just before it: at most 21 loads, and the entry is ours
+    int loads = delegate.calls("product");
+    assertTrue(loads >= 2 && loads <= 21, loads + " loads");
+    Await.until(Duration.ofSeconds(5), () -> "string".equals(data.type(key)), "the entry written over the hash");
     assertEquals("product 1", catalog.product(1).name());
-    assertEquals(21, delegate.calls("product"), "the entry was written again over the hash");
+    assertEquals(loads, delegate.calls("product"), "then a hit");
   }
 
   // ------------------------------------------------------------------ codecs
