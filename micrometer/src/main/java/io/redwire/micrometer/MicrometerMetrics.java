@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -198,6 +199,9 @@ public final class MicrometerMetrics implements RedwireMetrics {
       new MeterMap<>(channel -> counter("redwire.event.outboxed", "Durable events put in the local outbox", channel));
 
   private final MeterMap<String, AtomicInteger> outboxDepth = new MeterMap<>(this::outboxGauge);
+
+  private final MeterMap<String, MeterMap<String, AtomicLong>> groupLag =
+      new MeterMap<>(channel -> new MeterMap<>(group -> lagGauge(channel, group)));
 
   private final MeterMap<String, MeterMap<String, Counter>> eventsDelivered = grouped("redwire.event.delivered",
       "Events delivered to a listener");
@@ -408,7 +412,16 @@ public final class MicrometerMetrics implements RedwireMetrics {
   @Override
   public void eventOutboxed(String channel, int depth) {
     eventsOutboxed.get(channel).increment();
+  }
+
+  @Override
+  public void eventOutboxDepth(String channel, int depth) {
     outboxDepth.get(channel).set(depth);
+  }
+
+  @Override
+  public void eventGroupLag(String channel, String group, long lag) {
+    groupLag.get(channel).get(group).set(lag);
   }
 
   @Override
@@ -496,11 +509,22 @@ public final class MicrometerMetrics implements RedwireMetrics {
   private AtomicInteger outboxGauge(String channel) {
     AtomicInteger depth = new AtomicInteger();
     Gauge.builder("redwire.event.outbox.depth", depth, AtomicInteger::get)
-        .description("Events waiting in the local outbox, as of the last one put there")
+        .description("Durable events waiting in the local outbox for Redis")
         .tags(tags(channel))
         .strongReference(true)
         .register(registry);
     return depth;
+  }
+
+  /** The lag of {@code group} on {@code channel}, read by a new gauge that holds it. */
+  private AtomicLong lagGauge(String channel, String group) {
+    AtomicLong lag = new AtomicLong();
+    Gauge.builder("redwire.event.group.lag", lag, AtomicLong::get)
+        .description("Events in the stream not yet delivered to the group, as last sampled (Redis 7.0+)")
+        .tags(tags(channel, "group", group))
+        .strongReference(true)
+        .register(registry);
+    return lag;
   }
 
   private Timer handledTimer(String channel, String group, boolean success) {

@@ -221,7 +221,7 @@ class MicrometerMetricsTest {
             "redwire.lock.lost", "redwire.lock.waits", "redwire.ratelimit.decisions",
             "redwire.ratelimit.waits", "redwire.redis.errors",
             "redwire.event.published", "redwire.event.publish.failures", "redwire.event.outboxed",
-            "redwire.event.outbox.depth", "redwire.event.delivered", "redwire.event.handled",
+            "redwire.event.outbox.depth", "redwire.event.group.lag", "redwire.event.delivered", "redwire.event.handled",
             "redwire.event.acked", "redwire.event.skipped", "redwire.event.retried",
             "redwire.event.dead.lettered", "redwire.event.reclaimed", "redwire.event.listener.recoveries",
             "redwire.session.decode.failures", "redwire.session.events")),
@@ -285,6 +285,8 @@ class MicrometerMetricsTest {
     m.eventPublished("a");
     m.eventPublishFailed("a", new JedisConnectionException("x"));
     m.eventOutboxed("a", 3);
+    m.eventOutboxDepth("a", 3);
+    m.eventGroupLag("a", "g", 42);
     m.eventDelivered("a", "g");
     m.eventHandled("a", "g", 1_000, true);
     m.eventHandled("a", "g", 1_000, false);
@@ -309,6 +311,9 @@ class MicrometerMetricsTest {
     assertEquals(1, registry.get("redwire.event.publish.failures").tags("name", "a", "exception",
         "JedisConnectionException").counter().count());
     assertEquals(3, registry.get("redwire.event.outbox.depth").tags("name", "a").gauge().value());
+    metrics.eventOutboxDepth("a", 0); // drained: the gauge follows
+    assertEquals(0, registry.get("redwire.event.outbox.depth").tags("name", "a").gauge().value());
+    assertEquals(42, registry.get("redwire.event.group.lag").tags("name", "a", "group", "g").gauge().value());
     assertEquals(1, registry.get("redwire.event.handled").tags("name", "a", "group", "g", "result", "failure")
         .timer().count());
     assertEquals(2, registry.get("redwire.event.reclaimed").tags("name", "a", "group", "g").counter().count());

@@ -17,6 +17,7 @@ public final class CountingMetrics implements RedwireMetrics {
 
   private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> nanos = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();
 
   /** Creates a listener with every count at zero. */
   public CountingMetrics() {}
@@ -45,10 +46,19 @@ public final class CountingMetrics implements RedwireMetrics {
     return adder == null ? 0 : adder.sum();
   }
 
+  /**
+   * The last value a gauge-like event (e.g. {@code "eventOutboxDepth"}, {@code "eventGroupLag"})
+   * reported for {@code name}, or -1 if it never did.
+   */
+  public long last(String event, String name) {
+    return last.getOrDefault(key(event, name), -1L);
+  }
+
   /** Sets every count and total back to zero. */
   public void reset() {
     counts.clear();
     nanos.clear();
+    last.clear();
   }
 
   /**
@@ -186,6 +196,16 @@ public final class CountingMetrics implements RedwireMetrics {
   @Override
   public void eventOutboxed(String channel, int depth) {
     inc("eventOutboxed", channel);
+  }
+
+  @Override
+  public void eventOutboxDepth(String channel, int depth) {
+    last.put(key("eventOutboxDepth", channel), (long) depth);
+  }
+
+  @Override
+  public void eventGroupLag(String channel, String group, long lag) {
+    last.put(key("eventGroupLag", channel + "/" + group), lag);
   }
 
   @Override

@@ -120,8 +120,21 @@ public interface RedwireMetrics {
   /** A handled event was acknowledged (and recorded as handled by its group). */
   default void eventAcked(String channel, String group) {}
 
-  /** An event the group had already handled (same event id) was acknowledged without running the listener. */
+  /**
+   * An event was acknowledged without running the listener: the group had already handled its event id,
+   * or another entry with the same event id was still pending in the group (a copy, from a publisher
+   * that retried an add whose reply it lost).
+   */
   default void eventSkipped(String channel, String group) {}
+
+  /**
+   * The group's lag: events in the stream not yet delivered to {@code group}, sampled every 5 s by each
+   * of its subscriptions (Redis 7.0+ and Valkey; older servers do not report it).
+   */
+  default void eventGroupLag(String channel, String group, long lag) {}
+
+  /** The number of durable events waiting in the local outbox changed (put there, or published from it). */
+  default void eventOutboxDepth(String channel, int depth) {}
 
   /** A failed event will be delivered again ({@code delivery} is the next delivery's number). */
   default void eventRetried(String channel, String group, int delivery) {}

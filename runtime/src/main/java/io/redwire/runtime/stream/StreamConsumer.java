@@ -72,6 +72,8 @@ public final class StreamConsumer implements AutoCloseable {
   /** Most ids the handled record keeps, whatever the window. */
   private static final long HANDLED_CAP = 1_000_000;
   private static final byte[] START = "0-0".getBytes(StandardCharsets.US_ASCII);
+  /** How often the group's lag is sampled. */
+  static final long LAG_SAMPLE_MILLIS = 5_000;
 
   /** Handles one entry; a normal return acknowledges it. */
   public interface Handler {
@@ -89,6 +91,12 @@ public final class StreamConsumer implements AutoCloseable {
     /** An entry whose id the group already handled was acknowledged without running the handler. */
     default void skipped() {}
 
+    /**
+     * An entry whose id another entry still pending in the group carries (a copy) was acknowledged
+     * without running the handler.
+     */
+    default void duplicate() {}
+
     default void retried(int nextDelivery) {}
 
     default void deadLettered(String reason) {}
@@ -97,9 +105,55 @@ public final class StreamConsumer implements AutoCloseable {
 
     /** The consumer recovered by itself (reconnected, or created its group again). */
     default void recovered(String what) {}
+
+    /**
+     * The group's lag: entries in the stream not yet delivered to the group ({@code XINFO GROUPS}),
+     * sampled every {@value StreamConsumer#LAG_SAMPLE_MILLIS} ms on Redis 7.0+ and Valkey (older servers
+     * do not report it, and neither does a server that cannot count it after deletions).
+     */
+    default void lag(long entries) {}
   }
 
-  /** Records the id as handled and acknowledges the entry, in one round trip. */
+  /**
+   * Decides, for a batch of entries (ARGV from 3 on: entry id, id pairs), what to do with each: 1 when
+   * the group already handled the id (acknowledge, do not run); 2 when another entry carrying the same
+   * id is still pending in the group (a copy: a publisher that retried an add whose reply it lost, or a
+   * copy added by hand; acknowledge it, the pending one runs, retries or dead-letters); else 0 (run it),
+   * after recording this entry as the id's owner. One round trip per batch, like the read.
+   * KEYS: stream, handled, owners. ARGV: group, owners' time to live.
+   */
+  static final Script ADMIT = new Script("stream.admit", """
+      local out = {}
+      local owned = false
+      for i = 3, #ARGV, 2 do
+        local entry, id = ARGV[i], ARGV[i + 1]
+        local verdict = 0
+        if id == '' then
+          verdict = 0
+        elseif redis.call('ZSCORE', KEYS[2], id) then
+          verdict = 1
+        else
+          local owner = redis.call('HGET', KEYS[3], id)
+          if owner and owner ~= entry
+              and #redis.call('XPENDING', KEYS[1], ARGV[1], owner, owner, 1) > 0 then
+            verdict = 2
+          else
+            redis.call('HSET', KEYS[3], id, entry)
+            owned = true
+          end
+        end
+        out[#out + 1] = verdict
+      end
+      if owned then
+        redis.call('PEXPIRE', KEYS[3], ARGV[2])
+      end
+      return out
+      """);
+
+  /**
+   * Records the id as handled, drops this entry's ownership of it and acknowledges the entry, in one
+   * round trip. KEYS: stream, handled, owners.
+   */
   static final Script ACK = new Script("stream.ack", """
       local now = tonumber(ARGV[4])
       local window = tonumber(ARGV[5])
@@ -107,12 +161,21 @@ public final class StreamConsumer implements AutoCloseable {
       redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
       redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[6]))
       redis.call('PEXPIRE', KEYS[2], window)
+      if redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[2] then
+        redis.call('HDEL', KEYS[3], ARGV[3])
+      end
       return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
       """);
 
-  /** Adds the entry (fields from ARGV[4] on) to the dead letters and acknowledges it. */
+  /**
+   * Adds the entry (fields from ARGV[5] on) to the dead letters, drops its ownership of its id
+   * (ARGV[4]) and acknowledges it. KEYS: stream, dead letters, owners.
+   */
   static final Script DEAD = new Script("stream.dead", """
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 5))
+      if ARGV[4] ~= '' and redis.call('HGET', KEYS[3], ARGV[4]) == ARGV[2] then
+        redis.call('HDEL', KEYS[3], ARGV[4])
+      end
       return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
       """);
 
@@ -166,6 +229,7 @@ public final class StreamConsumer implements AutoCloseable {
     c.reader.start();
     long every = Math.max(50, settings.reclaimIdleMillis() / 3);
     c.timers.scheduleWithFixedDelay(c::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    c.timers.scheduleWithFixedDelay(c::sampleLag, 0, LAG_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     return c;
   }
 
@@ -323,6 +387,25 @@ public final class StreamConsumer implements AutoCloseable {
     }
   }
 
+  /** Reports the group's lag when the server counts it. On the timer thread; never user code. */
+  private void sampleLag() {
+    if (!running) {
+      return;
+    }
+    try {
+      String group = new String(s.group(), StandardCharsets.UTF_8);
+      for (Object o : redwire.client().xinfoGroups(s.stream())) {
+        Map<String, Object> fields = Replies.map(o);
+        if (group.equals(Replies.text(fields.get("name"))) && fields.get("lag") instanceof Long entries) {
+          events.lag(entries);
+        }
+      }
+    } catch (RuntimeException e) {
+      // no stream yet (before the group exists), or Redis away: the read loop reports outages
+      log.debug("Stream consumer {}: could not sample the group's lag", s.name(), e);
+    }
+  }
+
   /** Takes over entries idle for longer than the reclaim time, from any consumer of the group. */
   private void reclaim() {
     Object reply = redwire.client().xautoclaim(s.stream(), s.group(), consumer, s.reclaimIdleMillis(), START,
@@ -376,12 +459,19 @@ public final class StreamConsumer implements AutoCloseable {
     if (entries.isEmpty()) {
       return;
     }
-    List<Double> handled = handledScores(entries);
+    List<Long> verdicts = admit(entries);
     for (int i = 0; i < entries.size(); i++) {
       StreamEntry e = entries.get(i);
-      if (handled.get(i) != null) {
+      long verdict = verdicts.get(i);
+      if (verdict != 0) {
         redwire.client().xack(s.stream(), s.group(), e.id().getBytes(StandardCharsets.US_ASCII));
-        events.skipped();
+        if (verdict == 1) {
+          events.skipped();
+        } else {
+          events.duplicate();
+          log.info("Stream consumer {}: entry {} carries the id of an entry still pending; acknowledged"
+              + " without running it", s.name(), e.id());
+        }
         if (holdSlots) {
           slots.release();
         }
@@ -399,13 +489,25 @@ public final class StreamConsumer implements AutoCloseable {
     }
   }
 
-  private List<Double> handledScores(List<StreamEntry> entries) {
-    byte[][] ids = new byte[entries.size()][];
-    for (int i = 0; i < ids.length; i++) {
+  /** One verdict per entry from {@link #ADMIT}: 0 run, 1 already handled, 2 a copy of a pending entry. */
+  private List<Long> admit(List<StreamEntry> entries) {
+    byte[][] keysAndArgs = new byte[5 + 2 * entries.size()][];
+    keysAndArgs[0] = s.stream();
+    keysAndArgs[1] = s.handled();
+    keysAndArgs[2] = s.owners();
+    keysAndArgs[3] = s.group();
+    keysAndArgs[4] = bytes(Long.toString(s.handledRetainMillis()));
+    for (int i = 0; i < entries.size(); i++) {
       byte[] id = entries.get(i).field(s.idField());
-      ids[i] = id != null ? id : new byte[0];
+      keysAndArgs[5 + 2 * i] = bytes(entries.get(i).id());
+      keysAndArgs[6 + 2 * i] = id != null ? id : new byte[0];
     }
-    return redwire.client().zmscore(s.handled(), ids);
+    Object reply = ADMIT.run(redwire.client(), 3, keysAndArgs);
+    List<Long> verdicts = new ArrayList<>(entries.size());
+    for (Object o : (List<?>) reply) {
+      verdicts.add((Long) o);
+    }
+    return verdicts;
   }
 
   // ---------------------------------------------------------------------------------- handling
@@ -456,7 +558,7 @@ public final class StreamConsumer implements AutoCloseable {
 
   private void ack(StreamEntry e) {
     byte[] id = e.field(s.idField());
-    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), 2, s.stream(), s.handled(), s.group(),
+    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), 3, s.stream(), s.handled(), s.owners(), s.group(),
         bytes(e.id()), id, bytes(Long.toString(System.currentTimeMillis())),
         bytes(Long.toString(s.handledRetainMillis())), bytes(Long.toString(HANDLED_CAP))));
     events.acked();
@@ -467,6 +569,8 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(s.group());
     args.add(bytes(e.id()));
     args.add(bytes(Long.toString(s.deadLetterMaxLen())));
+    byte[] eventId = e.field(s.idField());
+    args.add(eventId != null ? eventId : new byte[0]);
     for (Map.Entry<String, byte[]> f : e.fields().entrySet()) {
       if (!f.getKey().startsWith("dead-")) {
         args.add(bytes(f.getKey()));
@@ -481,13 +585,14 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(bytes(e.id()));
     args.add(bytes("dead-at"));
     args.add(bytes(Long.toString(System.currentTimeMillis())));
-    byte[][] keysAndArgs = new byte[args.size() + 2][];
+    byte[][] keysAndArgs = new byte[args.size() + 3][];
     keysAndArgs[0] = s.stream();
     keysAndArgs[1] = s.deadLetters();
+    keysAndArgs[2] = s.owners();
     for (int i = 0; i < args.size(); i++) {
-      keysAndArgs[i + 2] = args.get(i);
+      keysAndArgs[i + 3] = args.get(i);
     }
-    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), 2, keysAndArgs));
+    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), 3, keysAndArgs));
     log.warn("Stream consumer {}: entry {} moved to the dead letters: {}", s.name(), e.id(), reason);
     events.deadLettered(reason);
   }

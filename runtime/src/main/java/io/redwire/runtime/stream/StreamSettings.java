@@ -51,6 +51,17 @@ public record StreamSettings(
     }
   }
 
+  /**
+   * The hash of ids to the entry that runs them ({@code handled} + {@code ":owners"}, same Cluster
+   * slot): an entry carrying an id whose owner is still pending is a copy, acknowledged without running.
+   */
+  public byte[] owners() {
+    byte[] suffix = ":owners".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] key = java.util.Arrays.copyOf(handled, handled.length + suffix.length);
+    System.arraycopy(suffix, 0, key, handled.length, suffix.length);
+    return key;
+  }
+
   /** The wait before delivery {@code next} (2 for the first retry): backoff * 2^(next-2), capped, plus jitter. */
   public long backoff(int next, double random) {
     int doublings = Math.min(6, Math.max(0, next - 2));
