@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.Tuple;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -253,7 +254,40 @@ public final class BoardRegion<M> {
         return List.of();
       }
       long lo = (long) page * size;
+      if (lo == 0 || range > 0) {
+        // every rank follows from the positions: one plain ZRANGE, no script
+        return positions(lo, lo + size - 1, operation);
+      }
       return range(ascii(Long.toString(lo)), ascii(Long.toString(lo + size - 1)), EMPTY, ZERO, operation);
+    }
+
+    /**
+     * A range whose ranks follow from positions alone: any range of a first-come board (no two members
+     * share a rank), and the first page of a shared-ties board (nobody is better than the first member,
+     * and later members share a rank only with the one before them). One {@code ZRANGE ... WITHSCORES}.
+     */
+    private List<Ranked<M>> positions(long lo, long hi, String operation) {
+      redwire.ensureOpen();
+      List<Tuple> items;
+      try {
+        items = jedis.zrangeWithScores(current(), lo, hi);
+        redwire.metrics().boardOperation(name, operation);
+      } catch (RuntimeException e) {
+        throw failed(operation, e);
+      }
+      List<Ranked<M>> out = new ArrayList<>(items.size());
+      long rank = lo + 1;
+      double previous = 0;
+      for (int i = 0; i < items.size(); i++) {
+        Tuple t = items.get(i);
+        double stored = t.getScore(); // below 2^53: an exact integer
+        if (i > 0 && (range > 0 || stored != previous)) {
+          rank = lo + i + 1;
+        }
+        previous = stored;
+        out.add(new Ranked<>(codec.decode(t.getBinaryElement()), rank, scoreOf(stored)));
+      }
+      return out;
     }
 
     @Override

@@ -318,19 +318,28 @@ class BoardTest {
       Board<String> board = board(region, "g");
       board.add("warm", 1); // loads the scripts (EVALSHA, NOSCRIPT, EVAL)
       board.rank("warm");
-      board.top(1);
+      board.around("warm", 1);
       counter.reset();
       board.add("a", 5);
       board.best("a", 9);
       board.score("a");
       board.rank("a");
-      board.top(10);
-      board.page(1, 10);
+      board.top(10); // ranks follow from positions: a plain ZRANGE
+      board.page(1, 10); // first-come: positions again
       board.around("a", 3);
       board.size();
       board.remove("a");
-      assertEquals(List.of("EVALSHA", "EVALSHA", "ZSCORE", "EVALSHA", "EVALSHA", "EVALSHA", "EVALSHA",
+      assertEquals(List.of("EVALSHA", "EVALSHA", "ZSCORE", "EVALSHA", "ZRANGE", "ZRANGE", "EVALSHA",
           "ZCARD", "ZREM"), counter.commands());
+
+      // shared ties: the first page is positions too; a later page counts who is better in the script
+      Board<String> shared = board(BoardRegion.of(counted, settings("wire-shared", BoardSettings.Ties.SHARED),
+          MemberCodec.STRING), "g");
+      shared.add("b", 1);
+      counter.reset();
+      shared.top(10);
+      shared.page(1, 10);
+      assertEquals(List.of("ZRANGE", "EVALSHA"), counter.commands());
     }
   }
 
