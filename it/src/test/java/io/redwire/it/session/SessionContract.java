@@ -487,6 +487,49 @@ abstract class SessionContract {
   }
 
   @Test
+  void aRotationWhoseIndexEntryIsGoneEndsTheSession() {
+    // the state a rotation meets when invalidateAll (or a maxPerUser eviction) took its index entry
+    // between the rotation's rename and its index move: the session must not survive under the new id
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    Cart c = carts.create();
+    c.userId("fay");
+    byte[] index = (namespace + ":session-user:cart:{fay}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(1, raw().zrem(index, c.id().getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(Optional.empty(), carts.rotate(c.id()), "a logged-out session is not rotated");
+    assertEquals(Optional.empty(), carts.find(c.id()));
+    assertEquals(List.of(), carts.sessionsOf("fay"));
+    assertThrows(SessionEndedException.class, () -> c.addItems(1));
+  }
+
+  @Test
+  void logOutEverywhereEndsASessionThatKeepsRotating() throws Exception {
+    SessionStore<Cart> carts = RedwireCart.store(redwire);
+    SessionStore<Cart> attacker = RedwireCart.store(instance(new CountingMetrics()));
+    for (int round = 0; round < 30; round++) {
+      String user = "gus" + round;
+      Cart c = carts.create();
+      c.userId(user);
+      AtomicReference<String> current = new AtomicReference<>(c.id());
+      AtomicInteger rotations = new AtomicInteger();
+      Future<?> rotating = threads.submit(() -> {
+        while (true) {
+          Optional<Cart> next = attacker.rotate(current.get());
+          if (next.isEmpty()) {
+            return null;
+          }
+          current.set(next.get().id());
+          rotations.incrementAndGet();
+        }
+      });
+      await("some rotations", Duration.ofSeconds(10), () -> rotations.get() > 3);
+      carts.invalidateAll(user);
+      rotating.get(10, TimeUnit.SECONDS); // before the fix, a session could survive and rotate on forever
+      assertEquals(Optional.empty(), carts.find(current.get()), "round " + round + ": it survived");
+      assertEquals(List.of(), carts.sessionsOf(user));
+    }
+  }
+
+  @Test
   void theUserIndexExpires() {
     SessionStore<Cart> carts = RedwireCart.store(redwire);
     Cart c = carts.create();
