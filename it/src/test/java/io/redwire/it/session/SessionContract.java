@@ -542,6 +542,39 @@ abstract class SessionContract {
   // ---------------------------------------------------------------- deploy safety
 
   @Test
+  void anIntIncrementBeyondTheIntRangeWritesNothing() {
+    Tally t = RedwireTally.store(redwire).create();
+    assertEquals(Integer.MAX_VALUE - 1, t.addVisits(Integer.MAX_VALUE - 1));
+    ArithmeticException e = assertThrows(ArithmeticException.class, () -> t.addVisits(2));
+    assertTrue(e.getMessage().contains("visits"), e.getMessage());
+    assertEquals(Integer.MAX_VALUE - 1, t.visits(), "the refused increment wrote nothing");
+    assertEquals(Integer.MAX_VALUE, t.addVisits(1));
+    assertThrows(ArithmeticException.class, () -> t.addVisits(1));
+    assertEquals(-1, t.addVisits(Integer.MIN_VALUE));
+    assertThrows(ArithmeticException.class, () -> t.addVisits(Integer.MIN_VALUE));
+    assertEquals(-1, t.visits());
+    assertEquals(0, metrics.count("sessionDecodeFailure", "Tally"), "no value out of range was ever stored");
+  }
+
+  @Test
+  void anIncrementOfAFieldStoredByAnOlderShapeStartsFromAbsent() {
+    // the older build had no addItems: it stored items by its codec, not as a decimal integer
+    OldCart before = RedwireOldCart.store(instance(new CountingMetrics())).create();
+    before.items(7);
+    before.coupon("OLD");
+    Cart after = RedwireCart.store(redwire).find(before.id()).orElseThrow();
+    assertEquals(0, after.items(), "the older shape reads as absent");
+    assertEquals(1, metrics.count("sessionDecodeFailureField", "cart.items"));
+    assertEquals(2, after.addItems(2), "an increment starts from absent, as the read does");
+    assertEquals(2, after.items());
+    assertEquals("OLD", after.coupon());
+    assertEquals(2, metrics.count("sessionDecodeFailureField", "cart.items"), "the increment reported it");
+    before.items(9);
+    assertTrue(after.compareAndSetItems(0, 5), "a compare-and-set sees the older shape as absent (0)");
+    assertEquals(5, after.items());
+  }
+
+  @Test
   void aFieldOfAnOlderShapeReadsAbsentAndTheOthersStillRead() {
     // an instance still running the older build writes the session...
     Redwire old = instance(new CountingMetrics());

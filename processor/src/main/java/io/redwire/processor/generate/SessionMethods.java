@@ -146,7 +146,7 @@ final class SessionMethods implements Step {
       case ADD -> {
         String p = mc.model().params().get(0).name();
         if (a.type().getKind() == TypeKind.INT) {
-          m.addStatement("return $T.toIntExact(this.session.add($N, $N))", Math.class, f, p);
+          m.addStatement("return this.session.addInt($N, $N)", f, p);
         } else {
           m.addStatement("return this.session.add($N, $N)", f, p);
         }

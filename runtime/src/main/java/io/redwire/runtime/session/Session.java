@@ -157,12 +157,56 @@ public final class Session {
     set(field, SessionStore.ascii(value));
   }
 
-  /** Adds {@code delta} to an integral field (absent counts as 0) and returns the new value. */
+  /**
+   * Adds {@code delta} to an integral field (absent counts as 0) and returns the new value. Bytes that
+   * are no decimal integer (written by an older shape of the field) count as absent and are reported.
+   *
+   * @throws ArithmeticException when the sum overflows a long; nothing was written
+   */
   public long add(SessionField field, long delta) {
     live("add to " + field);
-    Object reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta));
+    Object reply;
+    try {
+      reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta));
+    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+      if (e.getMessage() != null && e.getMessage().contains("overflow")) {
+        throw new ArithmeticException("long overflow: adding " + delta + " to session field " + store.name + "."
+            + field + " would leave the long range; nothing was written");
+      }
+      throw e;
+    }
+    return added(reply, field);
+  }
+
+  /**
+   * {@link #add(SessionField, long)} of an {@code int} field: refused, writing nothing, when the sum
+   * would leave the int range.
+   *
+   * @throws ArithmeticException when the sum overflows an int; nothing was written
+   */
+  public int addInt(SessionField field, int delta) {
+    live("add to " + field);
+    Object reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta), INT_MIN,
+        INT_MAX);
+    long v = added(reply, field);
+    if (((List<?>) reply).size() > 2) {
+      throw new ArithmeticException("integer overflow: session field " + store.name + "." + field + " holds " + v
+          + "; adding " + delta + " would leave the int range, so nothing was written");
+    }
+    return (int) v;
+  }
+
+  private static final byte[] INT_MIN = SessionStore.ascii(Integer.MIN_VALUE);
+  private static final byte[] INT_MAX = SessionStore.ascii(Integer.MAX_VALUE);
+
+  private long added(Object reply, SessionField field) {
     ended(reply, "add to " + field);
-    return ((Number) ((List<?>) reply).get(0)).longValue();
+    List<?> r = (List<?>) reply;
+    if (r.size() > 1 && ((Number) r.get(1)).longValue() == 1) {
+      store.redwire.metrics().sessionDecodeFailure(store.name, field.name(),
+          new CodecException("not a decimal integer (an older shape of the field): the increment started from 0"));
+    }
+    return ((Number) r.get(0)).longValue();
   }
 
   /**
