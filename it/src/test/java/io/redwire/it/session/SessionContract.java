@@ -14,6 +14,10 @@ import io.redwire.runtime.session.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -554,6 +558,29 @@ abstract class SessionContract {
     assertThrows(ArithmeticException.class, () -> t.addVisits(Integer.MIN_VALUE));
     assertEquals(-1, t.visits());
     assertEquals(0, metrics.count("sessionDecodeFailure", "Tally"), "no value out of range was ever stored");
+  }
+
+  @Test
+  void aCompareAndSetOfASetOrMapMatchesAnEqualValueInAnyOrder() {
+    Tally t = RedwireTally.store(redwire).create();
+    t.tags(new LinkedHashSet<>(List.of("b", "a"))); // as another instance's Set.of may order them
+    assertTrue(t.compareAndSetTags(new LinkedHashSet<>(List.of("a", "b")), Set.of("c")), "an equal set");
+    assertEquals(Set.of("c"), t.tags());
+    assertFalse(t.compareAndSetTags(Set.of("a", "b"), Set.of("d")), "an unequal set");
+    assertFalse(t.compareAndSetTags(null, Set.of("d")), "present, not absent");
+    assertEquals(Set.of("c"), t.tags());
+    Map<String, Integer> stock = new LinkedHashMap<>();
+    stock.put("y", 1);
+    stock.put("x", 2);
+    t.stock(stock);
+    Map<String, Integer> reordered = new LinkedHashMap<>();
+    reordered.put("x", 2);
+    reordered.put("y", 1);
+    assertTrue(t.compareAndSetStock(reordered, Map.of()), "an equal map");
+    assertEquals(Map.of(), t.stock());
+    assertFalse(t.compareAndSetStock(reordered, null));
+    assertTrue(t.compareAndSetStock(Map.of(), null));
+    assertTrue(t.compareAndSetStock(null, reordered), "absent matches null");
   }
 
   @Test

@@ -157,8 +157,8 @@ final class SessionMethods implements Step {
         if (spec.integral(a.field())) {
           m.addStatement("return this.session.compareAndSet($N, $N, $N)", f, expect, update);
         } else {
-          m.addStatement("return this.session.compareAndSet($N, $L, $L)", f, encode(mc, a.field(), expect),
-              encode(mc, a.field(), update));
+          m.addStatement("return this.session.compareAndSet($N, $N, $N, $N, $L)", f, expect, update,
+              fingerprints.get(a.field()), mc.cls().codecs().codec(spec.fields().get(a.field()).value()));
         }
       }
       case VIEW -> view(mc, a);

@@ -4,6 +4,7 @@ import io.redwire.runtime.codec.Codec;
 import io.redwire.runtime.codec.CodecException;
 import io.redwire.runtime.codec.Values;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -211,7 +212,8 @@ public final class Session {
 
   /**
    * Writes {@code update} when the field holds {@code expect} (byte for byte; null: absent). Returns
-   * whether it wrote.
+   * whether it wrote. Generated views use the typed overload, which also matches equal values encoded
+   * in another order.
    */
   public boolean compareAndSet(SessionField field, byte[] expect, byte[] update) {
     return cas(field, SessionOps.VALUE, expect, update);
@@ -222,13 +224,44 @@ public final class Session {
     return cas(field, SessionOps.INTEGRAL, SessionStore.ascii(expect), SessionStore.ascii(update));
   }
 
+  /**
+   * Writes {@code update} when the field holds a value equal to {@code expect} ({@code null}: absent).
+   * Values are compared encoded first (one round trip); when the bytes differ, the field's bytes are
+   * decoded and compared with {@link Object#equals}, so a set or map equal to {@code expect} but encoded
+   * in another order still matches (then the write is tried again against exactly those bytes).
+   */
+  public <T> boolean compareAndSet(SessionField field, T expect, T update, long fingerprint, Codec<T> codec) {
+    byte[] expected = encode(expect, fingerprint, codec);
+    byte[] updated = encode(update, fingerprint, codec);
+    while (true) {
+      Object reply = casReply(field, SessionOps.VALUE, expected, updated);
+      if (!(reply instanceof List<?> current)) {
+        return true;
+      }
+      byte[] raw = current.isEmpty() ? null : (byte[]) current.get(0);
+      if (raw == null || expect == null || Arrays.equals(raw, expected)) {
+        return false;
+      }
+      T value = decode(raw, field, fingerprint, codec);
+      if (!expect.equals(value)) {
+        return false;
+      }
+      expected = raw; // an equal value in another encoding: compare against exactly these bytes
+    }
+  }
+
   private boolean cas(SessionField field, byte[] mode, byte[] expect, byte[] update) {
+    return !(casReply(field, mode, expect, update) instanceof List<?>);
+  }
+
+  /** 1 when written, else a list holding the field's current bytes (empty when absent). */
+  private Object casReply(SessionField field, byte[] mode, byte[] expect, byte[] update) {
     live("compare-and-set " + field);
     Object reply = store.access("compareAndSet", key, SessionOps.CAS, field.bytes, mode,
         expect == null ? SessionOps.NO : SessionOps.YES, expect == null ? SessionOps.EMPTY : expect,
         update == null ? SessionOps.NO : SessionOps.YES, update == null ? SessionOps.EMPTY : update);
     ended(reply, "compare-and-set " + field);
-    return ((Number) reply).longValue() == 1;
+    return reply;
   }
 
   /**

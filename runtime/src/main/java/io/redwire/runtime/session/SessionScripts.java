@@ -26,7 +26,9 @@ final class SessionScripts {
    * <p>{@code add} (ARGV[4] field, ARGV[5] delta, optionally ARGV[6..7] the range the result must stay
    * in) answers {new value, 1 when the field held bytes that are no decimal integer (an older shape;
    * counted as absent, as reads do)}, or {current value, stale, 1} without writing when the result
-   * would leave the range. An integral {@code cas} also counts such bytes as absent (0).
+   * would leave the range. An integral {@code cas} also counts such bytes as absent (0). A {@code cas}
+   * that does not match answers {the field's current bytes} (empty when absent), so the caller can
+   * tell an equal value in another encoding (a set in another order) from another value.
    */
   static final Script ACCESS = new Script("redwire-session-access", """
       local key = KEYS[1]
@@ -79,7 +81,7 @@ final class SessionScripts {
         if ARGV[5] == 'i' and (not current or not string.match(current, '^%-?%d+$')) then current = '0' end
         local matches
         if ARGV[6] == '1' then matches = current == ARGV[7] else matches = not current end
-        if not matches then return 0 end
+        if not matches then return {current} end
         if ARGV[8] == '1' then
           redis.call('HSET', key, ARGV[4], ARGV[9])
         else
