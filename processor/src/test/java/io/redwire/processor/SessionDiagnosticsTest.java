@@ -42,6 +42,24 @@ class SessionDiagnosticsTest {
   }
 
   @Test
+  void sessionNoId() {
+    javax.tools.JavaFileObject file = source("Prefs", """
+        @SessionScoped(ttl = "30m")
+        public interface Prefs {
+          String theme();
+          void theme(String theme);
+        }
+        """);
+    Compilation c = compile(file);
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningCount(1);
+    assertThat(c).hadWarningContaining("[Redwire/SessionNoId] Prefs declares no String id(), so nothing can"
+        + " read a session's id: find, view, rotate and invalidate take it, and a session from create()"
+        + " could never be found again. Declare String id(); (the one reserved accessor).").inFile(file)
+        .onLine(Sources.HEADER_LINES + 2);
+  }
+
+  @Test
   void sessionNotInterface() {
     assertOnlyError("Cart", """
         @SessionScoped(ttl = "30m")

@@ -379,6 +379,14 @@ public final class Diagnostics {
             ? "generic interface" : kindOf(type));
   }
 
+  public void sessionNoId(Element type) {
+    warning(Origin.of(type), null, "SessionNoId",
+        "%s declares no String id(), so nothing can read a session's id: find, view, rotate and"
+            + " invalidate take it, and a session from create() could never be found again. Declare"
+            + " String id(); (the one reserved accessor).",
+        type.getSimpleName());
+  }
+
   public void sessionUserOutside(Element method) {
     error(Origin.of(method), null, "SessionUserOutside",
         "@SessionUser marks the user getter of a @SessionScoped interface; %s is not in one. Remove"
