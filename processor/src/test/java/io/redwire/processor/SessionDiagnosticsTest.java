@@ -143,6 +143,21 @@ class SessionDiagnosticsTest {
   }
 
   @Test
+  void aBeanStyleSetterIsToldTheAccessorNames() {
+    assertOnlyError("Cart", """
+        @SessionScoped(ttl = "30m")
+        public interface Cart {
+          String id();
+          String getCoupon();
+          void setCoupon(String coupon);
+        }
+        """, 5, "[Redwire/SessionNoGetter] a setter writes session field \"setCoupon\", which is read"
+            + " through its getter setCoupon(); Cart has none. Add the getter, or fix the name. Accessors are"
+            + " not bean-style: field \"coupon\" is read by coupon() and written by void coupon(value), with no"
+            + " get or set prefix.");
+  }
+
+  @Test
   void typesThatDisagree() {
     assertOnlyError("Cart", """
         @SessionScoped(ttl = "30m")

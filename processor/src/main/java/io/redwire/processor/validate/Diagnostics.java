@@ -418,10 +418,16 @@ public final class Diagnostics {
   }
 
   public void sessionNoGetter(Element method, String what, String field) {
+    String bean = "";
+    if (field.length() > 3 && field.startsWith("set") && Character.isUpperCase(field.charAt(3))) {
+      String plain = Character.toLowerCase(field.charAt(3)) + field.substring(4);
+      bean = String.format(" Accessors are not bean-style: field \"%s\" is read by %s() and written by"
+          + " void %s(value), with no get or set prefix.", plain, plain, plain);
+    }
     error(Origin.of(method), null, "SessionNoGetter",
         "a %s writes session field \"%s\", which is read through its getter %s(); %s has none. Add"
-            + " the getter, or fix the name.",
-        what, field, field, describe(method.getEnclosingElement()));
+            + " the getter, or fix the name.%s",
+        what, field, field, describe(method.getEnclosingElement()), bean);
   }
 
   public void sessionTypeMismatch(Element method, String field, String getterType, String found) {
