@@ -249,6 +249,13 @@ public final class CountingMetrics implements RedwireMetrics {
     inc("eventListenerRecovered", channel + "/" + group);
   }
 
+  /** Counted per name, and per {@code name.operation} as {@code boardOperationOf}. */
+  @Override
+  public void boardOperation(String name, String operation) {
+    inc("boardOperation", name);
+    inc("boardOperationOf", name + "." + operation);
+  }
+
   @Override
   public void sessionCreated(String store) {
     inc("sessionCreated", store);

@@ -379,6 +379,14 @@ public final class Diagnostics {
             ? "generic interface" : kindOf(type));
   }
 
+  public void sessionNoId(Element type) {
+    warning(Origin.of(type), null, "SessionNoId",
+        "%s declares no String id(), so nothing can read a session's id: find, view, rotate and"
+            + " invalidate take it, and a session from create() could never be found again. Declare"
+            + " String id(); (the one reserved accessor).",
+        type.getSimpleName());
+  }
+
   public void sessionUserOutside(Element method) {
     error(Origin.of(method), null, "SessionUserOutside",
         "@SessionUser marks the user getter of a @SessionScoped interface; %s is not in one. Remove"
@@ -410,10 +418,16 @@ public final class Diagnostics {
   }
 
   public void sessionNoGetter(Element method, String what, String field) {
+    String bean = "";
+    if (field.length() > 3 && field.startsWith("set") && Character.isUpperCase(field.charAt(3))) {
+      String plain = Character.toLowerCase(field.charAt(3)) + field.substring(4);
+      bean = String.format(" Accessors are not bean-style: field \"%s\" is read by %s() and written by"
+          + " void %s(value), with no get or set prefix.", plain, plain, plain);
+    }
     error(Origin.of(method), null, "SessionNoGetter",
         "a %s writes session field \"%s\", which is read through its getter %s(); %s has none. Add"
-            + " the getter, or fix the name.",
-        what, field, field, describe(method.getEnclosingElement()));
+            + " the getter, or fix the name.%s",
+        what, field, field, describe(method.getEnclosingElement()), bean);
   }
 
   public void sessionTypeMismatch(Element method, String field, String getterType, String found) {

@@ -22,6 +22,13 @@ final class SessionScripts {
    * is deleted and the answer is {@link #TOO_OLD}. Then the idle TTL is slid, capped at the deadline,
    * but only when less than {@code ttl - slack} is left (or more than {@code ttl}, after an override
    * lowered it): most accesses write no {@code PEXPIRE}, which saves replicated writes.
+   *
+   * <p>{@code add} (ARGV[4] field, ARGV[5] delta, optionally ARGV[6..7] the range the result must stay
+   * in) answers {new value, 1 when the field held bytes that are no decimal integer (an older shape;
+   * counted as absent, as reads do)}, or {current value, stale, 1} without writing when the result
+   * would leave the range. An integral {@code cas} also counts such bytes as absent (0). A {@code cas}
+   * that does not match answers {the field's current bytes} (empty when absent), so the caller can
+   * tell an equal value in another encoding (a set in another order) from another value.
    */
   static final Script ACCESS = new Script("redwire-session-access", """
       local key = KEYS[1]
@@ -55,13 +62,26 @@ final class SessionScripts {
       elseif op == 'del' then
         redis.call('HDEL', key, ARGV[4])
       elseif op == 'add' then
-        return {redis.call('HINCRBY', key, ARGV[4], ARGV[5])}
+        local current = redis.call('HGET', key, ARGV[4])
+        local stale = 0
+        if current and not string.match(current, '^%-?%d+$') then
+          stale = 1 -- bytes of an older shape (no increment then): absent, as a read sees them
+          current = nil
+        end
+        if ARGV[6] then
+          local n = tonumber(current or '0') + tonumber(ARGV[5])
+          if n < tonumber(ARGV[6]) or n > tonumber(ARGV[7]) then
+            return {tonumber(current or '0'), stale, 1}
+          end
+        end
+        if stale == 1 then redis.call('HDEL', key, ARGV[4]) end
+        return {redis.call('HINCRBY', key, ARGV[4], ARGV[5]), stale}
       elseif op == 'cas' then
         local current = redis.call('HGET', key, ARGV[4])
-        if not current and ARGV[5] == 'i' then current = '0' end
+        if ARGV[5] == 'i' and (not current or not string.match(current, '^%-?%d+$')) then current = '0' end
         local matches
         if ARGV[6] == '1' then matches = current == ARGV[7] else matches = not current end
-        if not matches then return 0 end
+        if not matches then return {current} end
         if ARGV[8] == '1' then
           redis.call('HSET', key, ARGV[4], ARGV[9])
         else

@@ -137,7 +137,10 @@ public final class SessionStore<S> {
    * Moves session {@code id} to a new id, atomically and in one round trip (a same-slot {@code RENAME}
    * of its hash: the new id keeps the old one's slot tag), and returns the view of the new id; the old
    * id finds nothing afterwards, and views of it see an ended session. Empty when the session does not
-   * exist. With a user index, the index is updated in a second round trip (its own hash slot).
+   * exist. With a user index, the index entry is moved in a second round trip (its own hash slot);
+   * when that entry is gone (the user was logged out everywhere, or the session evicted by
+   * {@code maxPerUser}, while this rotation ran), the session is ended under its new id too and the
+   * answer is empty: a rotation never lets a logged-out session live on unindexed.
    */
   public Optional<S> rotate(String id) {
     redwire.ensureOpen();
@@ -159,12 +162,22 @@ public final class SessionStore<S> {
       }
       if (reply instanceof List<?> user) {
         String u = text(user.get(0));
-        if (!u.isEmpty()) {
+        if (!u.isEmpty() && settings.indexed()) {
+          Object moved;
           try {
-            SessionScripts.INDEX_MOVE.run(jedis, 1, indexKey(u), id.getBytes(StandardCharsets.US_ASCII),
+            moved = SessionScripts.INDEX_MOVE.run(jedis, 1, indexKey(u), id.getBytes(StandardCharsets.US_ASCII),
                 next.getBytes(StandardCharsets.US_ASCII));
           } catch (RuntimeException e) {
             throw failed("rotate-index", e);
+          }
+          if (((Number) moved).longValue() == 0) {
+            // The index entry is gone: invalidateAll took the index, or a maxPerUser eviction ended the
+            // session, between our rename and this move (their DEL of the old id found nothing). The
+            // session was logged out: end it under its new id too, or it would survive unindexed.
+            if (!ended(access("rotate-ended", nextKey, SessionOps.INVALIDATE))) {
+              redwire.metrics().sessionInvalidated(name);
+            }
+            return Optional.empty();
           }
         }
         redwire.metrics().sessionRotated(name);

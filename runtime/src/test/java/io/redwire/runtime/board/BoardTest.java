@@ -207,6 +207,41 @@ class BoardTest {
     }
   }
 
+  enum Level { LOW, HIGH }
+
+  @Test
+  void aMemberThatNoLongerDecodesIsSkippedAndReported() {
+    CountingMetrics metrics = new CountingMetrics();
+    try (Redwire counted = Redwire.builder().uri(server.uri()).namespace("gone").metrics(metrics).build()) {
+      BoardRegion<Level> region = BoardRegion.of(counted, new BoardSettings("levels", BoardSettings.Ties.SHARED,
+          BoardSettings.Period.none(Duration.ofMinutes(1)), 0, 1000), MemberCodec.enumByName(Level.class));
+      Board<Level> board = board(region, "g");
+      board.add(Level.LOW, 1);
+      board.add(Level.HIGH, 3);
+      // a constant that an older build had, still on the board after a deploy removed it
+      plain.zadd("gone:board:levels:{g}", -2, "MEDIUM");
+      assertEquals(List.of(new Ranked<>(Level.HIGH, 1, 3), new Ranked<>(Level.LOW, 3, 1)), board.top(10));
+      assertEquals(List.of(new Ranked<>(Level.LOW, 3, 1)), board.page(1, 2));
+      assertEquals(List.of(new Ranked<>(Level.HIGH, 1, 3), new Ranked<>(Level.LOW, 3, 1)), board.around(Level.LOW, 1));
+      assertEquals(2, metrics.count("boardOperationOf", "levels.decodeFailure"), "top and around met it");
+      assertEquals(0, metrics.count("redisError"), "no Redis error");
+    }
+  }
+
+  @Test
+  void nullsAndNegativeSizesAreRefusedWithAMessage() {
+    BoardRegion<String> region = BoardRegion.of(redwire, settings("nulls", BoardSettings.Ties.SHARED), MemberCodec.STRING);
+    Board<String> board = board(region, "g");
+    for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+        () -> board.add(null, 1), () -> board.best(null, 1), () -> board.score(null), () -> board.rank(null),
+        () -> board.around(null, 1), () -> board.remove(null))) {
+      NullPointerException e = assertThrows(NullPointerException.class, call);
+      assertEquals("member", e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> board.top(-1));
+    assertEquals("n must be >= 0, got -1", e.getMessage());
+  }
+
   @Test
   void sharedTiesShareARankAndListInNumericMemberOrder() {
     BoardRegion<Long> region = BoardRegion.of(redwire, settings("sh", BoardSettings.Ties.SHARED), MemberCodec.LONG);
