@@ -2,7 +2,9 @@ package io.redwire.sample;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.redwire.runtime.Failures;
 import io.redwire.runtime.board.Ranked;
+import io.redwire.runtime.events.EventPublishException;
 import io.redwire.runtime.lock.LockNotAcquiredException;
 import io.redwire.runtime.ratelimit.RateLimitedException;
 import io.redwire.runtime.session.SessionEndedException;
@@ -88,6 +90,12 @@ final class Api implements HttpHandler {
     } catch (SessionEndedException e) {
       reply = error(409, "session_ended", "the session ended during the request; start again", Map.of());
     } catch (RuntimeException e) {
+      if (Failures.isOutage(e) || e instanceof EventPublishException) { // Redis down (or the outbox full)
+        reply = error(503, "unavailable", "the service cannot reach its store; try again", Map.of())
+            .header("Retry-After", "1");
+        send(ex, reply);
+        return;
+      }
       service.counts.serverErrors.incrementAndGet();
       System.err.println("[" + service.name + "] " + ex.getRequestMethod() + " " + ex.getRequestURI() + " failed");
       e.printStackTrace();
@@ -169,7 +177,13 @@ final class Api implements HttpHandler {
 
   private Reply product(String sku) {
     Product p = lookup(sku);
-    service.stats.pageViews(sku).increment();
+    try {
+      service.stats.pageViews(sku).increment();
+    } catch (RuntimeException e) { // a page view is not worth failing the page for (counted in redisError)
+      if (!Failures.isOutage(e)) {
+        throw e;
+      }
+    }
     return Reply.json(200, productJson(p));
   }
 

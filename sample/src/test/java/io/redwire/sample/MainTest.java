@@ -97,20 +97,22 @@ class MainTest {
       Load.Tally t = load.tally;
       List<Shopper> shoppers = new ArrayList<>();
       List<Load.Route> routes = new ArrayList<>();
-      for (int c = 0; c < 8; c++) { // carts filled and users signed in, alternating a and b
-        Shopper s = load.shopper("early-" + c);
-        Load.Route route = load.new Route(c);
+      for (int c = 0; c < 8; c++) {
+        shoppers.add(load.shopper("early-" + c));
+        routes.add(load.new Route(c));
         t.customers.incrementAndGet();
+      }
+      inParallel(shoppers.size(), c -> { // carts filled and users signed in, alternating a and b
+        Shopper s = shoppers.get(c);
+        Load.Route route = routes.get(c);
         load.add(s, route, Load.SKUS.get(c % 4), 1 + c % 2);
         load.login(s, route);
         load.add(s, route, "B-1", 1);
         if (c % 2 == 0) {
-          load.checkout(s, route); // some order before the stop, on either instance
+          load.checkout(s, route); // some orders before the stop
           load.add(s, route, "T-1", 1);
         }
-        shoppers.add(s);
-        routes.add(route);
-      }
+      });
       long crossChecksBefore = t.crossInstanceChecks.get();
       URI a = shop.instance("a").url();
       shop.instance("a").close();
@@ -118,17 +120,16 @@ class MainTest {
       assertEquals(List.of(shop.instance("b")), shop.live());
 
       long checksBefore = t.cartChecks.get();
-      for (int c = 0; c < shoppers.size(); c++) { // the same cookies, now all answered by b
+      inParallel(shoppers.size(), c -> { // the same cookies, now all answered by b
         Shopper s = shoppers.get(c);
         Load.Route route = routes.get(c);
         load.checkCart(s, route.next());
         load.add(s, route, "B-2", 1);
         load.checkout(s, route);
-      }
+      });
       load.customers(100, 8, 4); // new customers, b only
       load.updates();
       Report report = Main.report(shop, load, start);
-
       assertInvariants(report);
       assertTrue(crossChecksBefore > 0, report.toString());
       assertTrue(t.cartChecks.get() - checksBefore >= 3L * shoppers.size(), report.toString());
@@ -136,6 +137,48 @@ class MainTest {
       assertTrue(placedByB >= shoppers.size() / 2, "b placed the carts' orders after the stop\n" + report);
       assertTrue(t.count(t.placed, "a") > 0, report.toString());
       assertEquals(0, shop.backends.mailbox.perOrder().values().stream().filter(n -> n > 1).count(), report.toString());
+    }
+  }
+
+  @Test
+  void withRedisDownTheCatalogStillAnswersAndStatefulRoutesAnswer503NeverA500() {
+    try (RedisServer own = RedisServer.start();
+        Shop shop = Shop.start(own.uri(), Backends.standard(), 0)) {
+      URI a = shop.instance("a").url();
+      Shopper s = new Shopper("offline", Shopper.client());
+      assertEquals(200, s.post(a, "/cart/items", "{\"sku\":\"B-1\",\"quantity\":1}").status());
+      assertEquals(200, s.post(a, "/login", "{\"user\":\"offline\"}").status());
+      own.stop();
+      Shopper.Response product = s.get(a, "/products/B-1"); // fail-open: the catalog answers
+      assertEquals(200, product.status(), product.toString());
+      assertEquals("The Pragmatic Programmer", product.object().get("name"));
+      for (Shopper.Response r : List.of(s.get(a, "/cart"), s.post(a, "/checkout", null),
+          s.post(a, "/cart/items", "{\"sku\":\"B-2\",\"quantity\":1}"))) {
+        assertEquals(503, r.status(), r.toString());
+        assertEquals("1", r.header("Retry-After").orElse(null), r.toString());
+        assertTrue(r.object().get("error") instanceof String, r.toString());
+      }
+      assertEquals(0, shop.instance("a").counts.serverErrors.get());
+      assertEquals(500, shop.backends.stock.level("B-1"), "nothing was reserved");
+    }
+  }
+
+  /** Runs {@code body} for 0 to {@code n - 1} on {@code n} threads and waits for all of them. */
+  private static void inParallel(int n, java.util.function.IntConsumer body) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int c = i;
+        done.add(pool.submit(() -> body.accept(c)));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 
