@@ -200,9 +200,11 @@ final class Load {
       case 409 -> tally.soldOut.incrementAndGet();
       case 429 -> {
         tally.limited.computeIfAbsent(r.instance(), k -> new AtomicLong()).incrementAndGet();
-        if (r.header("Retry-After").isEmpty() || r.header("RateLimit").isEmpty()
-            || r.header("RateLimit-Policy").isEmpty()) {
-          tally.unexpected.add(s.name + ": a 429 without Retry-After and RateLimit headers: " + r.headers());
+        // 3 at once, then one every 2 s: the wait is 1 or 2 whole seconds, and RateLimit's reset says the same
+        String retry = r.header("Retry-After").orElse("");
+        if (!(retry.equals("1") || retry.equals("2")) || !r.header("RateLimit").orElse("").endsWith("reset=" + retry)
+            || !r.header("RateLimit-Policy").orElse("").equals("30;w=60")) {
+          tally.unexpected.add(s.name + ": a 429 without the expected Retry-After and RateLimit headers: " + r.headers());
         }
       }
       default -> tally.unexpected.add(s.name + ": checkout answered " + r);
