@@ -119,9 +119,9 @@ final class Load {
     Route route = new Route(c);
     String a = SKUS.get(c % SKUS.size());
     String b = SKUS.get((c + 1) % SKUS.size());
-    expect(s, route.next(), "GET", "/products/" + a, null, 200);
-    expect(s, route.next(), "GET", "/prices/" + a + "?currency=" + (c % 2 == 0 ? "USD" : "EUR"), null, 200);
-    expect(s, route.next(), "GET", "/products/" + b, null, 200);
+    expect(s, route, "GET", "/products/" + a, null, 200);
+    expect(s, route, "GET", "/prices/" + a + "?currency=" + (c % 2 == 0 ? "USD" : "EUR"), null, 200);
+    expect(s, route, "GET", "/products/" + b, null, 200);
     add(s, route, a, 1 + c % 3);
     login(s, route);
     add(s, route, b, 1);
@@ -136,10 +136,14 @@ final class Load {
       add(s, route, "T-1", 2);
       badInput(s, route);
     }
-    checkCart(s, route.next());
+    checkCart(s, route);
   }
 
-  /** The instance of each request: the live ones in turn, starting at the customer's own. */
+  /**
+   * The load balancer's view of one customer: each request goes to the next live instance in turn,
+   * starting at the customer's own, and is counted as routed to that instance until it is answered,
+   * so that {@link Shop#stop} can drain an instance before stopping it.
+   */
   final class Route {
     private int step;
 
@@ -147,9 +151,25 @@ final class Load {
       this.step = start;
     }
 
-    URI next() {
-      List<Service> live = shop.live();
-      return live.get(step++ % live.size()).url();
+    Shopper.Response send(Shopper s, String method, String path, String body, String cookie) {
+      while (true) {
+        List<Service> live = shop.live();
+        if (live.isEmpty()) {
+          throw new IllegalStateException("no instance is serving");
+        }
+        Service to = live.get(step % live.size());
+        to.routed.incrementAndGet();
+        if (to.isDraining()) { // it began to drain after we looked: pick again
+          to.routed.decrementAndGet();
+          continue;
+        }
+        step++;
+        try {
+          return s.send(to.url(), method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), cookie);
+        } finally {
+          to.routed.decrementAndGet();
+        }
+      }
     }
   }
 
@@ -158,30 +178,29 @@ final class Load {
   }
 
   void add(Shopper s, Route route, String sku, int quantity) {
-    Shopper.Response r = expect(s, route.next(), "POST", "/cart/items",
+    Shopper.Response r = expect(s, route, "POST", "/cart/items",
         "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}", 200);
     if (r.status() == 200) {
       s.cart.merge(sku, quantity, Integer::sum);
     }
-    checkCart(s, route.next());
+    checkCart(s, route);
   }
 
   void login(Shopper s, Route route) {
     String before = s.session();
-    Shopper.Response r = expect(s, route.next(), "POST", "/login", "{\"user\":\"" + s.name + "\"}", 200);
+    Shopper.Response r = expect(s, route, "POST", "/login", "{\"user\":\"" + s.name + "\"}", 200);
     if (r.status() == 200) {
       s.user = s.name;
       if (before != null && before.equals(s.session())) {
         tally.unexpected.add(s.name + ": the session kept its id at sign-in");
       }
     }
-    checkCart(s, route.next());
+    checkCart(s, route);
   }
 
   /** Places the cart's order: 201 empties the cart, 409 (sold out) and 429 (rate limited) keep it. */
   Shopper.Response checkout(Shopper s, Route route) {
-    URI at = route.next();
-    Shopper.Response r = s.post(at, "/checkout", null);
+    Shopper.Response r = route.send(s, "POST", "/checkout", null, s.session());
     count(r);
     switch (r.status()) {
       case 201 -> {
@@ -209,13 +228,13 @@ final class Load {
       }
       default -> tally.unexpected.add(s.name + ": checkout answered " + r);
     }
-    checkCart(s, route.next());
+    checkCart(s, route);
     return r;
   }
 
-  /** Reads the cart (from the instance given, the other one than the last write's) and compares it. */
-  void checkCart(Shopper s, URI at) {
-    Shopper.Response r = s.get(at, "/cart");
+  /** Reads the cart (from the next instance: not the one of the last write) and compares it. */
+  void checkCart(Shopper s, Route route) {
+    Shopper.Response r = route.send(s, "GET", "/cart", null, s.session());
     count(r);
     tally.cartChecks.incrementAndGet();
     if (shop.live().size() > 1) {
@@ -265,11 +284,9 @@ final class Load {
 
   private void bad(Shopper s, Route route, String method, String path, String body, String cookie, int status,
       String code) {
-    URI at = route.next();
     Shopper probe = cookie == null || !cookie.equals(s.session()) ? shopper(s.name + "-probe") : s;
     String before = s.session();
-    Shopper.Response r = probe.send(at, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
-        cookie);
+    Shopper.Response r = route.send(probe, method, path, body, cookie);
     count(r);
     tally.badInputChecks.incrementAndGet();
     String what = method + " " + path + " (" + (cookie == null ? "no cookie" : "cookie") + ")";
@@ -280,7 +297,7 @@ final class Load {
     if (r.header("Set-Cookie").isPresent() || probe.session() != null && probe != s || !java.util.Objects.equals(before, s.session())) {
       tally.badInputFailures.add(what + ": a refused request set a cookie: " + r.headers());
     }
-    checkCart(s, route.next());
+    checkCart(s, route);
   }
 
   /**
@@ -320,9 +337,16 @@ final class Load {
     }
   }
 
+  private Shopper.Response expect(Shopper s, Route route, String method, String path, String body, int status) {
+    return check(s, route.send(s, method, path, body, s.session()), method, path, status);
+  }
+
   private Shopper.Response expect(Shopper s, URI at, String method, String path, String body, int status) {
-    Shopper.Response r = s.send(at, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
-        s.session());
+    return check(s, s.send(at, method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), s.session()),
+        method, path, status);
+  }
+
+  private Shopper.Response check(Shopper s, Shopper.Response r, String method, String path, int status) {
     count(r);
     if (r.status() != status) {
       tally.unexpected.add(s.name + ": " + method + " " + path + " expected " + status + ", got " + r);

@@ -52,6 +52,9 @@ final class Service implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads;
   private volatile boolean closed;
+  private volatile boolean draining;
+  /** Requests the load balancer ({@link Load.Route}) sent here that have not been answered yet. */
+  final AtomicInteger routed = new AtomicInteger();
 
   private Service(String name, String redisUri, String namespace, int port, Backends backends) {
     this.name = name;
@@ -118,6 +121,15 @@ final class Service implements AutoCloseable {
 
   boolean isClosed() {
     return closed;
+  }
+
+  /** Whether the load balancer stopped sending requests here (it drains, then stops). */
+  boolean isDraining() {
+    return draining || closed;
+  }
+
+  void drain() {
+    draining = true;
   }
 
   /**

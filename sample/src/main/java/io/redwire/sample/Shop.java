@@ -46,15 +46,28 @@ final class Shop implements AutoCloseable {
     throw new IllegalArgumentException("no instance " + name);
   }
 
-  /** The instances still serving, in order. */
+  /** The instances the load balancer sends requests to, in order. */
   List<Service> live() {
     List<Service> live = new ArrayList<>();
     for (Service s : instances) {
-      if (!s.isClosed()) {
+      if (!s.isDraining()) {
         live.add(s);
       }
     }
     return live;
+  }
+
+  /**
+   * Stops instance {@code name} the way a deployment does, while customers keep coming: the load
+   * balancer sends it nothing new, the requests already sent to it are answered, then it stops.
+   */
+  void stop(String name) {
+    Service s = instance(name);
+    s.drain();
+    if (!Main.waitFor(() -> s.routed.get() == 0, java.time.Duration.ofSeconds(30))) {
+      throw new IllegalStateException("instance " + name + " still has " + s.routed.get() + " requests after 30 s");
+    }
+    s.close();
   }
 
   List<URI> urls() {

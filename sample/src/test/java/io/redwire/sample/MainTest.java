@@ -114,8 +114,23 @@ class MainTest {
         }
       });
       long crossChecksBefore = t.crossInstanceChecks.get();
+      // more customers arrive; a is stopped while they are mid-way (drained first, as a deployment does)
+      java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+      java.util.concurrent.Future<?> running = background.submit(() -> load.customers(200, 8, 8));
+      long before = t.requests();
+      assertTrue(Main.waitFor(() -> t.requests() >= before + 150 || running.isDone(), java.time.Duration.ofSeconds(60)));
+      assertFalse(running.isDone(), "the customers were still running when a stopped");
       URI a = shop.instance("a").url();
-      shop.instance("a").close();
+      long requestsAtStop = t.requests();
+      shop.stop("a");
+      try {
+        running.get();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      } finally {
+        background.shutdown();
+      }
+      assertTrue(t.requests() > requestsAtStop, "the customers went on (against b)");
       assertThrows(UncheckedIOException.class, () -> shoppers.get(0).get(a, "/health"), "instance a is down");
       assertEquals(List.of(shop.instance("b")), shop.live());
 
@@ -123,11 +138,10 @@ class MainTest {
       inParallel(shoppers.size(), c -> { // the same cookies, now all answered by b
         Shopper s = shoppers.get(c);
         Load.Route route = routes.get(c);
-        load.checkCart(s, route.next());
+        load.checkCart(s, route);
         load.add(s, route, "B-2", 1);
         load.checkout(s, route);
       });
-      load.customers(100, 8, 4); // new customers, b only
       load.updates();
       Report report = Main.report(shop, load, start);
       assertInvariants(report);
