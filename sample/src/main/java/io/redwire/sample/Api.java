@@ -86,7 +86,8 @@ final class Api implements HttpHandler {
           Map.of("limit", e.name()));
       e.headers().forEach(reply::header);
     } catch (LockNotAcquiredException e) {
-      reply = error(503, "busy", "the stock of " + e.key() + " is busy; try again", Map.of()).header("Retry-After", "1");
+      reply = error(503, "busy", "the " + e.lock() + " lock of " + e.key() + " is busy; try again", Map.of())
+          .header("Retry-After", "1");
     } catch (SessionEndedException e) {
       reply = error(409, "session_ended", "the session ended during the request; start again", Map.of());
     } catch (RuntimeException e) {
@@ -348,13 +349,13 @@ final class Api implements HttpHandler {
     }
     Orders.OrderPlaced order;
     try {
-      order = service.checkout.placeOrder(cart.userId(), cart.lines());
+      order = service.checkout.placeOrder(cart.userId(), s.id()); // reads and empties the cart under its lock
     } catch (SoldOutException e) {
       throw new HttpError(409, "sold_out", e.getMessage(), Map.of("sku", e.sku, "available", e.available));
+    } catch (EmptyCartException e) {
+      throw new HttpError(409, "empty_cart", e.getMessage());
     }
     service.counts.ordersPlaced.incrementAndGet();
-    s.lines(List.of());
-    s.addItems(-cart.items());
     List<Object> lines = new ArrayList<>();
     for (CartSession.Line l : order.lines()) {
       lines.add(Json.obj("sku", l.sku(), "quantity", l.quantity()));

@@ -1,14 +1,16 @@
 package io.redwire.sample;
 
+import io.redwire.runtime.session.SessionStore;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The checkout of one instance (the delegate of its rate-limited {@code Checkout} proxy): reserves
- * every line under its SKU's lock, all or nothing, prices the order, records it (which publishes
- * {@code OrderPlaced}) and adds the units to the week's best sellers.
+ * The checkout of one instance (the delegate of its rate-limited, cart-locked {@code Checkout} proxy):
+ * reads the cart, reserves every line under its SKU's lock, all or nothing, prices the order, records
+ * it (which publishes {@code OrderPlaced}), empties the cart and adds the units to the week's best
+ * sellers.
  */
 final class CheckoutDesk implements Checkout {
 
@@ -16,8 +18,10 @@ final class CheckoutDesk implements Checkout {
   private final Pricing pricing;
   private final Orders orders;
   private final Stats stats;
+  private final SessionStore<CartSession> carts;
 
-  CheckoutDesk(Inventory inventory, Pricing pricing, Orders orders, Stats stats) {
+  CheckoutDesk(Inventory inventory, Pricing pricing, Orders orders, Stats stats, SessionStore<CartSession> carts) {
+    this.carts = carts;
     this.inventory = inventory;
     this.pricing = pricing;
     this.orders = orders;
@@ -25,7 +29,13 @@ final class CheckoutDesk implements Checkout {
   }
 
   @Override
-  public Orders.OrderPlaced placeOrder(String userId, List<CartSession.Line> lines) {
+  public Orders.OrderPlaced placeOrder(String userId, String cartId) {
+    CartSession cart = carts.find(cartId).orElseThrow(EmptyCartException::new);
+    CartSession.Summary summary = cart.summary();
+    List<CartSession.Line> lines = summary.lines();
+    if (lines == null || lines.isEmpty()) {
+      throw new EmptyCartException();
+    }
     List<CartSession.Line> reserved = new ArrayList<>();
     Orders.OrderPlaced order = null;
     try {
@@ -48,6 +58,8 @@ final class CheckoutDesk implements Checkout {
         }
       }
     }
+    cart.lines(List.of()); // still under the cart's lock: a second checkout finds it empty
+    cart.addItems(-summary.items());
     for (CartSession.Line line : lines) {
       stats.bestSellers().add(line.sku(), line.quantity());
     }

@@ -81,9 +81,9 @@ final class Service implements AutoCloseable {
       this.stats = RedwireStats.of(redwire);
       Orders orders = RedwireOrders.wrap((id, user, lines, total) -> new Orders.OrderPlaced(id, user, lines, total),
           redwire);
-      this.checkout = RedwireCheckout.wrap(
-          new CheckoutDesk(RedwireInventory.wrap(clerk, redwire), pricing, orders, stats), redwire);
       this.carts = RedwireCartSession.store(redwire);
+      this.checkout = RedwireCheckout.wrap(
+          new CheckoutDesk(RedwireInventory.wrap(clerk, redwire), pricing, orders, stats, carts), redwire);
       this.emails = new ConfirmationEmails(backends.mailbox.mailer(name));
       // a stopped instance's unfinished deliveries are taken over by the others after 2 s
       this.subscription = RedwireOrderEmails.subscribe(emails, redwire,

@@ -155,6 +155,45 @@ class MainTest {
   }
 
   @Test
+  void aDoubleSubmittedCheckoutOnBothInstancesPlacesTheCartsOrderOnce() throws Exception {
+    try (Shop shop = Shop.start(redis.uri(), Backends.standard(), 0, 0)) {
+      URI a = shop.instance("a").url();
+      URI b = shop.instance("b").url();
+      for (int round = 0; round < 3; round++) {
+        Shopper s = new Shopper("double-" + round, Shopper.client());
+        assertEquals(200, s.post(a, "/cart/items", "{\"sku\":\"T-1\",\"quantity\":2}").status());
+        assertEquals(200, s.post(b, "/login", "{\"user\":\"double-" + round + "\"}").status());
+        java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+          List<java.util.concurrent.Future<Shopper.Response>> submits = new ArrayList<>();
+          for (URI to : List.of(a, b)) {
+            submits.add(two.submit(() -> {
+              go.await();
+              return s.post(to, "/checkout", null);
+            }));
+          }
+          List<Integer> statuses = new ArrayList<>();
+          for (java.util.concurrent.Future<Shopper.Response> f : submits) {
+            Shopper.Response r = f.get();
+            statuses.add(r.status());
+            if (r.status() != 201) {
+              assertEquals("empty_cart", r.object().get("error"), r.toString());
+            }
+          }
+          assertEquals(1, statuses.stream().filter(st -> st == 201).count(), statuses.toString());
+        } finally {
+          two.shutdownNow();
+        }
+        assertEquals(60 - 2 * (round + 1), shop.backends.stock.level("T-1"), "the cart's order was placed once");
+        assertEquals(List.of(), Shopper.lines(s.get(a, "/cart")).entrySet().stream().toList());
+      }
+      assertTrue(shop.backends.mailbox.await(3, 30_000));
+      assertEquals(3, shop.backends.mailbox.perOrder().size());
+    }
+  }
+
+  @Test
   void withRedisDownTheCatalogStillAnswersAndStatefulRoutesAnswer503NeverA500() {
     try (RedisServer own = RedisServer.start();
         Shop shop = Shop.start(own.uri(), Backends.standard(), 0)) {
