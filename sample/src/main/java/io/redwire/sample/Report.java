@@ -42,6 +42,14 @@ final class Report {
       return scrape.sum("redwire_lock_acquisitions_seconds_count", "name", "stock");
     }
 
+    long checkoutLocks() {
+      return scrape.sum("redwire_lock_acquisitions_seconds_count", "name", "checkout");
+    }
+
+    long checkoutsAdmitted() {
+      return scrape.sum("redwire_ratelimit_decisions_total", "name", "Checkout.placeOrder-1m", "result", "admitted");
+    }
+
     long lockWaits() {
       return scrape.sum("redwire_lock_waits_total", "name", "stock");
     }
@@ -111,6 +119,8 @@ final class Report {
           i.limited() + " / " + i.limitedSent() + " / " + tally.count(tally.limited, i.name())));
       checks.add(check("instance " + i.name + ": lock acquisitions in /metrics == stock calls it made",
           i.lockAcquired() == i.lockedCalls(), i.lockAcquired() + " vs " + i.lockedCalls()));
+      checks.add(check("instance " + i.name + ": checkouts admitted by the rate limit == cart locks taken (limit, then lock)",
+          i.checkoutsAdmitted() == i.checkoutLocks(), i.checkoutsAdmitted() + " vs " + i.checkoutLocks()));
       checks.add(check("instance " + i.name + ": published in /metrics == orders it confirmed (201)",
           i.published() == i.ordersPlaced() && i.ordersPlaced() == tally.count(tally.placed, i.name()),
           i.published() + " / " + i.ordersPlaced() + " / " + tally.count(tally.placed, i.name())));
