@@ -1,6 +1,5 @@
 package io.redwire.sample;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,10 +67,6 @@ final class Shop implements AutoCloseable {
       throw new IllegalStateException("instance " + name + " still has " + s.routed.get() + " requests after 30 s");
     }
     s.close();
-  }
-
-  List<URI> urls() {
-    return instances.stream().map(Service::url).toList();
   }
 
   @Override
