@@ -114,9 +114,13 @@ public final class StreamConsumer implements AutoCloseable {
     default void lag(long entries) {}
   }
 
+  /** The field a replayed dead letter carries: the one group it is replayed for. */
+  public static final String REPLAY_FIELD = "replay-group";
+
   /**
-   * Decides, for a batch of entries (ARGV from 3 on: entry id, id pairs), what to do with each: 1 when
-   * the group already handled the id (acknowledge, do not run); 2 when another entry carrying the same
+   * Decides, for a batch of entries (ARGV from 3 on: entry id, id, replay group triples), what to do
+   * with each: 1 when the group already handled the id, or when the entry is a dead letter replayed for
+   * another group (acknowledge, do not run); 2 when another entry carrying the same
    * id is still pending in the group (a copy: a publisher that retried an add whose reply it lost, or a
    * copy added by hand; acknowledge it, the pending one runs, retries or dead-letters); else 0 (run it),
    * after recording this entry as the id's owner. One round trip per batch, like the read.
@@ -125,10 +129,12 @@ public final class StreamConsumer implements AutoCloseable {
   static final Script ADMIT = new Script("stream.admit", """
       local out = {}
       local owned = false
-      for i = 3, #ARGV, 2 do
-        local entry, id = ARGV[i], ARGV[i + 1]
+      for i = 3, #ARGV, 3 do
+        local entry, id, replay = ARGV[i], ARGV[i + 1], ARGV[i + 2]
         local verdict = 0
-        if id == '' then
+        if replay ~= '' and replay ~= ARGV[1] then
+          verdict = 1
+        elseif id == '' then
           verdict = 0
         elseif redis.call('ZSCORE', KEYS[2], id) then
           verdict = 1
@@ -191,6 +197,9 @@ public final class StreamConsumer implements AutoCloseable {
   private final Thread reader;
   /** Entries this consumer holds: running, queued, or waiting for a retry. */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+  /** Entries read but never started because the consumer was closing, with their delivery number. */
+  private final Map<String, Integer> unstarted = new ConcurrentHashMap<>();
+  private final io.redwire.runtime.Throttle refusals = new io.redwire.runtime.Throttle(java.time.Duration.ofSeconds(10));
   private volatile boolean running = true;
   private final Object closeLock = new Object();
   private boolean closed; // guarded by closeLock
@@ -406,19 +415,31 @@ public final class StreamConsumer implements AutoCloseable {
     }
   }
 
+  /** Where the next XAUTOCLAIM scan starts; back to the start when the server says it went round. */
+  private byte[] reclaimCursor = START;
+
   /** Takes over entries idle for longer than the reclaim time, from any consumer of the group. */
   private void reclaim() {
-    Object reply = redwire.client().xautoclaim(s.stream(), s.group(), consumer, s.reclaimIdleMillis(), START,
-        XAutoClaimParams.xAutoClaimParams().count(100));
+    Object reply = redwire.client().xautoclaim(s.stream(), s.group(), consumer, s.reclaimIdleMillis(),
+        reclaimCursor, XAutoClaimParams.xAutoClaimParams().count(100));
     if (!(reply instanceof List<?> parts) || parts.size() < 2) {
       return;
     }
+    // the scan goes on from where the server stopped, so idle entries behind many live ones are found
+    byte[] next = Replies.bytes(parts.get(0));
+    reclaimCursor = next == null || "0-0".equals(Replies.text(next)) ? START : next;
+    List<Object> raw = parts.get(1) instanceof List<?> l ? new ArrayList<>(l) : List.of();
     List<Replies.Raw> claimed = Replies.entries(parts.get(1));
     List<Replies.Raw> mine = new ArrayList<>();
     for (Replies.Raw r : claimed) {
       if (!held.contains(r.id())) {
         mine.add(r);
       }
+    }
+    if (claimed.size() < raw.size()) {
+      // Redis 6.2 answers nil for an entry trimmed from the stream while pending: it would stay pending
+      // for ever; newer servers drop such entries from the pending list themselves
+      ackTrimmed(raw);
     }
     if (mine.isEmpty()) {
       return;
@@ -437,6 +458,27 @@ public final class StreamConsumer implements AutoCloseable {
       entries.add(new StreamEntry(r.id(), r.fields(), (int) Math.min(Integer.MAX_VALUE, count)));
     }
     dispatch(entries, false);
+  }
+
+  /** Acknowledges the pending entries that Redis 6.2's XAUTOCLAIM answered nil for (trimmed away). */
+  private void ackTrimmed(List<Object> raw) {
+    List<Object> pending = redwire.client().xpending(s.stream(), s.group(),
+        XPendingParams.xPendingParams(START, "+".getBytes(StandardCharsets.US_ASCII), 1000).consumer(consumer));
+    List<byte[]> gone = new ArrayList<>();
+    for (Object o : pending) {
+      if (o instanceof List<?> p && !p.isEmpty()) {
+        byte[] id = Replies.bytes(p.get(0));
+        String text = Replies.text(id);
+        if (!held.contains(text) && redwire.client().xrange(s.stream(), id, id, 1).isEmpty()) {
+          gone.add(id);
+        }
+      }
+    }
+    if (!gone.isEmpty()) {
+      redwire.client().xack(s.stream(), s.group(), gone.toArray(new byte[0][]));
+      log.info("Stream consumer {}: acknowledged {} entries trimmed from the stream while pending", s.name(),
+          gone.size());
+    }
   }
 
   private Map<String, Long> deliveryCounts(List<Replies.Raw> entries) {
@@ -459,39 +501,61 @@ public final class StreamConsumer implements AutoCloseable {
     if (entries.isEmpty()) {
       return;
     }
-    List<Long> verdicts = admit(entries);
-    for (int i = 0; i < entries.size(); i++) {
-      StreamEntry e = entries.get(i);
-      long verdict = verdicts.get(i);
-      if (verdict != 0) {
-        redwire.client().xack(s.stream(), s.group(), e.id().getBytes(StandardCharsets.US_ASCII));
-        if (verdict == 1) {
-          events.skipped();
-        } else {
-          events.duplicate();
-          log.info("Stream consumer {}: entry {} carries the id of an entry still pending; acknowledged"
-              + " without running it", s.name(), e.id());
+    // every entry read holds a handler slot until a handler thread takes it: whatever fails here
+    // (the admission script, an ack, an outage between the read and now), the slots of the entries not
+    // handed over go back, or the consumer would stop reading new entries for good
+    int handedOver = 0;
+    try {
+      List<Long> verdicts = admit(entries);
+      for (int i = 0; i < entries.size(); i++) {
+        StreamEntry e = entries.get(i);
+        long verdict = verdicts.get(i);
+        if (held.contains(e.id())) {
+          // already running or waiting for a retry here (delivered again after the group was created
+          // again): the run in progress finishes it
+          handedOver++;
+          if (holdSlots) {
+            slots.release();
+          }
+          continue;
         }
-        if (holdSlots) {
-          slots.release();
+        if (verdict != 0) {
+          redwire.client().xack(s.stream(), s.group(), e.id().getBytes(StandardCharsets.US_ASCII));
+          if (verdict == 1) {
+            events.skipped();
+          } else {
+            events.duplicate();
+            log.info("Stream consumer {}: entry {} carries the id of an entry still pending; acknowledged"
+                + " without running it", s.name(), e.id());
+          }
+          handedOver++;
+          if (holdSlots) {
+            slots.release();
+          }
+          continue;
         }
-        continue;
+        held.add(e.id());
+        try {
+          handlers.execute(() -> process(e, holdSlots));
+        } catch (RejectedExecutionException closing) {
+          held.remove(e.id());
+          unstarted.put(e.id(), e.delivery());
+          if (holdSlots) {
+            slots.release();
+          }
+        }
+        handedOver++;
       }
-      held.add(e.id());
-      try {
-        handlers.execute(() -> process(e, holdSlots));
-      } catch (RejectedExecutionException closing) {
-        held.remove(e.id());
-        if (holdSlots) {
-          slots.release();
-        }
+    } finally {
+      if (holdSlots && handedOver < entries.size()) {
+        slots.release(entries.size() - handedOver);
       }
     }
   }
 
   /** One verdict per entry from {@link #ADMIT}: 0 run, 1 already handled, 2 a copy of a pending entry. */
   private List<Long> admit(List<StreamEntry> entries) {
-    byte[][] keysAndArgs = new byte[5 + 2 * entries.size()][];
+    byte[][] keysAndArgs = new byte[5 + 3 * entries.size()][];
     keysAndArgs[0] = s.stream();
     keysAndArgs[1] = s.handled();
     keysAndArgs[2] = s.owners();
@@ -499,8 +563,10 @@ public final class StreamConsumer implements AutoCloseable {
     keysAndArgs[4] = bytes(Long.toString(s.handledRetainMillis()));
     for (int i = 0; i < entries.size(); i++) {
       byte[] id = entries.get(i).field(s.idField());
-      keysAndArgs[5 + 2 * i] = bytes(entries.get(i).id());
-      keysAndArgs[6 + 2 * i] = id != null ? id : new byte[0];
+      byte[] replay = entries.get(i).field(REPLAY_FIELD);
+      keysAndArgs[5 + 3 * i] = bytes(entries.get(i).id());
+      keysAndArgs[6 + 3 * i] = id != null ? id : new byte[0];
+      keysAndArgs[7 + 3 * i] = replay != null ? replay : new byte[0];
     }
     Object reply = ADMIT.run(redwire.client(), 3, keysAndArgs);
     List<Long> verdicts = new ArrayList<>(entries.size());
@@ -516,7 +582,8 @@ public final class StreamConsumer implements AutoCloseable {
     boolean keep = false;
     try {
       if (!running) {
-        return; // closing: left pending for the others
+        unstarted.put(e.id(), e.delivery()); // closing: left pending for the others, this delivery undone
+        return;
       }
       if (e.delivery() > s.maxDeliveries()) {
         deadLetter(e, "delivered " + e.delivery() + " times without being acknowledged (more than"
@@ -572,7 +639,7 @@ public final class StreamConsumer implements AutoCloseable {
     byte[] eventId = e.field(s.idField());
     args.add(eventId != null ? eventId : new byte[0]);
     for (Map.Entry<String, byte[]> f : e.fields().entrySet()) {
-      if (!f.getKey().startsWith("dead-")) {
+      if (!f.getKey().startsWith("dead-") && !f.getKey().equals(REPLAY_FIELD)) {
         args.add(bytes(f.getKey()));
         args.add(f.getValue());
       }
@@ -616,10 +683,16 @@ public final class StreamConsumer implements AutoCloseable {
           return;
         }
         boolean outage = redwire.failed(s.name(), op, failure);
-        if (!outage) {
-          log.warn("Stream consumer {}: {} of entry {} failed; it stays pending", s.name(), op, e.id(),
-              failure);
+        if (!outage && String.valueOf(failure.getMessage()).startsWith("NOGROUP")) {
+          log.warn("Stream consumer {}: {} of entry {} failed: the group is gone; it is delivered again"
+              + " when the group is created again", s.name(), op, e.id(), failure);
           return;
+        }
+        if (!outage && refusals.tryAcquire()) {
+          // a refusal (OOM under maxmemory, a key of another type) after the handler ran: giving up would
+          // leave the entry to be reclaimed and run again; it stays held (renewed) and is tried again
+          log.warn("Stream consumer {}: Redis refuses the {} of entry {} ({}); trying again until it lands"
+              + " (logged at most every 10 s)", s.name(), op, e.id(), failure.toString());
         }
         if (!running) {
           deadline = Math.min(deadline, System.nanoTime() + s.closeWaitMillis() * 1_000_000L);
@@ -627,7 +700,7 @@ public final class StreamConsumer implements AutoCloseable {
             return;
           }
         }
-        backoff = backoff == 0 ? 20 : Math.min(250, backoff * 2);
+        backoff = backoff == 0 ? 20 : Math.min(outage ? 250 : 1000, backoff * 2);
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException interrupted) {
@@ -734,17 +807,42 @@ public final class StreamConsumer implements AutoCloseable {
     }
     running = false;
     timers.shutdownNow();
-    handlers.shutdown();
     try {
+      // the reader's last read (at most BLOCK_MILLIS) is dispatched while the handlers still accept it
+      reader.join(BLOCK_MILLIS * 4L);
+      handlers.shutdown();
       if (!handlers.awaitTermination(s.closeWaitMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("Stream consumer {}: handlers still running after {} ms; interrupting them (their entries"
             + " stay pending)", s.name(), s.closeWaitMillis());
         handlers.shutdownNow();
         handlers.awaitTermination(1, TimeUnit.SECONDS);
       }
-      reader.join(BLOCK_MILLIS * 4L);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    giveBackUnstarted();
+  }
+
+  /**
+   * Entries read but never started because the consumer was closing: their delivery is not counted
+   * against {@code maxDeliveries} ({@code XCLAIM ... RETRYCOUNT} back to the deliveries before it), and
+   * they are made idle for the whole reclaim time so that another consumer takes them over at once.
+   */
+  private void giveBackUnstarted() {
+    if (unstarted.isEmpty()) {
+      return;
+    }
+    Map<Integer, List<byte[]>> byCount = new HashMap<>();
+    unstarted.forEach((id, delivery) -> byCount.computeIfAbsent(delivery - 1, k -> new ArrayList<>()).add(bytes(id)));
+    try {
+      for (Map.Entry<Integer, List<byte[]>> e : byCount.entrySet()) {
+        redwire.client().xclaimJustId(s.stream(), s.group(), consumer, 0,
+            XClaimParams.xClaimParams().idle(s.reclaimIdleMillis()).retryCount(e.getKey()),
+            e.getValue().toArray(new byte[0][]));
+      }
+      log.debug("Stream consumer {}: gave back {} entries it read but never started", s.name(), unstarted.size());
+    } catch (RuntimeException e) {
+      log.debug("Stream consumer {}: could not give back the entries it never started", s.name(), e);
     }
   }
 
