@@ -155,6 +155,60 @@ class EventClusterTest {
     }
   }
 
+  @Test
+  void aShardedListenerFollowsItsChannelWhenTheSlotMovesToAnotherMaster() throws Exception {
+    if (!sharded()) {
+      return; // Redis 6.2: classic pub/sub, which every node forwards; nothing to follow
+    }
+    RedisServer seed = cluster.nodes().get(0);
+    try (RedisClusterClient a = client(0); RedisClusterClient b = client(0);
+        Redwire listener = Redwire.builder().client(a).namespace("mv").build();
+        Redwire publisher = Redwire.builder().client(b).namespace("mv").build()) {
+      BlockingQueue<Orders.OrderPlaced> received = new LinkedBlockingQueue<>();
+      Subscription sub = RedwireFlash.subscribe(received::add, listener);
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), publisher);
+      assertEquals("before", firstReceived(orders, received, "before", 10));
+      String name = new String(Channels.pubsub(listener, "flash"), StandardCharsets.UTF_8);
+      String slot = seed.command("CLUSTER", "KEYSLOT", name).trim();
+      RedisServer source = null;
+      for (RedisServer n : cluster.nodes()) {
+        if (n.command("PUBSUB", "SHARDCHANNELS").contains(name)) {
+          source = n;
+        }
+      }
+      // the slot moves to the next master (it holds no keys): the server unsubscribes the channel, and
+      // the listener's client still has the old owner in its slot cache
+      RedisServer target = cluster.nodes().get((cluster.nodes().indexOf(source) + 1) % 3);
+      String sourceId = source.command("CLUSTER", "MYID").trim();
+      String targetId = target.command("CLUSTER", "MYID").trim();
+      target.command("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
+      source.command("CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+      for (RedisServer n : cluster.nodes()) {
+        n.command("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+      }
+      received.clear();
+      assertEquals("after", firstReceived(orders, received, "after", 20), "listener shards "
+          + ShardedSubscriber.of(listener).shards());
+      assertEquals(name, target.command("PUBSUB", "SHARDCHANNELS").trim(), "subscribed where the slot is now");
+      sub.close();
+    }
+  }
+
+  @Test
+  void closingRightAfterSubscribingLeavesNoShardThreadAndNoSubscription() {
+    for (int i = 0; i < 10; i++) {
+      try (RedisClusterClient client = client(i)) {
+        Redwire r = Redwire.builder().client(client).namespace("leak" + i).build();
+        RedwireFlash.subscribe(e -> {}, r);
+        r.close();
+      }
+    }
+    Await.until(Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().startsWith("redwire-spubsub-")), () -> "sharded threads alive");
+    Await.until(Duration.ofSeconds(10), () -> cluster.nodes().stream()
+        .allMatch(n -> !n.command("PUBSUB", "SHARDCHANNELS").contains("leak")), () -> "subscriptions left");
+  }
+
   /** Publishes {@code id} every 20 ms until the listener receives it (or the time runs out). */
   static String firstReceived(Orders orders, BlockingQueue<Orders.OrderPlaced> received, String id, int seconds)
       throws InterruptedException {

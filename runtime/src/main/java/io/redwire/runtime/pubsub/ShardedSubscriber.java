@@ -15,11 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisShardedPubSub;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -336,10 +339,7 @@ public final class ShardedSubscriber implements AutoCloseable {
       }
       return;
     }
-    UnifiedJedis client = redwire.client();
-    int slot = JedisClusterCRC16.getSlot(c.name);
-    Connection connection = client instanceof RedisClusterClient r ? r.getConnectionFromSlot(slot)
-        : ((JedisCluster) client).getConnectionFromSlot(slot);
+    Connection connection = connect(c);
     String node = connection.getHostAndPort().toString();
     boolean used = false;
     try {
@@ -365,6 +365,46 @@ public final class ShardedSubscriber implements AutoCloseable {
       if (!used) {
         connection.close(); // back to the pool: the shard has its own
       }
+    }
+  }
+
+  /**
+   * A connection to where the channel lives: the master a MOVED reply named, else the owner of its slot
+   * in the client's slot cache; when that one cannot be reached (a master down, the cache stale after a
+   * failover), any other node of the cluster, whose answer (MOVED, or the subscription on a replica of
+   * the shard) leads on.
+   */
+  @SuppressWarnings("deprecation")
+  private Connection connect(Channel c) {
+    UnifiedJedis client = redwire.client();
+    Map<String, ConnectionPool> nodes = client instanceof RedisClusterClient r ? r.getClusterNodes()
+        : ((JedisCluster) client).getClusterNodes();
+    HostAndPort moved;
+    synchronized (lock) {
+      moved = c.movedTo;
+      c.movedTo = null;
+    }
+    if (moved != null) {
+      ConnectionPool pool = nodes.get(moved.toString());
+      if (pool != null) {
+        return pool.getResource();
+      }
+    }
+    int slot = JedisClusterCRC16.getSlot(c.name);
+    try {
+      return client instanceof RedisClusterClient r ? r.getConnectionFromSlot(slot)
+          : ((JedisCluster) client).getConnectionFromSlot(slot);
+    } catch (RuntimeException unreachable) {
+      List<ConnectionPool> others = new ArrayList<>(nodes.values());
+      java.util.Collections.shuffle(others);
+      for (ConnectionPool pool : others) {
+        try {
+          return pool.getResource();
+        } catch (RuntimeException next) {
+          unreachable.addSuppressed(next);
+        }
+      }
+      throw unreachable;
     }
   }
 
@@ -431,6 +471,8 @@ public final class ShardedSubscriber implements AutoCloseable {
     boolean classic;
     long backoffMs; // guarded by lock
     long notBefore = System.nanoTime(); // guarded by lock
+    /** Where a MOVED reply said the channel's slot lives now; guarded by lock. */
+    HostAndPort movedTo;
 
     Channel(byte[] name, String id) {
       this.name = name;
@@ -480,8 +522,25 @@ public final class ShardedSubscriber implements AutoCloseable {
       }
       boolean wasConfirmed = false;
       try {
+        synchronized (this) {
+          if (killed) {
+            return; // closed before it started (the finally gives its channels back)
+          }
+        }
         if (first.length > 0 && !closed) {
           proceed(connection, first);
+        }
+      } catch (JedisMovedDataException e) {
+        // a channel's slot is on another master (resharding, or a stale slot cache): follow the reply
+
+        log.info("Redis sharded pub/sub: slot {} is served by {}; subscribing there", e.getSlot(),
+            e.getTargetNode());
+        synchronized (lock) {
+          for (Channel c : channels) {
+            if (JedisClusterCRC16.getSlot(c.name) == e.getSlot()) {
+              c.movedTo = e.getTargetNode();
+            }
+          }
         }
       } catch (RuntimeException e) {
         if (!closed) {
@@ -496,7 +555,7 @@ public final class ShardedSubscriber implements AutoCloseable {
           shards.remove(node, this);
           for (Channel c : new ArrayList<>(channels)) {
             if (c.shard == this) {
-              orphan(c, !wasConfirmed);
+              orphan(c, !wasConfirmed && c.movedTo == null);
             }
           }
           channels.clear();
