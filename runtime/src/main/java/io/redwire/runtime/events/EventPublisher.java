@@ -30,6 +30,7 @@ public final class EventPublisher<T> {
   private final byte[] pubsub;
   private final boolean cluster;
   private final Outbox outbox;
+  private final io.redwire.runtime.Throttle skipped = new io.redwire.runtime.Throttle(java.time.Duration.ofSeconds(10));
 
   private EventPublisher(Redwire redwire, Publication publication, long fingerprint, Codec<T> codec) {
     this.redwire = redwire;
@@ -75,17 +76,29 @@ public final class EventPublisher<T> {
       outbox.publish(fields);
       return;
     }
+    if (!redwire.breaker().allow()) { // Redis is known to be down: fail fast, as every other pattern does
+      metrics.eventPublishFailed(channel, new IllegalStateException("circuit open"));
+      if (skipped.tryAcquire()) {
+        log.warn("Events on channel {} not published while Redis is unreachable (not durable: dropped;"
+            + " logged at most every 10 s)", channel);
+      }
+      return;
+    }
     try {
       if (cluster && ShardedSubscriber.supported(redwire)) {
         ShardedSubscriber.publish(redwire.client(), pubsub, Envelope.message(id, at, data));
       } else {
         redwire.client().publish(pubsub, Envelope.message(id, at, data));
       }
+      redwire.breaker().success();
       metrics.eventPublished(channel);
     } catch (RuntimeException e) {
       redwire.failed(channel, "publish", e);
       metrics.eventPublishFailed(channel, e);
-      log.debug("Event {} on channel {} not published (not durable): {}", id, channel, e.toString());
+      if (skipped.tryAcquire()) {
+        log.warn("Event {} on channel {} not published (not durable: dropped; logged at most every 10 s): {}",
+            id, channel, e.toString());
+      }
     }
   }
 }
