@@ -451,6 +451,33 @@ abstract class SessionContract {
     assertTrue(metrics.count("sessionExpiredOnRead", "Bounded") >= 1);
   }
 
+  @Test
+  void anAbsoluteTimeoutAddedByADeployReachesSessionsCreatedBefore() {
+    // an instance of the older build, without absolute, creates the session...
+    OldBounded before = RedwireOldBounded.store(instance(new CountingMetrics())).create();
+    before.addHits(1);
+    byte[] key = key("Bounded", before.id());
+    assertEquals("0", new String(raw().hget(key, "@a".getBytes(StandardCharsets.UTF_8)), StandardCharsets.US_ASCII));
+    // ...and the new build (absolute = "2s") gives it the deadline it would have had
+    Bounded after = RedwireBounded.store(redwire).find(before.id()).orElseThrow();
+    long created = Long.parseLong(new String(raw().hget(key, "@c".getBytes(StandardCharsets.UTF_8)),
+        StandardCharsets.US_ASCII));
+    long deadline = Long.parseLong(new String(raw().hget(key, "@a".getBytes(StandardCharsets.UTF_8)),
+        StandardCharsets.US_ASCII));
+    assertEquals(created + 2_000, deadline);
+    assertTrue(raw().pttl(key) <= 2_000, "the idle TTL is capped at the deadline: " + raw().pttl(key));
+    assertEquals(2, after.addHits(1));
+    await("the absolute timeout", Duration.ofSeconds(10), () -> {
+      try {
+        before.addHits(1); // the older build's writes keep it active, and meet the deadline too
+        return false;
+      } catch (SessionEndedException e) {
+        return true;
+      }
+    });
+    assertEquals(Optional.empty(), RedwireBounded.store(redwire).find(before.id()));
+  }
+
   // ---------------------------------------------------------------- the user index
 
   @Test

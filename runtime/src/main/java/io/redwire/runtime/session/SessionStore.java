@@ -153,7 +153,7 @@ public final class SessionStore<S> {
       byte[] nextKey = key(next);
       Object reply;
       try {
-        reply = SessionScripts.ACCESS.run(jedis, 2, key, nextKey, SessionOps.ROTATE, ttl, slack);
+        reply = SessionScripts.ACCESS.run(jedis, 2, key, nextKey, SessionOps.ROTATE, ttl, slack, absolute);
       } catch (RuntimeException e) {
         throw failed("rotate", e);
       }
@@ -313,15 +313,16 @@ public final class SessionStore<S> {
     jedis.zrem(indexKey(user), id.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Runs {@link SessionScripts#ACCESS} with {@code args} (op first) after KEYS[1], ttl and slack. */
+  /** Runs {@link SessionScripts#ACCESS}: KEYS[1], then op, ttl, slack, the absolute timeout and {@code args}. */
   Object access(String operation, byte[] key, byte[] op, byte[]... args) {
     redwire.ensureOpen();
-    byte[][] all = new byte[4 + args.length][];
+    byte[][] all = new byte[5 + args.length][];
     all[0] = key;
     all[1] = op;
     all[2] = ttl;
     all[3] = slack;
-    System.arraycopy(args, 0, all, 4, args.length);
+    all[4] = absolute;
+    System.arraycopy(args, 0, all, 5, args.length);
     Object reply;
     try {
       reply = SessionScripts.ACCESS.run(jedis, 1, all);
