@@ -99,7 +99,10 @@ public final class StreamConsumer implements AutoCloseable {
     default void recovered(String what) {}
   }
 
-  /** Records the id as handled and acknowledges the entry, in one round trip. */
+  /**
+   * Records the id as handled and acknowledges the entry, in one round trip; with ARGV[7] = '1' also
+   * deletes it from the stream, and with a KEYS[3] releases that key if it still holds the id.
+   */
   static final Script ACK = new Script("stream.ack", """
       local now = tonumber(ARGV[4])
       local window = tonumber(ARGV[5])
@@ -107,13 +110,22 @@ public final class StreamConsumer implements AutoCloseable {
       redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
       redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[6]))
       redis.call('PEXPIRE', KEYS[2], window)
-      return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      if ARGV[7] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
+      if KEYS[3] and redis.call('GET', KEYS[3]) == ARGV[3] then redis.call('DEL', KEYS[3]) end
+      return n
       """);
 
-  /** Adds the entry (fields from ARGV[4] on) to the dead letters and acknowledges it. */
+  /**
+   * Adds the entry (fields from ARGV[6] on) to the dead letters and acknowledges it; with ARGV[4] =
+   * '1' also deletes it from the stream, and with a KEYS[3] releases that key if it holds ARGV[5].
+   */
   static final Script DEAD = new Script("stream.dead", """
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
-      return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 6))
+      local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      if ARGV[4] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
+      if KEYS[3] and redis.call('GET', KEYS[3]) == ARGV[5] then redis.call('DEL', KEYS[3]) end
+      return n
       """);
 
   private final Redwire redwire;
@@ -126,6 +138,8 @@ public final class StreamConsumer implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final Semaphore slots;
   private final Thread reader;
+  /** The lease renewal of held entries, on {@link Redwire#renewals()}. */
+  private volatile java.util.concurrent.ScheduledFuture<?> renewal;
   /** Entries this consumer holds: running, queued, or waiting for a retry. */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private volatile boolean running = true;
@@ -165,7 +179,8 @@ public final class StreamConsumer implements AutoCloseable {
     redwire.onClose(c);
     c.reader.start();
     long every = Math.max(50, settings.reclaimIdleMillis() / 3);
-    c.timers.scheduleWithFixedDelay(c::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    // on the renewal scheduler (never user code), so busy handler threads never delay a renewal
+    c.renewal = redwire.renewals().scheduleWithFixedDelay(c::heartbeat, every, every, TimeUnit.MILLISECONDS);
     return c;
   }
 
@@ -306,7 +321,8 @@ public final class StreamConsumer implements AutoCloseable {
    * Keeps the entries this consumer holds (running, or waiting for a retry) from being reclaimed while
    * it is alive: every third of the reclaim time, {@code XCLAIM ... JUSTID} resets their idle time
    * (without counting a delivery). Only entries idle for at least that long are touched, so an entry
-   * another consumer took over in the meantime stays with it. On the timer thread; never user code.
+   * another consumer took over in the meantime stays with it. On {@link Redwire#renewals()}; never user
+   * code.
    */
   private void heartbeat() {
     if (held.isEmpty() || !running) {
@@ -380,7 +396,11 @@ public final class StreamConsumer implements AutoCloseable {
     for (int i = 0; i < entries.size(); i++) {
       StreamEntry e = entries.get(i);
       if (handled.get(i) != null) {
-        redwire.client().xack(s.stream(), s.group(), e.id().getBytes(StandardCharsets.US_ASCII));
+        if (s.deleteOnAck() || s.releaseField() != null) {
+          ACK.run(redwire.client(), ackKeys(e), ackArgs(e));
+        } else {
+          redwire.client().xack(s.stream(), s.group(), e.id().getBytes(StandardCharsets.US_ASCII));
+        }
         events.skipped();
         if (holdSlots) {
           slots.release();
@@ -455,11 +475,21 @@ public final class StreamConsumer implements AutoCloseable {
   }
 
   private void ack(StreamEntry e) {
-    byte[] id = e.field(s.idField());
-    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), 2, s.stream(), s.handled(), s.group(),
-        bytes(e.id()), id, bytes(Long.toString(System.currentTimeMillis())),
-        bytes(Long.toString(s.handledRetainMillis())), bytes(Long.toString(HANDLED_CAP))));
+    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), ackKeys(e), ackArgs(e)));
     events.acked();
+  }
+
+  /** The stream, the handled record, and the key to release (when the settings name one and the entry has it). */
+  private List<byte[]> ackKeys(StreamEntry e) {
+    byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
+    return release == null ? List.of(s.stream(), s.handled()) : List.of(s.stream(), s.handled(), release);
+  }
+
+  private List<byte[]> ackArgs(StreamEntry e) {
+    byte[] id = e.field(s.idField());
+    return List.of(s.group(), bytes(e.id()), id == null ? new byte[0] : id,
+        bytes(Long.toString(System.currentTimeMillis())), bytes(Long.toString(s.handledRetainMillis())),
+        bytes(Long.toString(HANDLED_CAP)), bytes(s.deleteOnAck() ? "1" : "0"));
   }
 
   private void deadLetter(StreamEntry e, String reason) {
@@ -467,6 +497,9 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(s.group());
     args.add(bytes(e.id()));
     args.add(bytes(Long.toString(s.deadLetterMaxLen())));
+    args.add(bytes(s.deleteOnAck() ? "1" : "0"));
+    byte[] entryId = e.field(s.idField());
+    args.add(entryId == null ? new byte[0] : entryId);
     for (Map.Entry<String, byte[]> f : e.fields().entrySet()) {
       if (!f.getKey().startsWith("dead-")) {
         args.add(bytes(f.getKey()));
@@ -481,13 +514,10 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(bytes(e.id()));
     args.add(bytes("dead-at"));
     args.add(bytes(Long.toString(System.currentTimeMillis())));
-    byte[][] keysAndArgs = new byte[args.size() + 2][];
-    keysAndArgs[0] = s.stream();
-    keysAndArgs[1] = s.deadLetters();
-    for (int i = 0; i < args.size(); i++) {
-      keysAndArgs[i + 2] = args.get(i);
-    }
-    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), 2, keysAndArgs));
+    byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
+    List<byte[]> keys = release == null ? List.of(s.stream(), s.deadLetters())
+        : List.of(s.stream(), s.deadLetters(), release);
+    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), keys, args));
     log.warn("Stream consumer {}: entry {} moved to the dead letters: {}", s.name(), e.id(), reason);
     events.deadLettered(reason);
   }
@@ -628,6 +658,10 @@ public final class StreamConsumer implements AutoCloseable {
       closed = true;
     }
     running = false;
+    java.util.concurrent.ScheduledFuture<?> r = renewal;
+    if (r != null) {
+      r.cancel(false);
+    }
     timers.shutdownNow();
     handlers.shutdown();
     try {
