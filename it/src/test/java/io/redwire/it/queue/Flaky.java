@@ -9,4 +9,7 @@ public interface Flaky {
 
   @Queued(queue = "charges", maxAttempts = 4, backoff = "100ms")
   void charge(Charge charge, String reason);
+
+  @Queued(queue = "slow", maxAttempts = 2, backoff = "50ms", timeout = "200ms")
+  void slow(int n) throws InterruptedException;
 }

@@ -70,13 +70,19 @@ class QueueFaultTest {
     CountingMetrics metrics = new CountingMetrics();
     Redwire redwire = redwire(metrics);
     List<Long> attempts = new CopyOnWriteArrayList<>();
-    Flaky failing = (charge, reason) -> {
-      attempts.add(System.nanoTime());
-      throw new IllegalStateException("card declined for " + charge.orderId());
+    Flaky failing = new Flaky() {
+      @Override
+      public void charge(Charge charge, String reason) {
+        attempts.add(System.nanoTime());
+        throw new IllegalStateException("card declined for " + charge.orderId());
+      }
+
+      @Override
+      public void slow(int n) {}
     };
     started(RedwireFlaky.work(failing, redwire, 1));
     RedwireFlaky.client(redwire).charge(new Flaky.Charge("o-1", 1299), "first try");
-    QueueAdmin<Flaky> admin = RedwireFlaky.admin(redwire);
+    QueueAdmin<Flaky> admin = RedwireFlaky.chargeAdmin(redwire);
     Await.until(Duration.ofSeconds(10), () -> admin.counts().dead() == 1, () -> "dead: " + admin.counts());
     assertEquals(4, attempts.size(), "maxAttempts = 4 attempts");
     // backoff 100 ms, doubled each time, plus up to 25 % jitter: 100-125, 200-250, 400-500 ms
