@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The sample: a checkout that reads the catalog and prices through Redwire proxies, counts page views
  * and units sold (a weekly best-seller board), reserves stock under a per-SKU lock on two instances,
  * runs a nightly report on one worker out of three, publishes every placed order as an event that
- * the email service's listener turns into one confirmation email, and keeps a visitor's cart in a
- * session. Uses
+ * the email service's listener turns into one confirmation email, queues confirmation emails and
+ * the nightly report as background jobs, and keeps a visitor's cart in a session. Uses
  * {@code REDIS_URL} when set, otherwise starts an embedded redis-server for the run.
  */
 public final class Main {
@@ -85,6 +85,7 @@ public final class Main {
       String bob = checkout.placeOrder("bob", "G-1"); // another user has his own limit
       LockRun locks = runLocks(redwire, uri, namespace, metrics);
       EventRun events = runEvents(redwire, uri, namespace, metrics);
+      JobRun jobs = runJobs(redwire, uri, namespace, metrics);
       CartRun cart = runCart(redwire);
       List<Ranked<String>> bestSellers = stats.bestSellers().top(3);
       long viewsOfB1 = stats.pageViews("B-1").sum(java.time.Duration.ofMinutes(5));
@@ -92,9 +93,50 @@ public final class Main {
           metrics.count("cacheHit", "Catalog.product"), metrics.count("cacheMiss", "Catalog.product"),
           metrics.count("cacheHit", "Pricing.price"), metrics.count("cacheMiss", "Pricing.price"),
           unknown.isPresent(), afterUpdate, receipt.toString(), admitted, refused, bob, locks, bestSellers,
-          viewsOfB1, events, cart);
+          viewsOfB1, events, jobs, cart);
     }
   }
+
+  /**
+   * The checkout enqueues 10 confirmation emails as jobs (one of them twice: the unique key drops the
+   * second, as the first is still pending), and schedules the nightly report 200 ms ahead; then three
+   * worker instances start and run them: each email is sent once (j-2 after one retry), the report runs
+   * once, on time.
+   */
+  static JobRun runJobs(Redwire shop, String uri, String namespace, CountingMetrics metrics) {
+    int n = 10;
+    JobRoom room = new JobRoom(n);
+    MailJobs jobs = RedwireMailJobs.client(shop);
+    List<Redwire> workers = new java.util.ArrayList<>();
+    try {
+      for (int i = 1; i <= n; i++) {
+        jobs.confirmation("j-" + i, i % 2 == 0 ? "alice" : "bob", "G-1", i);
+      }
+      jobs.confirmation("j-1", "bob", "G-1", 1); // a double click: dropped, the email is pending
+      jobs.nightlyReport(java.time.LocalDate.of(2024, 3, 1), java.time.Instant.now().plusMillis(200));
+      for (int i = 0; i < 3; i++) { // the worker instances start after the checkout
+        Redwire worker = Redwire.builder().uri(uri).namespace(namespace).metrics(metrics).build();
+        workers.add(worker);
+        RedwireMailJobs.work(room, worker, 2);
+      }
+      if (!room.done.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException("jobs done: " + room.sent.size() + " emails, " + room.reports.get()
+            + " reports");
+      }
+      return new JobRun(metrics.count("jobEnqueued", "mail"), metrics.count("jobDuplicate", "mail"),
+          room.sent.size(), metrics.count("jobRetried", "mail"), room.sent.get("j-2"), room.reports.get(),
+          room.reportLateMillis >= 0 && room.reportLateMillis < 1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      workers.forEach(Redwire::close);
+    }
+  }
+
+  /** What the jobs part of a run did. */
+  record JobRun(long emailsQueued, long duplicatesDropped, int emailsSent, long retries, String emailForJ2,
+      int reportsRun, boolean reportOnTime) {}
 
   /**
    * The order service publishes 20 {@code OrderPlaced} events (durable); the email service, another
@@ -236,7 +278,8 @@ public final class Main {
   record Report(int orders, long catalogQueries, long priceQuotes, long productHits, long productMisses,
       long priceHits, long priceMisses, boolean unknownFound, String nameAfterUpdate, String receipt,
       int checkoutsAdmitted, RateLimitedException checkoutRefused, String otherUserOrder,
-      LockRun locks, List<Ranked<String>> bestSellers, long viewsOfB1, EventRun events, CartRun cart) {
+      LockRun locks, List<Ranked<String>> bestSellers, long viewsOfB1, EventRun events, JobRun jobs,
+      CartRun cart) {
 
     @Override
     public String toString() {
@@ -257,6 +300,8 @@ public final class Main {
           page views of B-1 in the last 5 minutes: %d
           events: %d orders published on "orders"; the email service sent %d confirmations (%d retried
             after an SMTP error, %d dead letters), e.g. "%s"
+          jobs: %d confirmation emails queued (%d double click dropped), %d sent by 3 workers (%d retried
+            after an SMTP error), e.g. "%s"; nightly report job run %d time(s), on time: %s
           cart session (%d-character id): %s
             coupon applied: %s, applied again: %s; after sign-in the anonymous id finds a cart: %s
             alice signed in on 2 more devices: first cart evicted: %s; %d carts, %d logged out everywhere,
@@ -269,7 +314,9 @@ public final class Main {
           locks.staleWritesRefused(), locks.reportsRun(), locks.reportsSkipped(),
           bestSellers.stream().map(r -> "#" + r.rank() + " " + r.member() + " (" + r.score() + " units)")
               .collect(java.util.stream.Collectors.joining(", ")), viewsOfB1, events.published(),
-          events.emailsSent(), events.retries(), events.deadLetters(), events.emailForO3(), cart.idLength(),
+          events.emailsSent(), events.retries(), events.deadLetters(), events.emailForO3(), jobs.emailsQueued(),
+          jobs.duplicatesDropped(), jobs.emailsSent(), jobs.retries(), jobs.emailForJ2(), jobs.reportsRun(),
+          jobs.reportOnTime(), cart.idLength(),
           cart.summary(), cart.couponApplied(), cart.couponAppliedTwice(), cart.anonymousIdFound(),
           cart.firstCartEvicted(), cart.devices(), cart.loggedOut(), cart.devicesAfterLogout());
     }

@@ -55,6 +55,16 @@ class MainTest {
       assertEquals(1, events.retries(), report.toString());
       assertEquals(0, events.deadLetters(), report.toString());
       assertEquals("Thanks alice, 3 x B-1 is on its way", events.emailForO3(), report.toString());
+      // 10 confirmation emails queued as jobs (a double click dropped by the unique key), each sent once
+      // by one of three workers, j-2 after one retry; the nightly report job ran once, on time
+      Main.JobRun jobs = report.jobs();
+      assertEquals(10, jobs.emailsQueued(), report.toString());
+      assertEquals(1, jobs.duplicatesDropped(), report.toString());
+      assertEquals(10, jobs.emailsSent(), report.toString());
+      assertEquals(1, jobs.retries(), report.toString());
+      assertEquals("Thanks alice, 2 x G-1 is on its way", jobs.emailForJ2(), report.toString());
+      assertEquals(1, jobs.reportsRun(), report.toString());
+      assertTrue(jobs.reportOnTime(), report.toString());
       // the cart lives in a session: filled, couponed once, moved to a new id at sign-in, evicted by
       // the third device (2 carts per user), and logged out everywhere
       Main.CartRun cart = report.cart();
