@@ -4,9 +4,11 @@ import io.redwire.runtime.Redwire;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Runs a {@code record(n)} job: counts the run in Redis ({@code <ns>:test:runs}, a hash of n to runs),
- * remembers which worker ran it ({@code <ns>:test:by:<worker>}), then works for a millisecond: a
- * worker killed in that millisecond has run the job's effect but not acknowledged it.
+ * Runs a {@code record(n)} job: works for a millisecond, counts the run in Redis ({@code <ns>:test:runs},
+ * a hash of n to runs) and remembers which worker ran it ({@code <ns>:test:by:<worker>}), then works for
+ * another millisecond. A worker killed in the first millisecond has not applied the job's effect (the
+ * job must run again elsewhere, or it is lost); one killed in the second has applied it but not
+ * acknowledged the job (it runs twice).
  */
 final class CountingNumbers implements Numbers {
 
@@ -30,11 +32,16 @@ final class CountingNumbers implements Numbers {
 
   @Override
   public void record(int n) {
+    work();
     byte[] field = Integer.toString(n).getBytes(StandardCharsets.UTF_8);
+    redwire.client().sadd(by, field); // first: a kill between the two leaves no run without its worker
     redwire.client().hincrBy(runs, field, 1);
-    redwire.client().sadd(by, field);
+    work();
+  }
+
+  private static void work() {
     try {
-      Thread.sleep(1); // the work after the effect
+      Thread.sleep(1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -92,10 +92,9 @@ class QueueKillTest {
     long victimRuns = redwire.client().scard(byVictim);
 
     byte[] runs = CountingNumbers.runsKey(ns);
-    Await.until(Duration.ofSeconds(60), () -> redwire.client().hlen(runs) == JOBS
-        && RedwireNumbers.admin(redwire).counts().equals(new QueueCounts(0, 0, 0, 0)),
-        () -> "every job runs: " + redwire.client().hlen(runs) + " of " + JOBS + ", "
-            + RedwireNumbers.admin(redwire).counts());
+    // the queue drains (every job acknowledged: its method returned somewhere), then count the effects
+    Await.until(Duration.ofSeconds(60), () -> RedwireNumbers.admin(redwire).counts().equals(
+        new QueueCounts(0, 0, 0, 0)), () -> "the queue drains: " + RedwireNumbers.admin(redwire).counts());
     survivor.close();
 
     Map<byte[], byte[]> all = redwire.client().hgetAll(runs);
@@ -117,7 +116,8 @@ class QueueKillTest {
           "job " + n + " ran twice but the victim never ran it");
     }
     assertTrue(twice.size() <= VICTIM_CONCURRENCY, "only the jobs running at the kill run twice: " + twice);
-    assertEquals(twice.size(), metrics.count("jobReclaimed"), "each re-run job was reclaimed once");
+    assertTrue(metrics.count("jobReclaimed") >= twice.size() && metrics.count("jobReclaimed")
+        <= VICTIM_CONCURRENCY, "the jobs running at the kill were reclaimed: " + metrics.count("jobReclaimed"));
     printLog();
   }
 
