@@ -213,7 +213,10 @@ class QueueFaultTest {
     }
     Redwire workerRedwire = redwire(metrics);
     started(RedwireNumbers.work(handler, workerRedwire, WorkOptions.concurrency(4).lease(Duration.ofSeconds(2))));
-    started(RedwireTimers.work((i, at, d) -> fired.incrementAndGet(), workerRedwire, 2));
+    // a short lease: a job whose delivery reply was lost in the kill is pending with its worker, which
+    // never saw it, and runs again only after the lease
+    started(RedwireTimers.work((i, at, d) -> fired.incrementAndGet(), workerRedwire,
+        WorkOptions.concurrency(2).lease(Duration.ofSeconds(2))));
     Await.until(Duration.ofSeconds(10), () -> runs.size() >= 40, () -> "some jobs ran: " + runs.size());
     QueueCounts before = RedwireNumbers.admin(redwire).counts();
     QueueCounts timersBefore = RedwireTimers.admin(redwire).counts();
