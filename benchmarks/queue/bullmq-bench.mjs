@@ -2,11 +2,14 @@
 //   node bullmq-bench.mjs <redis port> <n> <latency samples>     (run from a directory with bullmq installed)
 // Prints "result <key>=<value>" lines: enqueue, throughput1, throughput4, p50_1, p90_1, p99_1, p50_4, ...
 import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
 
 const port = Number(process.argv[2]);
 const n = Number(process.argv[3] ?? 20000);
 const samples = Number(process.argv[4] ?? 2000);
-const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
+// BullMQ 6 under native ESM takes constructed ioredis clients: one for the queue, one per worker
+const client = () => new IORedis({ host: '127.0.0.1', port, maxRetriesPerRequest: null });
+const connection = client();
 const jobOptions = { removeOnComplete: true, removeOnFail: true, attempts: 3, backoff: { type: 'exponential', delay: 100 } };
 const queue = new Queue('bench', { connection, defaultJobOptions: jobOptions });
 await queue.waitUntilReady();
@@ -17,7 +20,7 @@ async function drain(count) {
   let done = 0;
   let resolve;
   const finished = new Promise((r) => { resolve = r; });
-  const w = new Worker('bench', async () => { if (++done === count) resolve(); }, { connection, concurrency: 4 });
+  const w = new Worker('bench', async () => { if (++done === count) resolve(); }, { connection: client(), concurrency: 4 });
   await finished;
   await w.close();
 }
@@ -37,7 +40,7 @@ for (const threads of [1, 4]) {
   let resolve;
   const finished = new Promise((r) => { resolve = r; });
   const t0 = now();
-  const w = new Worker('bench', async () => { if (++done === n) resolve(); }, { connection, concurrency: threads });
+  const w = new Worker('bench', async () => { if (++done === n) resolve(); }, { connection: client(), concurrency: threads });
   await finished;
   console.log(`result throughput${threads}=${perSecond(n, now() - t0)}`);
   await w.close();
@@ -48,7 +51,7 @@ for (const threads of [1, 4]) {
   const w = new Worker('bench', async (job) => {
     const latency = now() - BigInt(job.data.at);
     if (waiting) { const r = waiting; waiting = null; r(latency); }
-  }, { connection, concurrency: threads });
+  }, { connection: client(), concurrency: threads });
   await w.waitUntilReady();
   const latency = [];
   for (let i = -200; i < samples; i++) {
@@ -65,3 +68,5 @@ for (const threads of [1, 4]) {
   console.log(`result p99_${threads}=${us(Math.floor(samples * 99 / 100))}`);
 }
 await queue.close();
+await connection.quit();
+process.exit(0); // the workers' own ioredis clients would keep the event loop alive
