@@ -224,7 +224,10 @@ class MicrometerMetricsTest {
             "redwire.event.outbox.depth", "redwire.event.group.lag", "redwire.event.delivered", "redwire.event.handled",
             "redwire.event.acked", "redwire.event.skipped", "redwire.event.retried",
             "redwire.event.dead.lettered", "redwire.event.reclaimed", "redwire.event.listener.recoveries",
-            "redwire.session.decode.failures", "redwire.session.events")),
+            "redwire.session.decode.failures", "redwire.session.events",
+            "redwire.job.enqueued", "redwire.job.duplicates", "redwire.job.enqueue.failures",
+            "redwire.job.promoted", "redwire.job.runs", "redwire.job.timeouts", "redwire.job.retried",
+            "redwire.job.dead", "redwire.job.reclaimed", "redwire.job.worker.recoveries")),
         names(),
         "every listener method of RedwireMetrics has its meter");
   }
@@ -302,6 +305,34 @@ class MicrometerMetricsTest {
     m.sessionRotated("a");
     m.sessionInvalidated("a");
     m.sessionDecodeFailure("a", "f", new IllegalStateException());
+    m.jobEnqueued("a", false);
+    m.jobEnqueued("a", true);
+    m.jobDuplicate("a");
+    m.jobEnqueueFailed("a", new JedisConnectionException("x"));
+    m.jobPromoted("a", 3);
+    m.jobRan("a", 1_000, true);
+    m.jobRan("a", 1_000, false);
+    m.jobTimedOut("a");
+    m.jobRetried("a", 2);
+    m.jobDead("a", "boom");
+    m.jobReclaimed("a", 2);
+    m.jobWorkerRecovered("a", "reconnected");
+  }
+
+  @Test
+  void jobs() {
+    everyEvent(metrics);
+    assertEquals(1, count("redwire.job.enqueued", "name", "a", "delayed", "false"));
+    assertEquals(1, count("redwire.job.enqueued", "name", "a", "delayed", "true"));
+    assertEquals(1, count("redwire.job.duplicates", "name", "a"));
+    assertEquals(1, count("redwire.job.enqueue.failures", "name", "a", "exception", "JedisConnectionException"));
+    assertEquals(3, count("redwire.job.promoted", "name", "a"));
+    assertEquals(1, registry.get("redwire.job.runs").tags("name", "a", "result", "failure").timer().count());
+    assertEquals(1, count("redwire.job.timeouts", "name", "a"));
+    assertEquals(1, count("redwire.job.retried", "name", "a"));
+    assertEquals(1, count("redwire.job.dead", "name", "a"));
+    assertEquals(2, count("redwire.job.reclaimed", "name", "a"));
+    assertEquals(1, count("redwire.job.worker.recoveries", "name", "a"));
   }
 
   @Test

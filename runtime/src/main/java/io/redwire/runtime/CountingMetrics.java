@@ -288,6 +288,61 @@ public final class CountingMetrics implements RedwireMetrics {
     inc("sessionDecodeFailureField", store + "." + field);
   }
 
+  @Override
+  public void jobEnqueued(String queue, boolean delayed) {
+    inc("jobEnqueued", queue);
+  }
+
+  @Override
+  public void jobDuplicate(String queue) {
+    inc("jobDuplicate", queue);
+  }
+
+  @Override
+  public void jobEnqueueFailed(String queue, Exception e) {
+    inc("jobEnqueueFailed", queue);
+  }
+
+  @Override
+  public void jobPromoted(String queue, int count) {
+    counts.computeIfAbsent(key("jobPromoted", queue), k -> new LongAdder()).add(count);
+  }
+
+  /** Counted per queue, and as {@code jobFailed} when the attempt threw. */
+  @Override
+  public void jobRan(String queue, long nanos, boolean success) {
+    inc("jobRan", queue);
+    if (!success) {
+      inc("jobFailed", queue);
+    }
+    this.nanos.computeIfAbsent(key("jobRan", queue), k -> new LongAdder()).add(nanos);
+  }
+
+  @Override
+  public void jobTimedOut(String queue) {
+    inc("jobTimedOut", queue);
+  }
+
+  @Override
+  public void jobRetried(String queue, int attempt) {
+    inc("jobRetried", queue);
+  }
+
+  @Override
+  public void jobDead(String queue, String reason) {
+    inc("jobDead", queue);
+  }
+
+  @Override
+  public void jobReclaimed(String queue, int count) {
+    counts.computeIfAbsent(key("jobReclaimed", queue), k -> new LongAdder()).add(count);
+  }
+
+  @Override
+  public void jobWorkerRecovered(String queue, String what) {
+    inc("jobWorkerRecovered", queue);
+  }
+
   /** Counts one {@code event} for {@code name}; for subclass-free extension by later patterns. */
   void inc(String event, String name) {
     counts.computeIfAbsent(key(event, name), k -> new LongAdder()).increment();

@@ -3,8 +3,9 @@ package io.redwire.sample;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One instance's handler of {@code OrderPlaced} (consumer group "email"): sends the confirmation
- * through the {@link Mailer}. Every instance subscribes; each event is handled by one of them.
+ * One instance's handler of {@code OrderPlaced} (consumer group "email"): enqueues the confirmation
+ * email job through the {@link Mailer} client. Every instance subscribes; each event is handled by one
+ * of them, and each job is run by one of the instances' workers.
  */
 final class ConfirmationEmails implements OrderEmails {
 
@@ -17,7 +18,7 @@ final class ConfirmationEmails implements OrderEmails {
 
   @Override
   public void placed(Orders.OrderPlaced event) {
-    mailer.confirmation(event);
+    mailer.confirmation(event.orderId(), event);
     handled.incrementAndGet();
   }
 }

@@ -23,7 +23,7 @@ final class Mailbox {
 
   /** The {@link Mailer} of one instance. */
   Mailer mailer(String instance) {
-    return order -> {
+    return (orderId, order) -> {
       StringBuilder text = new StringBuilder("Thanks " + order.userId() + ", order " + order.orderId() + ":");
       for (CartSession.Line line : order.lines()) {
         text.append(' ').append(line.quantity()).append(" x ").append(line.sku());

@@ -8,6 +8,8 @@ import io.redwire.micrometer.MicrometerMetrics;
 import io.redwire.runtime.Redwire;
 import io.redwire.runtime.events.SubscribeOptions;
 import io.redwire.runtime.events.Subscription;
+import io.redwire.runtime.queue.WorkOptions;
+import io.redwire.runtime.queue.Worker;
 import io.redwire.runtime.session.SessionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +45,7 @@ final class Service implements AutoCloseable {
   final Counts counts = new Counts();
   final StockRoom.Clerk clerk;
   final ConfirmationEmails emails;
+  final Worker mailWorker;
   final Catalog catalog;
   final Pricing pricing;
   final Checkout checkout;
@@ -84,7 +87,10 @@ final class Service implements AutoCloseable {
       this.carts = RedwireCartSession.store(redwire);
       this.checkout = RedwireCheckout.wrap(
           new CheckoutDesk(RedwireInventory.wrap(clerk, redwire), pricing, orders, stats, carts), redwire);
-      this.emails = new ConfirmationEmails(backends.mailbox.mailer(name));
+      this.emails = new ConfirmationEmails(RedwireMailer.client(redwire));
+      // this instance's mail workers; a stopped instance's running job is run again after its 5 s lease
+      this.mailWorker = RedwireMailer.work(backends.mailbox.mailer(name), redwire,
+          WorkOptions.concurrency(2).lease(Duration.ofSeconds(5)).consumer("mail-" + name));
       // a stopped instance's unfinished deliveries are taken over by the others after 2 s
       this.subscription = RedwireOrderEmails.subscribe(emails, redwire,
           SubscribeOptions.DEFAULTS.consumer("checkout-" + name).reclaimAfter(Duration.ofSeconds(2))
@@ -150,7 +156,8 @@ final class Service implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try {
-      subscription.close();
+      subscription.close(); // stops enqueuing
+      mailWorker.close(); // finishes its running jobs (or leaves them to the others after the lease)
     } finally {
       redwire.close();
     }

@@ -158,7 +158,8 @@ public final class StreamConsumer implements AutoCloseable {
 
   /**
    * Records the id as handled, drops this entry's ownership of it and acknowledges the entry, in one
-   * round trip. KEYS: stream, handled, owners.
+   * round trip; with ARGV[7] = '1' also deletes it from the stream, and with a KEYS[4] releases that key
+   * if it still holds the id. KEYS: stream, handled, owners[, release].
    */
   static final Script ACK = new Script("stream.ack", """
       local now = tonumber(ARGV[4])
@@ -170,19 +171,26 @@ public final class StreamConsumer implements AutoCloseable {
       if redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[2] then
         redis.call('HDEL', KEYS[3], ARGV[3])
       end
-      return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      if ARGV[7] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
+      if KEYS[4] and redis.call('GET', KEYS[4]) == ARGV[3] then redis.call('DEL', KEYS[4]) end
+      return n
       """);
 
   /**
-   * Adds the entry (fields from ARGV[5] on) to the dead letters, drops its ownership of its id
-   * (ARGV[4]) and acknowledges it. KEYS: stream, dead letters, owners.
+   * Adds the entry (fields from ARGV[6] on) to the dead letters, drops its ownership of its id
+   * (ARGV[5]) and acknowledges it; with ARGV[4] = '1' also deletes it from the stream, and with a
+   * KEYS[4] releases that key if it holds the id. KEYS: stream, dead letters, owners[, release].
    */
   static final Script DEAD = new Script("stream.dead", """
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 5))
-      if ARGV[4] ~= '' and redis.call('HGET', KEYS[3], ARGV[4]) == ARGV[2] then
-        redis.call('HDEL', KEYS[3], ARGV[4])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 6))
+      if ARGV[5] ~= '' and redis.call('HGET', KEYS[3], ARGV[5]) == ARGV[2] then
+        redis.call('HDEL', KEYS[3], ARGV[5])
       end
-      return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      if ARGV[4] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
+      if KEYS[4] and redis.call('GET', KEYS[4]) == ARGV[5] then redis.call('DEL', KEYS[4]) end
+      return n
       """);
 
   private final Redwire redwire;
@@ -195,6 +203,8 @@ public final class StreamConsumer implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final Semaphore slots;
   private final Thread reader;
+  /** The lease renewal of held entries, on {@link Redwire#renewals()}. */
+  private volatile java.util.concurrent.ScheduledFuture<?> renewal;
   /** Entries this consumer holds: running, queued, or waiting for a retry. */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   /** Entries read but never started because the consumer was closing, with their delivery number. */
@@ -237,7 +247,8 @@ public final class StreamConsumer implements AutoCloseable {
     redwire.onClose(c);
     c.reader.start();
     long every = Math.max(50, settings.reclaimIdleMillis() / 3);
-    c.timers.scheduleWithFixedDelay(c::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    // on the renewal scheduler (never user code), so busy handler threads never delay a renewal
+    c.renewal = redwire.renewals().scheduleWithFixedDelay(c::heartbeat, every, every, TimeUnit.MILLISECONDS);
     c.timers.scheduleWithFixedDelay(c::sampleLag, 0, LAG_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     return c;
   }
@@ -379,7 +390,8 @@ public final class StreamConsumer implements AutoCloseable {
    * Keeps the entries this consumer holds (running, or waiting for a retry) from being reclaimed while
    * it is alive: every third of the reclaim time, {@code XCLAIM ... JUSTID} resets their idle time
    * (without counting a delivery). Only entries idle for at least that long are touched, so an entry
-   * another consumer took over in the meantime stays with it. On the timer thread; never user code.
+   * another consumer took over in the meantime stays with it. On {@link Redwire#renewals()}; never user
+   * code.
    */
   private void heartbeat() {
     if (held.isEmpty() || !running) {
@@ -520,7 +532,16 @@ public final class StreamConsumer implements AutoCloseable {
           continue;
         }
         if (verdict != 0) {
-          redwire.client().xack(s.stream(), s.group(), e.id().getBytes(StandardCharsets.US_ASCII));
+          byte[] entryId = e.id().getBytes(StandardCharsets.US_ASCII);
+          if (verdict == 1 && (s.deleteOnAck() || s.releaseField() != null)) {
+            ACK.run(redwire.client(), ackKeys(e), ackArgs(e)); // deleted and released as if handled now
+          } else {
+            // a copy of an entry in flight: the original keeps its ownership and its unique key
+            redwire.client().xack(s.stream(), s.group(), entryId);
+            if (s.deleteOnAck()) {
+              redwire.client().xdel(s.stream(), entryId);
+            }
+          }
           if (verdict == 1) {
             events.skipped();
           } else {
@@ -624,11 +645,25 @@ public final class StreamConsumer implements AutoCloseable {
   }
 
   private void ack(StreamEntry e) {
-    byte[] id = e.field(s.idField());
-    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), 3, s.stream(), s.handled(), s.owners(), s.group(),
-        bytes(e.id()), id, bytes(Long.toString(System.currentTimeMillis())),
-        bytes(Long.toString(s.handledRetainMillis())), bytes(Long.toString(HANDLED_CAP))));
+    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), ackKeys(e), ackArgs(e)));
     events.acked();
+  }
+
+  /**
+   * The stream, the handled record, the owners, and the key to release (when the settings name one and
+   * the entry has it).
+   */
+  private List<byte[]> ackKeys(StreamEntry e) {
+    byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
+    return release == null ? List.of(s.stream(), s.handled(), s.owners())
+        : List.of(s.stream(), s.handled(), s.owners(), release);
+  }
+
+  private List<byte[]> ackArgs(StreamEntry e) {
+    byte[] id = e.field(s.idField());
+    return List.of(s.group(), bytes(e.id()), id == null ? new byte[0] : id,
+        bytes(Long.toString(System.currentTimeMillis())), bytes(Long.toString(s.handledRetainMillis())),
+        bytes(Long.toString(HANDLED_CAP)), bytes(s.deleteOnAck() ? "1" : "0"));
   }
 
   private void deadLetter(StreamEntry e, String reason) {
@@ -636,6 +671,7 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(s.group());
     args.add(bytes(e.id()));
     args.add(bytes(Long.toString(s.deadLetterMaxLen())));
+    args.add(bytes(s.deleteOnAck() ? "1" : "0"));
     byte[] eventId = e.field(s.idField());
     args.add(eventId != null ? eventId : new byte[0]);
     for (Map.Entry<String, byte[]> f : e.fields().entrySet()) {
@@ -652,14 +688,10 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(bytes(e.id()));
     args.add(bytes("dead-at"));
     args.add(bytes(Long.toString(System.currentTimeMillis())));
-    byte[][] keysAndArgs = new byte[args.size() + 3][];
-    keysAndArgs[0] = s.stream();
-    keysAndArgs[1] = s.deadLetters();
-    keysAndArgs[2] = s.owners();
-    for (int i = 0; i < args.size(); i++) {
-      keysAndArgs[i + 3] = args.get(i);
-    }
-    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), 3, keysAndArgs));
+    byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
+    List<byte[]> keys = release == null ? List.of(s.stream(), s.deadLetters(), s.owners())
+        : List.of(s.stream(), s.deadLetters(), s.owners(), release);
+    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), keys, args));
     log.warn("Stream consumer {}: entry {} moved to the dead letters: {}", s.name(), e.id(), reason);
     events.deadLettered(reason);
   }
@@ -806,6 +838,10 @@ public final class StreamConsumer implements AutoCloseable {
       closed = true;
     }
     running = false;
+    java.util.concurrent.ScheduledFuture<?> r = renewal;
+    if (r != null) {
+      r.cancel(false);
+    }
     timers.shutdownNow();
     try {
       // the reader's last read (at most BLOCK_MILLIS) is dispatched while the handlers still accept it
