@@ -87,6 +87,11 @@ final class EventPeers {
     public abstract void close();
   }
 
+  /** The peers' stream entry: three String fields. */
+  static Map<String, String> fields(long seq, long at, long sent) {
+    return Map.of("seq", Long.toString(seq), "at", Long.toString(at), "sent", Long.toString(sent));
+  }
+
   /** Where the server is (the fixture's, or a counting proxy in front of it). */
   record Server(String host, int port) {
     String uri() {
@@ -243,7 +248,7 @@ final class EventPeers {
 
     @Override
     void publish(long seq, long at, long sent) {
-      template.opsForStream().add(key, Map.of("seq", Long.toString(seq), "at", Long.toString(at), "sent", Long.toString(sent)));
+      template.opsForStream().add(key, fields(seq, at, sent));
     }
 
     @Override
@@ -363,7 +368,7 @@ final class EventPeers {
 
     @Override
     void publish(long seq, long at, long sent) {
-      stream.add(StreamAddArgs.entries(Map.of("seq", Long.toString(seq), "at", Long.toString(at), "sent", Long.toString(sent))));
+      stream.add(StreamAddArgs.entries(fields(seq, at, sent)));
     }
 
     @Override

@@ -39,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * with keys {@code rounds} (3), {@code kinds} (stream,pubsub,throughput), {@code rates} (1000,5000),
  * {@code warmup} (5 s), {@code seconds} (10 s), {@code events} (50000), {@code publishers} (2 for the
  * fixed rates), {@code tpublishers} (4 for throughput), {@code peers} (all: redwire, redwire-c4,
- * spring, spring-pooled, redisson; redwire-c4 and spring-pooled only in durable kinds), {@code out} (a file for the raw lines).
+ * spring, spring-pooled, redisson; redwire-c4 and spring-pooled only in durable kinds), {@code out} (a
+ * file the raw lines are appended to).
  * Every run prints one line with the 1-minute load average at its start; a summary (median and range
  * over the rounds) follows.
  */
