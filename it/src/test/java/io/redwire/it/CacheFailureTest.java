@@ -537,7 +537,7 @@ class CacheFailureTest {
       data.hset(key, "not", "redwire"); // GET on a hash: WRONGTYPE
       assertEquals("product 1", catalog.product(1).name());
       // the store that writes over it goes out after the call returned: let it land
-      Await.until(Duration.ofSeconds(5), () -> !data.exists(key + ":lease"), "the store to land");
+      Await.until(Duration.ofSeconds(5), () -> !data.exists(key + ":lease"), () -> "the store to land");
     }
     assertEquals(20, metrics.count("redisError", product), metrics.summary());
     assertFalse(r.breaker().isOpen());
@@ -549,7 +549,7 @@ class CacheFailureTest {
     // not yet left the table) shares the load just before it: at most 21 loads, and the entry is ours
     int loads = delegate.calls("product");
     assertTrue(loads >= 2 && loads <= 21, loads + " loads");
-    Await.until(Duration.ofSeconds(5), () -> "string".equals(data.type(key)), "the entry written over the hash");
+    Await.until(Duration.ofSeconds(5), () -> "string".equals(data.type(key)), () -> "the entry written over the hash");
     assertEquals("product 1", catalog.product(1).name());
     assertEquals(loads, delegate.calls("product"), "then a hit");
   }

@@ -86,7 +86,7 @@ class CacheMissTest {
   void settle(Redwire r, Catalog c) {
     c.product(0);
     byte[] channel = (namespace + ":c:Catalog.product:generation").getBytes(StandardCharsets.UTF_8);
-    Await.until(Duration.ofSeconds(5), () -> Subscriber.of(r).isActive(channel), "generation channel subscribed");
+    Await.until(Duration.ofSeconds(5), () -> Subscriber.of(r).isActive(channel), () -> "generation channel subscribed");
     landed();
   }
 
@@ -126,7 +126,7 @@ class CacheMissTest {
     Catalog.Product p = assertTimeoutPreemptively(Duration.ofMillis(1000), () -> catalog.product(7),
         "the caller must not wait for the store's reply");
     assertEquals("product 7", p.name());
-    Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, "the store to be sent");
+    Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, () -> "the store to be sent");
     // GET (a miss), EVALSHA (the lease, or the entry if another loader stored it meanwhile), then the store
     assertEquals(List.of("GET", "EVALSHA", "EVALSHA"), about);
     assertTrue(keys(":c:Catalog.product:*{7}").isEmpty(), "not stored yet");
@@ -153,7 +153,7 @@ class CacheMissTest {
   void anEvictThatOvertakesAStoreOnItsWayWins() throws Exception {
     holdStoreOf(7, "product 7");
     assertEquals("product 7", catalog.product(7).name());
-    Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, "the store to be sent");
+    Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, () -> "the store to be sent");
     delegate.suffix = " v2";
     catalog.delete(7); // evicts on another connection, ahead of the held store
 
@@ -170,7 +170,7 @@ class CacheMissTest {
   void aPutThatOvertakesAStoreOnItsWayWins() throws Exception {
     holdStoreOf(7, "product 7");
     assertEquals("product 7", catalog.product(7).name());
-    Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, "the store to be sent");
+    Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, () -> "the store to be sent");
     catalog.save(new Catalog.Product(7, "saved", BigDecimal.TEN, List.of()));
     counter.release();
     landed();
@@ -185,7 +185,7 @@ class CacheMissTest {
       Catalog b = RedwireCatalog.wrap(new CountingCatalog(), other);
       holdStoreOf(7, "product 7");
       assertEquals("product 7", catalog.product(7).name());
-      Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, "the store to be sent");
+      Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, () -> "the store to be sent");
       delegate.suffix = " v2";
       b.delete(7);
       counter.release();

@@ -176,6 +176,7 @@ class CacheProxyTest {
   @Test
   void bytesOverwrittenBySomeoneElseAreAMissNotAnError() {
     catalog.product(3);
+    landed();
     String key = keys(":c:Catalog.product:*{3}").get(0);
     server.command("SET", key, "not a redwire value");
     assertEquals("product 3", catalog.product(3).name());
@@ -268,6 +269,7 @@ class CacheProxyTest {
     assertEquals(Optional.empty(), catalog.find("missing-1"));
     assertEquals(Optional.empty(), catalog.find("missing-1"));
     assertEquals(1, delegate.calls("find"));
+    landed();
     String key = keys(":c:Catalog.find:*").stream().filter(k -> k.contains("{")).findFirst().orElseThrow();
     long pttl = Long.parseLong(server.command("PTTL", key));
     assertTrue(pttl > 0 && pttl <= 5_000, "tombstone PTTL " + pttl);
@@ -290,6 +292,7 @@ class CacheProxyTest {
     assertEquals(new BigDecimal("3.2"), catalog.price("sku", 2));
     assertEquals(new BigDecimal("3.1"), catalog.price("sku", 1));
     assertEquals(2, delegate.calls("price"));
+    landed();
     assertEquals(1, keys(":c:price:*{sku:v1}").size());
 
     assertEquals(8, catalog.plain(4));

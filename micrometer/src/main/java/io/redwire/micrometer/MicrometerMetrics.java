@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -199,6 +200,9 @@ public final class MicrometerMetrics implements RedwireMetrics {
 
   private final MeterMap<String, AtomicInteger> outboxDepth = new MeterMap<>(this::outboxGauge);
 
+  private final MeterMap<String, MeterMap<String, AtomicLong>> groupLag =
+      new MeterMap<>(channel -> new MeterMap<>(group -> lagGauge(channel, group)));
+
   private final MeterMap<String, MeterMap<String, Counter>> eventsDelivered = grouped("redwire.event.delivered",
       "Events delivered to a listener");
 
@@ -243,6 +247,55 @@ public final class MicrometerMetrics implements RedwireMetrics {
                           name,
                           "operation",
                           operation)));
+
+  // ---------------------------------------------------------------- job queues (name = queue)
+
+  private final MeterMap<String, MeterMap<Boolean, Counter>> jobsEnqueued =
+      new MeterMap<>(
+          queue ->
+              new MeterMap<>(
+                  delayed ->
+                      counter("redwire.job.enqueued", "Jobs added to a queue (delayed: to run later)", queue,
+                          "delayed", Boolean.toString(delayed))));
+
+  private final MeterMap<String, Counter> jobDuplicates =
+      new MeterMap<>(queue -> counter("redwire.job.duplicates",
+          "Unique jobs not added: a job with the same unique key was pending", queue));
+
+  private final MeterMap<String, MeterMap<Class<?>, Counter>> jobEnqueueFailures =
+      new MeterMap<>(
+          queue ->
+              new MeterMap<>(
+                  type ->
+                      counter("redwire.job.enqueue.failures", "Jobs that could not be enqueued (the caller got"
+                          + " an exception)", queue, "exception", simpleName(type))));
+
+  private final MeterMap<String, Counter> jobsPromoted =
+      new MeterMap<>(queue -> counter("redwire.job.promoted", "Delayed jobs moved to their queue when due", queue));
+
+  private final MeterMap<String, MeterMap<Boolean, Timer>> jobRuns =
+      new MeterMap<>(
+          queue ->
+              new MeterMap<>(
+                  success -> jobTimer(queue, success)));
+
+  private final MeterMap<String, Counter> jobTimeouts =
+      new MeterMap<>(queue -> counter("redwire.job.timeouts", "Attempts interrupted after the job's timeout", queue));
+
+  private final MeterMap<String, Counter> jobsRetried =
+      new MeterMap<>(queue -> counter("redwire.job.retried", "Failed attempts scheduled again", queue));
+
+  private final MeterMap<String, Counter> jobsDead =
+      new MeterMap<>(queue -> counter("redwire.job.dead", "Jobs that failed maxAttempts times or could not be"
+          + " decoded", queue));
+
+  private final MeterMap<String, Counter> jobsReclaimed =
+      new MeterMap<>(queue -> counter("redwire.job.reclaimed", "Jobs of stopped workers taken over after their"
+          + " lease", queue));
+
+  private final MeterMap<String, Counter> jobWorkerRecoveries =
+      new MeterMap<>(queue -> counter("redwire.job.worker.recoveries", "Workers that recovered by themselves"
+          + " (reconnected, group created again)", queue));
 
   // ---------------------------------------------------------------- sessions
 
@@ -408,7 +461,16 @@ public final class MicrometerMetrics implements RedwireMetrics {
   @Override
   public void eventOutboxed(String channel, int depth) {
     eventsOutboxed.get(channel).increment();
+  }
+
+  @Override
+  public void eventOutboxDepth(String channel, int depth) {
     outboxDepth.get(channel).set(depth);
+  }
+
+  @Override
+  public void eventGroupLag(String channel, String group, long lag) {
+    groupLag.get(channel).get(group).set(lag);
   }
 
   @Override
@@ -449,6 +511,56 @@ public final class MicrometerMetrics implements RedwireMetrics {
   @Override
   public void eventListenerRecovered(String channel, String group, String what) {
     listenerRecoveries.get(channel).get(group).increment();
+  }
+
+  @Override
+  public void jobEnqueued(String queue, boolean delayed) {
+    jobsEnqueued.get(queue).get(delayed).increment();
+  }
+
+  @Override
+  public void jobDuplicate(String queue) {
+    jobDuplicates.get(queue).increment();
+  }
+
+  @Override
+  public void jobEnqueueFailed(String queue, Exception e) {
+    jobEnqueueFailures.get(queue).get(e.getClass()).increment();
+  }
+
+  @Override
+  public void jobPromoted(String queue, int count) {
+    jobsPromoted.get(queue).increment(count);
+  }
+
+  @Override
+  public void jobRan(String queue, long nanos, boolean success) {
+    jobRuns.get(queue).get(success).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void jobTimedOut(String queue) {
+    jobTimeouts.get(queue).increment();
+  }
+
+  @Override
+  public void jobRetried(String queue, int attempt) {
+    jobsRetried.get(queue).increment();
+  }
+
+  @Override
+  public void jobDead(String queue, String reason) {
+    jobsDead.get(queue).increment(); // the reason is free text: not a tag
+  }
+
+  @Override
+  public void jobReclaimed(String queue, int count) {
+    jobsReclaimed.get(queue).increment(count);
+  }
+
+  @Override
+  public void jobWorkerRecovered(String queue, String what) {
+    jobWorkerRecoveries.get(queue).increment();
   }
 
   @Override
@@ -496,11 +608,29 @@ public final class MicrometerMetrics implements RedwireMetrics {
   private AtomicInteger outboxGauge(String channel) {
     AtomicInteger depth = new AtomicInteger();
     Gauge.builder("redwire.event.outbox.depth", depth, AtomicInteger::get)
-        .description("Events waiting in the local outbox, as of the last one put there")
+        .description("Durable events waiting in the local outbox for Redis")
         .tags(tags(channel))
         .strongReference(true)
         .register(registry);
     return depth;
+  }
+
+  /** The lag of {@code group} on {@code channel}, read by a new gauge that holds it. */
+  private AtomicLong lagGauge(String channel, String group) {
+    AtomicLong lag = new AtomicLong();
+    Gauge.builder("redwire.event.group.lag", lag, AtomicLong::get)
+        .description("Events in the stream not yet delivered to the group, as last sampled (Redis 7.0+)")
+        .tags(tags(channel, "group", group))
+        .strongReference(true)
+        .register(registry);
+    return lag;
+  }
+
+  private Timer jobTimer(String queue, boolean success) {
+    return Timer.builder("redwire.job.runs")
+        .description("Time job attempts took, by outcome")
+        .tags(tags(queue, "result", success ? "success" : "failure"))
+        .register(registry);
   }
 
   private Timer handledTimer(String channel, String group, boolean success) {

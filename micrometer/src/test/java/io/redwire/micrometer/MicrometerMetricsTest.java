@@ -221,10 +221,13 @@ class MicrometerMetricsTest {
             "redwire.lock.lost", "redwire.lock.waits", "redwire.ratelimit.decisions",
             "redwire.ratelimit.waits", "redwire.redis.errors",
             "redwire.event.published", "redwire.event.publish.failures", "redwire.event.outboxed",
-            "redwire.event.outbox.depth", "redwire.event.delivered", "redwire.event.handled",
+            "redwire.event.outbox.depth", "redwire.event.group.lag", "redwire.event.delivered", "redwire.event.handled",
             "redwire.event.acked", "redwire.event.skipped", "redwire.event.retried",
             "redwire.event.dead.lettered", "redwire.event.reclaimed", "redwire.event.listener.recoveries",
-            "redwire.session.decode.failures", "redwire.session.events")),
+            "redwire.session.decode.failures", "redwire.session.events",
+            "redwire.job.enqueued", "redwire.job.duplicates", "redwire.job.enqueue.failures",
+            "redwire.job.promoted", "redwire.job.runs", "redwire.job.timeouts", "redwire.job.retried",
+            "redwire.job.dead", "redwire.job.reclaimed", "redwire.job.worker.recoveries")),
         names(),
         "every listener method of RedwireMetrics has its meter");
   }
@@ -285,6 +288,8 @@ class MicrometerMetricsTest {
     m.eventPublished("a");
     m.eventPublishFailed("a", new JedisConnectionException("x"));
     m.eventOutboxed("a", 3);
+    m.eventOutboxDepth("a", 3);
+    m.eventGroupLag("a", "g", 42);
     m.eventDelivered("a", "g");
     m.eventHandled("a", "g", 1_000, true);
     m.eventHandled("a", "g", 1_000, false);
@@ -300,6 +305,34 @@ class MicrometerMetricsTest {
     m.sessionRotated("a");
     m.sessionInvalidated("a");
     m.sessionDecodeFailure("a", "f", new IllegalStateException());
+    m.jobEnqueued("a", false);
+    m.jobEnqueued("a", true);
+    m.jobDuplicate("a");
+    m.jobEnqueueFailed("a", new JedisConnectionException("x"));
+    m.jobPromoted("a", 3);
+    m.jobRan("a", 1_000, true);
+    m.jobRan("a", 1_000, false);
+    m.jobTimedOut("a");
+    m.jobRetried("a", 2);
+    m.jobDead("a", "boom");
+    m.jobReclaimed("a", 2);
+    m.jobWorkerRecovered("a", "reconnected");
+  }
+
+  @Test
+  void jobs() {
+    everyEvent(metrics);
+    assertEquals(1, count("redwire.job.enqueued", "name", "a", "delayed", "false"));
+    assertEquals(1, count("redwire.job.enqueued", "name", "a", "delayed", "true"));
+    assertEquals(1, count("redwire.job.duplicates", "name", "a"));
+    assertEquals(1, count("redwire.job.enqueue.failures", "name", "a", "exception", "JedisConnectionException"));
+    assertEquals(3, count("redwire.job.promoted", "name", "a"));
+    assertEquals(1, registry.get("redwire.job.runs").tags("name", "a", "result", "failure").timer().count());
+    assertEquals(1, count("redwire.job.timeouts", "name", "a"));
+    assertEquals(1, count("redwire.job.retried", "name", "a"));
+    assertEquals(1, count("redwire.job.dead", "name", "a"));
+    assertEquals(2, count("redwire.job.reclaimed", "name", "a"));
+    assertEquals(1, count("redwire.job.worker.recoveries", "name", "a"));
   }
 
   @Test
@@ -309,6 +342,9 @@ class MicrometerMetricsTest {
     assertEquals(1, registry.get("redwire.event.publish.failures").tags("name", "a", "exception",
         "JedisConnectionException").counter().count());
     assertEquals(3, registry.get("redwire.event.outbox.depth").tags("name", "a").gauge().value());
+    metrics.eventOutboxDepth("a", 0); // drained: the gauge follows
+    assertEquals(0, registry.get("redwire.event.outbox.depth").tags("name", "a").gauge().value());
+    assertEquals(42, registry.get("redwire.event.group.lag").tags("name", "a", "group", "g").gauge().value());
     assertEquals(1, registry.get("redwire.event.handled").tags("name", "a", "group", "g", "result", "failure")
         .timer().count());
     assertEquals(2, registry.get("redwire.event.reclaimed").tags("name", "a", "group", "g").counter().count());

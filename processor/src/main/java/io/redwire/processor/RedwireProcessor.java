@@ -5,6 +5,9 @@ import io.redwire.processor.generate.GeneratedClass;
 import io.redwire.processor.generate.HandlesWriter;
 import io.redwire.processor.generate.ListenerWriter;
 import io.redwire.processor.read.EventReader;
+import io.redwire.processor.read.QueueReader;
+import io.redwire.processor.generate.QueueWriter;
+import io.redwire.processor.validate.QueueValidator;
 import io.redwire.processor.validate.EventValidator;
 import io.redwire.processor.generate.ProxyWriter;
 import io.redwire.processor.generate.StoreWriter;
@@ -56,7 +59,7 @@ public final class RedwireProcessor extends AbstractProcessor {
       CacheReader.CACHED, CacheReader.CACHE_PUT, CacheReader.CACHE_EVICT, CacheReader.CACHE_EVICT_LIST,
       RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
       LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT,
-      EventReader.PUBLISHES, EventReader.SUBSCRIBES);
+      EventReader.PUBLISHES, EventReader.SUBSCRIBES, QueueReader.QUEUED);
 
   /**
    * Every Redwire annotation this processor handles: the method annotations, their containers, and
@@ -68,7 +71,8 @@ public final class RedwireProcessor extends AbstractProcessor {
       RateLimitReader.RATE_LIMITED, RateLimitReader.RATE_LIMITED_LIST,
       LockReader.LOCKED, HandleReader.LEADERBOARD, HandleReader.COUNTER, HandleReader.DISTINCT,
       EventReader.PUBLISHES, EventReader.SUBSCRIBES, EventReader.PAYLOAD, SessionReader.SESSION_SCOPED,
-      SessionReader.SESSION_USER, ValueTypeReader.USE_CODEC);
+      SessionReader.SESSION_USER, QueueReader.QUEUED, QueueReader.DELAY, QueueReader.AT,
+      ValueTypeReader.USE_CODEC);
 
   /**
    * The {@code @Generated} on the classes this processor writes: javac reads them in the next round,
@@ -125,7 +129,8 @@ public final class RedwireProcessor extends AbstractProcessor {
     KeyTemplates keys = new KeyTemplates(processingEnv, diagnostics);
     InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics),
         new RateLimitReader(keys, diagnostics), new LockReader(keys, diagnostics),
-        new HandleReader(keys, diagnostics), new EventReader(values, diagnostics));
+        new HandleReader(keys, diagnostics), new EventReader(values, diagnostics),
+        new QueueReader(keys, values, diagnostics));
     InterfaceValidator interfaceValidator = new InterfaceValidator(diagnostics);
 
     Set<TypeElement> interfaces = new LinkedHashSet<>();
@@ -139,6 +144,7 @@ public final class RedwireProcessor extends AbstractProcessor {
       }
     }
     checkPayloads(round, diagnostics);
+    checkTiming(round, new QueueValidator(diagnostics));
     // @SessionScoped interfaces (their methods carry no Redwire annotation but @SessionUser)
     Set<TypeElement> sessions = new LinkedHashSet<>();
     TypeElement sessionScoped = processingEnv.getElementUtils().getTypeElement(SessionReader.SESSION_SCOPED);
@@ -172,6 +178,7 @@ public final class RedwireProcessor extends AbstractProcessor {
     LockValidator lockValidator = new LockValidator(diagnostics);
     HandleValidator handleValidator = new HandleValidator(diagnostics);
     EventValidator eventValidator = new EventValidator(diagnostics);
+    QueueValidator queueValidator = new QueueValidator(diagnostics);
     SessionReader sessionReader = new SessionReader(values, diagnostics);
     SessionValidator sessionValidator = new SessionValidator(processingEnv.getTypeUtils(), diagnostics);
 
@@ -190,6 +197,7 @@ public final class RedwireProcessor extends AbstractProcessor {
           lockValidator.validate(model);
           handleValidator.validate(model);
           eventValidator.validate(model);
+          queueValidator.validate(model);
           models.add(model);
         }
       } catch (RuntimeException e) {
@@ -215,15 +223,31 @@ public final class RedwireProcessor extends AbstractProcessor {
     HandlesWriter handles = new HandlesWriter(processingEnv.getTypeUtils());
     ListenerWriter listeners = new ListenerWriter();
     StoreWriter stores = new StoreWriter(processingEnv.getTypeUtils());
+    QueueWriter queues = new QueueWriter(processingEnv.getTypeUtils());
     for (InterfaceModel model : models) {
       try {
-        // one kind per interface: a listener (subscribe), a session store (store), handles only (of),
-        // or a proxy (wrap)
-        GeneratedClass kind = ListenerWriter.applies(model) ? listeners
+        // one kind per interface: a listener (subscribe), a queue (client, work, admin), a session store
+        // (store), handles only (of), or a proxy (wrap)
+        GeneratedClass kind = ListenerWriter.applies(model) ? listeners : QueueWriter.applies(model) ? queues
             : StoreWriter.applies(model) ? stores : HandlesWriter.applies(model) ? handles : proxies;
         kind.write(model).writeTo(processingEnv.getFiler());
       } catch (IOException | RuntimeException e) {
         diagnostics.internal(model.element(), e);
+      }
+    }
+  }
+
+  /** {@code @Delay} and {@code @At} only mean something on a {@code @Queued} method. */
+  private void checkTiming(RoundEnvironment round, QueueValidator validator) {
+    for (String name : List.of(QueueReader.DELAY, QueueReader.AT)) {
+      TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
+      if (annotation == null) {
+        continue;
+      }
+      for (Element p : round.getElementsAnnotatedWith(annotation)) {
+        if (p.getEnclosingElement() instanceof ExecutableElement) {
+          validator.checkTiming(p);
+        }
       }
     }
   }

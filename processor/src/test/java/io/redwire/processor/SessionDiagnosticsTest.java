@@ -42,6 +42,24 @@ class SessionDiagnosticsTest {
   }
 
   @Test
+  void sessionNoId() {
+    javax.tools.JavaFileObject file = source("Prefs", """
+        @SessionScoped(ttl = "30m")
+        public interface Prefs {
+          String theme();
+          void theme(String theme);
+        }
+        """);
+    Compilation c = compile(file);
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningCount(1);
+    assertThat(c).hadWarningContaining("[Redwire/SessionNoId] Prefs declares no String id(), so nothing can"
+        + " read a session's id: find, view, rotate and invalidate take it, and a session from create()"
+        + " could never be found again. Declare String id(); (the one reserved accessor).").inFile(file)
+        .onLine(Sources.HEADER_LINES + 2);
+  }
+
+  @Test
   void sessionNotInterface() {
     assertOnlyError("Cart", """
         @SessionScoped(ttl = "30m")
@@ -122,6 +140,21 @@ class SessionDiagnosticsTest {
         }
         """, 4, "[Redwire/SessionNoGetter] a setter writes session field \"cupon\", which is read through"
             + " its getter cupon(); Cart has none. Add the getter, or fix the name.");
+  }
+
+  @Test
+  void aBeanStyleSetterIsToldTheAccessorNames() {
+    assertOnlyError("Cart", """
+        @SessionScoped(ttl = "30m")
+        public interface Cart {
+          String id();
+          String getCoupon();
+          void setCoupon(String coupon);
+        }
+        """, 5, "[Redwire/SessionNoGetter] a setter writes session field \"setCoupon\", which is read"
+            + " through its getter setCoupon(); Cart has none. Add the getter, or fix the name. Accessors are"
+            + " not bean-style: field \"coupon\" is read by coupon() and written by void coupon(value), with no"
+            + " get or set prefix.");
   }
 
   @Test

@@ -17,6 +17,7 @@ public final class CountingMetrics implements RedwireMetrics {
 
   private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> nanos = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> last = new ConcurrentHashMap<>();
 
   /** Creates a listener with every count at zero. */
   public CountingMetrics() {}
@@ -45,10 +46,19 @@ public final class CountingMetrics implements RedwireMetrics {
     return adder == null ? 0 : adder.sum();
   }
 
+  /**
+   * The last value a gauge-like event (e.g. {@code "eventOutboxDepth"}, {@code "eventGroupLag"})
+   * reported for {@code name}, or -1 if it never did.
+   */
+  public long last(String event, String name) {
+    return last.getOrDefault(key(event, name), -1L);
+  }
+
   /** Sets every count and total back to zero. */
   public void reset() {
     counts.clear();
     nanos.clear();
+    last.clear();
   }
 
   /**
@@ -189,6 +199,16 @@ public final class CountingMetrics implements RedwireMetrics {
   }
 
   @Override
+  public void eventOutboxDepth(String channel, int depth) {
+    last.put(key("eventOutboxDepth", channel), (long) depth);
+  }
+
+  @Override
+  public void eventGroupLag(String channel, String group, long lag) {
+    last.put(key("eventGroupLag", channel + "/" + group), lag);
+  }
+
+  @Override
   public void eventDelivered(String channel, String group) {
     inc("eventDelivered", channel + "/" + group);
   }
@@ -229,6 +249,13 @@ public final class CountingMetrics implements RedwireMetrics {
     inc("eventListenerRecovered", channel + "/" + group);
   }
 
+  /** Counted per name, and per {@code name.operation} as {@code boardOperationOf}. */
+  @Override
+  public void boardOperation(String name, String operation) {
+    inc("boardOperation", name);
+    inc("boardOperationOf", name + "." + operation);
+  }
+
   @Override
   public void sessionCreated(String store) {
     inc("sessionCreated", store);
@@ -259,6 +286,61 @@ public final class CountingMetrics implements RedwireMetrics {
   public void sessionDecodeFailure(String store, String field, RuntimeException e) {
     inc("sessionDecodeFailure", store);
     inc("sessionDecodeFailureField", store + "." + field);
+  }
+
+  @Override
+  public void jobEnqueued(String queue, boolean delayed) {
+    inc("jobEnqueued", queue);
+  }
+
+  @Override
+  public void jobDuplicate(String queue) {
+    inc("jobDuplicate", queue);
+  }
+
+  @Override
+  public void jobEnqueueFailed(String queue, Exception e) {
+    inc("jobEnqueueFailed", queue);
+  }
+
+  @Override
+  public void jobPromoted(String queue, int count) {
+    counts.computeIfAbsent(key("jobPromoted", queue), k -> new LongAdder()).add(count);
+  }
+
+  /** Counted per queue, and as {@code jobFailed} when the attempt threw. */
+  @Override
+  public void jobRan(String queue, long nanos, boolean success) {
+    inc("jobRan", queue);
+    if (!success) {
+      inc("jobFailed", queue);
+    }
+    this.nanos.computeIfAbsent(key("jobRan", queue), k -> new LongAdder()).add(nanos);
+  }
+
+  @Override
+  public void jobTimedOut(String queue) {
+    inc("jobTimedOut", queue);
+  }
+
+  @Override
+  public void jobRetried(String queue, int attempt) {
+    inc("jobRetried", queue);
+  }
+
+  @Override
+  public void jobDead(String queue, String reason) {
+    inc("jobDead", queue);
+  }
+
+  @Override
+  public void jobReclaimed(String queue, int count) {
+    counts.computeIfAbsent(key("jobReclaimed", queue), k -> new LongAdder()).add(count);
+  }
+
+  @Override
+  public void jobWorkerRecovered(String queue, String what) {
+    inc("jobWorkerRecovered", queue);
   }
 
   /** Counts one {@code event} for {@code name}; for subclass-free extension by later patterns. */

@@ -120,8 +120,21 @@ public interface RedwireMetrics {
   /** A handled event was acknowledged (and recorded as handled by its group). */
   default void eventAcked(String channel, String group) {}
 
-  /** An event the group had already handled (same event id) was acknowledged without running the listener. */
+  /**
+   * An event was acknowledged without running the listener: the group had already handled its event id,
+   * or another entry with the same event id was still pending in the group (a copy, from a publisher
+   * that retried an add whose reply it lost).
+   */
   default void eventSkipped(String channel, String group) {}
+
+  /**
+   * The group's lag: events in the stream not yet delivered to {@code group}, sampled every 5 s by each
+   * of its subscriptions (Redis 7.0+ and Valkey; older servers do not report it).
+   */
+  default void eventGroupLag(String channel, String group, long lag) {}
+
+  /** The number of durable events waiting in the local outbox changed (put there, or published from it). */
+  default void eventOutboxDepth(String channel, int depth) {}
 
   /** A failed event will be delivered again ({@code delivery} is the next delivery's number). */
   default void eventRetried(String channel, String group, int delivery) {}
@@ -134,6 +147,38 @@ public interface RedwireMetrics {
 
   /** A listener recovered by itself: reconnected, or created its consumer group again. */
   default void eventListenerRecovered(String channel, String group, String what) {}
+
+  // ---------------------------------------------------------------- job queues (per queue name)
+
+  /** A job was added to {@code queue} ({@code delayed}: to its delayed set, to run later). */
+  default void jobEnqueued(String queue, boolean delayed) {}
+
+  /** A unique job was not added: a job with its unique key is waiting, delayed or running. */
+  default void jobDuplicate(String queue) {}
+
+  /** A job could not be enqueued (Redis down, a command error): the caller got an exception. */
+  default void jobEnqueueFailed(String queue, Exception e) {}
+
+  /** Delayed jobs that fell due were moved to the queue by a worker ({@code count} of them). */
+  default void jobPromoted(String queue, int count) {}
+
+  /** An attempt of a job ran for {@code nanos} and returned ({@code success}) or threw. */
+  default void jobRan(String queue, long nanos, boolean success) {}
+
+  /** An attempt ran longer than the job's timeout: its thread was interrupted and the attempt failed. */
+  default void jobTimedOut(String queue) {}
+
+  /** A failed job will run again ({@code attempt} is the next attempt's number). */
+  default void jobRetried(String queue, int attempt) {}
+
+  /** A job is dead: it failed {@code maxAttempts} times, or its arguments could not be decoded. */
+  default void jobDead(String queue, String reason) {}
+
+  /** {@code count} jobs whose worker stopped (killed, lease lapsed) were taken over to run again. */
+  default void jobReclaimed(String queue, int count) {}
+
+  /** A worker recovered by itself: reconnected, or created its consumer group again. */
+  default void jobWorkerRecovered(String queue, String what) {}
 
   // ---------------------------------------------------------------- sessions (per store name)
 

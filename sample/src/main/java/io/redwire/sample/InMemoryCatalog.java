@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class InMemoryCatalog implements Catalog {
 
   private final Map<String, Product> rows = new ConcurrentHashMap<>();
+  /** Every query: lookups and updates. */
   final AtomicLong queries = new AtomicLong();
+  private final Map<String, Long> lookupsPerSku = new ConcurrentHashMap<>();
 
   InMemoryCatalog() {
     rows.put("B-1", new Product("B-1", "The Pragmatic Programmer", Product.Category.BOOKS, List.of("classic")));
@@ -28,6 +30,7 @@ final class InMemoryCatalog implements Catalog {
   @Override
   public Optional<Product> lookup(String sku) {
     queries.incrementAndGet();
+    lookupsPerSku.merge(sku, 1L, Long::sum);
     pause();
     return Optional.ofNullable(rows.get(sku));
   }
@@ -38,6 +41,12 @@ final class InMemoryCatalog implements Catalog {
     rows.put(product.sku(), product);
   }
 
+  /** Lookups per SKU: with the cache in front, one per SKU (and one more after each update). */
+  Map<String, Long> lookupsPerSku() {
+    return new java.util.TreeMap<>(lookupsPerSku);
+  }
+
+  /** The query time of a database or a remote service (the thing the caches save). */
   static void pause() {
     try {
       Thread.sleep(5);

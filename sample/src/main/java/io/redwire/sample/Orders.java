@@ -1,12 +1,14 @@
 package io.redwire.sample;
 
 import io.redwire.Publishes;
+import java.math.BigDecimal;
+import java.util.List;
 
-/** Placing an order publishes {@code OrderPlaced} on the durable channel "orders" (after it succeeded). */
+/** Recording an order publishes {@code OrderPlaced} on the durable channel "orders" (after it succeeded). */
 public interface Orders {
 
-  record OrderPlaced(String orderId, String userId, String sku, int quantity) {}
+  record OrderPlaced(String orderId, String userId, List<CartSession.Line> lines, BigDecimal total) {}
 
   @Publishes(channel = "orders", retain = "7d")
-  OrderPlaced place(String userId, String sku, int quantity);
+  OrderPlaced place(String orderId, String userId, List<CartSession.Line> lines, BigDecimal total);
 }

@@ -37,7 +37,7 @@ public final class RedisCluster implements AutoCloseable {
             RedisServer.start(
                 "--cluster-enabled", "yes",
                 "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", "2000"));
+                "--cluster-node-timeout", "5000"));
       }
       for (int i = 0; i < masters; i++) {
         int from = i * SLOTS / masters;

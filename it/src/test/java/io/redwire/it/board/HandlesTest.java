@@ -133,7 +133,9 @@ class HandlesTest {
     games.weekly("g").add("amy", 1);
     games.pageViews("/p").increment();
     games.visitors("/p").add("amy");
-    for (String key : plain.keys(redwire.namespace() + ":*")) {
+    java.util.Set<String> keys = plain.keys(redwire.namespace() + ":*");
+    assertEquals(5, keys.size(), "one key per handle: " + keys);
+    for (String key : keys) {
       assertTrue(plain.pttl(key) > 0, key + " expires");
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.XAddParams;
@@ -83,18 +82,21 @@ class DurableEventsTest {
   }
 
   @Test
-  @Disabled("issue 11, open: about one run in three, one of the 10,000 events is handled twice around the"
-      + " Redis restart (seen on Redis 7.0 and Valkey 8). Suspected: an XADD whose reply was lost in the"
-      + " restart is retried from the outbox, and both copies are handled before either is recorded."
-      + " Run it with -Dtest=DurableEventsTest#tenThousand* after removing this line.")
   void tenThousandEventsThreeConsumersOneClosedMidFlightAndARestartEachHandledExactlyOnce() throws Exception {
     int n = 10_000;
     Effects effects = new Effects();
     AtomicInteger byVictim = new AtomicInteger();
-    // the victim is slow (5 ms per event, interruptible), so it always has entries in flight
+    AtomicInteger victimStuck = new AtomicInteger();
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    // the victim handles 50 events, then hangs on every further one until it is closed (interrupted
+    // before its effect), so it holds entries in flight when it closes
     Inventory victimHandler = event -> {
       try {
-        Thread.sleep(5); // the work: interrupted when the victim closes, before its effect
+        if (byVictim.get() >= 50) {
+          victimStuck.incrementAndGet();
+          never.await();
+        }
+        Thread.sleep(5); // the work
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -118,7 +120,8 @@ class DurableEventsTest {
     for (int i = 0; i < n / 2; i++) {
       orders.place("o" + i, i);
     }
-    Await.until(Duration.ofSeconds(30), () -> byVictim.get() >= 50, () -> "victim handled " + byVictim);
+    Await.until(Duration.ofSeconds(30), () -> victimStuck.get() >= 1,
+        () -> "victim handled " + byVictim + ", holds " + victimStuck);
 
     // close the victim without acking what it holds: its in-flight handlers are interrupted
     victim.close();
@@ -153,13 +156,16 @@ class DurableEventsTest {
         twice.add(id + "=" + count.get());
       }
     });
-    assertEquals(List.of(), twice, "every effect applied exactly once");
+    Map<String, List<String>> copies = streamCopies();
+    assertEquals(List.of(), twice, "every effect applied exactly once; event ids in more than one stream"
+        + " entry: " + copies);
     assertEquals(n, effects.total.get());
     assertEquals(n, publisherMetrics.count("eventPublished", "orders"));
     assertEquals(0, publisherMetrics.count("eventPublishFailed"));
     System.out.printf("10k events: victim handled %d, %d orphans reclaimed in %d ms, outboxed during the"
-        + " restart %d, skipped as already handled %d%n", byVictim.get(), orphanIds.size(), reclaimMillis,
-        publisherMetrics.count("eventOutboxed"), survivorMetrics.count("eventSkipped"));
+        + " restart %d, skipped (already handled, or a copy of a pending entry) %d, event ids added twice"
+        + " %d%n", byVictim.get(), orphanIds.size(), reclaimMillis, publisherMetrics.count("eventOutboxed"),
+        survivorMetrics.count("eventSkipped"), copies.size());
   }
 
   @Test
@@ -279,6 +285,95 @@ class DurableEventsTest {
   }
 
   @Test
+  void aCopyOfAnEventStillBeingHandledIsAckedWithoutRunningTheHandlerAndTheOriginalStillCompletes()
+      throws Exception {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Effects effects = new Effects();
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    Inventory slowOnce = event -> {
+      if (runs.incrementAndGet() == 1) {
+        entered.countDown();
+        try {
+          if (!finish.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("never released");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      effects.apply(event.orderId());
+    };
+    // several handler threads: without the ownership check the copy would run beside the original
+    subscriptions.add(RedwireInventory.subscribe(slowOnce, redwire, SubscribeOptions.DEFAULTS.concurrency(4)));
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    orders.place("copied", 1);
+    assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the original is being handled");
+    // a copy with the same event id, as a publisher adds when it retries an add whose reply it lost
+    try (RedisClient raw = RedisClient.create(server.host(), server.port())) {
+      byte[] stream = Channels.stream(redwire, "orders");
+      Map<String, byte[]> first = first(raw.xrange(stream, bytes("-"), bytes("+"), 1));
+      Map<byte[], byte[]> again = new LinkedHashMap<>();
+      first.forEach((k, v) -> again.put(bytes(k), v));
+      raw.xadd(stream, XAddParams.xAddParams(), again);
+    }
+    Await.until(Duration.ofSeconds(10), () -> metrics.count("eventSkipped") == 1, () -> "the copy skipped");
+    assertEquals(1, pendingCount(), "only the original is pending");
+    assertEquals(1, runs.get(), "the handler did not run for the copy");
+    finish.countDown();
+    Await.until(Duration.ofSeconds(10), () -> pendingCount() == 0, () -> "the original acknowledged");
+    assertEquals(1, effects.total.get());
+    assertEquals(1, runs.get());
+    assertEquals("0", server.command("EXISTS", namespace + ":events:orders:{orders}:handled:inventory:owners"),
+        "no ownership left once handled");
+
+    // after it was handled, a third copy is skipped as already handled
+    orders.place("later", 2);
+    Await.until(Duration.ofSeconds(10), () -> effects.distinct() == 2, () -> "later");
+    assertEquals(2, effects.total.get());
+  }
+
+  @Test
+  void theGroupsLagIsReportedWhereTheServerCountsIt() throws Exception {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Effects effects = new Effects();
+    Inventory stuck = event -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      effects.apply(event.orderId());
+    };
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    for (int i = 0; i < 30; i++) {
+      orders.place("o" + i, i);
+    }
+    // one handler thread, stuck on the first event: 29 entries stay undelivered to the group
+    subscriptions.add(RedwireInventory.subscribe(stuck, redwire, SubscribeOptions.DEFAULTS.concurrency(1)));
+    String info = server.command("INFO", "server");
+    int major = Integer.parseInt(info.replaceAll("(?s).*redis_version:(\\d+)\\..*", "$1"));
+    if (major >= 7) { // Redis 7.0+ and Valkey (which reports 7.2) count the lag
+      Await.until(Duration.ofSeconds(15), () -> metrics.last("eventGroupLag", "orders/inventory") == 29,
+          () -> "lag " + metrics.last("eventGroupLag", "orders/inventory"));
+    }
+    release.countDown();
+    Await.until(Duration.ofSeconds(10), () -> effects.distinct() == 30, () -> effects.distinct() + " of 30");
+    if (major >= 7) {
+      Await.until(Duration.ofSeconds(15), () -> metrics.last("eventGroupLag", "orders/inventory") == 0,
+          () -> "lag " + metrics.last("eventGroupLag", "orders/inventory"));
+    } else {
+      assertEquals(-1, metrics.last("eventGroupLag", "orders/inventory"), "Redis 6.2 has no lag to report");
+    }
+  }
+
+  @Test
   void durableEventsPublishedWhileRedisIsDownWaitInTheOutboxInOrderAndAFullOutboxRefuses() {
     CountingMetrics metrics = new CountingMetrics();
     Redwire redwire = redwire(metrics);
@@ -294,9 +389,12 @@ class DurableEventsTest {
     assertEquals(1, metrics.count("eventPublishFailed", "orders"));
     assertEquals(n, metrics.count("eventOutboxed", "orders"));
 
+    assertEquals(n, metrics.last("eventOutboxDepth", "orders"));
     server.restart();
     Await.until(Duration.ofSeconds(30), () -> metrics.count("eventPublished", "orders") == n + 1,
         () -> metrics.count("eventPublished", "orders") + " published");
+    Await.until(Duration.ofSeconds(5), () -> metrics.last("eventOutboxDepth", "orders") == 0,
+        () -> "the outbox depth follows the drain: " + metrics.last("eventOutboxDepth", "orders"));
     Effects effects = new Effects();
     List<Integer> order = new CopyOnWriteArrayList<>();
     subscriptions.add(RedwireInventory.subscribe(event -> {
@@ -380,6 +478,23 @@ class DurableEventsTest {
       }
     }
     return out;
+  }
+
+  /** The event ids that occur in more than one entry of the stream, with their entry ids. */
+  Map<String, List<String>> streamCopies() {
+    Map<String, List<String>> byEvent = new LinkedHashMap<>();
+    try (RedisClient raw = RedisClient.create(server.host(), server.port())) {
+      byte[] stream = bytes(namespace + ":events:orders:{orders}");
+      for (Object o : raw.xrange(stream, bytes("-"), bytes("+"))) {
+        List<?> entry = (List<?>) o;
+        String entryId = new String((byte[]) entry.get(0), StandardCharsets.US_ASCII);
+        List<?> flat = (List<?>) entry.get(1);
+        String eventId = new String((byte[]) flat.get(1), StandardCharsets.UTF_8);
+        byEvent.computeIfAbsent(eventId, k -> new ArrayList<>()).add(entryId);
+      }
+    }
+    byEvent.values().removeIf(l -> l.size() < 2);
+    return byEvent;
   }
 
   /** The fields of the first entry of a raw XRANGE reply. */

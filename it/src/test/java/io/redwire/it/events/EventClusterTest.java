@@ -11,6 +11,7 @@ import io.redwire.runtime.events.Channels;
 import io.redwire.runtime.events.DeadLetters;
 import io.redwire.runtime.events.SubscribeOptions;
 import io.redwire.runtime.events.Subscription;
+import io.redwire.runtime.pubsub.ShardedSubscriber;
 import io.redwire.testing.RedisCluster;
 import io.redwire.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
@@ -108,8 +109,124 @@ class EventClusterTest {
         got = received.poll(20, TimeUnit.MILLISECONDS);
       }
       assertEquals("cluster", got == null ? null : got.orderId());
+      byte[] channel = Channels.pubsub(listener, "flash");
+      RedisServer owner = cluster.nodes().get((int) (slot(channel) * 3 / RedisCluster.SLOTS));
+      String name = new String(channel, StandardCharsets.UTF_8);
+      if (sharded()) {
+        // SSUBSCRIBE on the master that owns the channel's slot, and nothing classic anywhere
+        assertEquals(name, owner.command("PUBSUB", "SHARDCHANNELS").trim());
+        assertEquals(List.of(owner.host() + ":" + owner.port()), ShardedSubscriber.of(listener).shards());
+        for (RedisServer node : cluster.nodes()) {
+          assertEquals("", node.command("PUBSUB", "CHANNELS", "*events*").trim(), "no classic subscription");
+        }
+      } else { // Redis 6.2: classic pub/sub, which the cluster forwards to every node
+        assertEquals(List.of(), ShardedSubscriber.of(listener).shards());
+      }
       sub.close();
     }
+  }
+
+  @Test
+  void pubSubDeliveryResumesByItselfAfterTheMasterThatOwnsTheChannelRestarts() throws Exception {
+    CountingMetrics metrics = new CountingMetrics();
+    try (RedisClusterClient a = client(0); RedisClusterClient b = client(1);
+        Redwire listener = Redwire.builder().client(a).namespace("cr").metrics(metrics).build();
+        Redwire publisher = Redwire.builder().client(b).namespace("cr").build()) {
+      BlockingQueue<Orders.OrderPlaced> received = new LinkedBlockingQueue<>();
+      Subscription sub = RedwireFlash.subscribe(received::add, listener);
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), publisher);
+      assertEquals("before", firstReceived(orders, received, "before", 10));
+
+      byte[] channel = Channels.pubsub(listener, "flash");
+      RedisServer owner = cluster.nodes().get((int) (slot(channel) * 3 / RedisCluster.SLOTS));
+      owner.restart();
+      cluster.awaitFormed();
+      received.clear();
+      // published until one arrives: the listener is subscribed again on the restarted master by itself
+      assertEquals("after", firstReceived(orders, received, "after", 30));
+      if (sharded()) { // (classic pub/sub is on a random node, not necessarily the one restarted)
+        Await.until(Duration.ofSeconds(10), () -> metrics.count("eventListenerRecovered") >= 1,
+            () -> "recovery reported: " + metrics.summary());
+        Await.until(Duration.ofSeconds(10),
+            () -> owner.command("PUBSUB", "SHARDCHANNELS").trim().equals(new String(channel, StandardCharsets.UTF_8)),
+            () -> "subscribed on the restarted master");
+      }
+      sub.close();
+    }
+  }
+
+  @Test
+  void aShardedListenerFollowsItsChannelWhenTheSlotMovesToAnotherMaster() throws Exception {
+    if (!sharded()) {
+      return; // Redis 6.2: classic pub/sub, which every node forwards; nothing to follow
+    }
+    RedisServer seed = cluster.nodes().get(0);
+    try (RedisClusterClient a = client(0); RedisClusterClient b = client(0);
+        Redwire listener = Redwire.builder().client(a).namespace("mv").build();
+        Redwire publisher = Redwire.builder().client(b).namespace("mv").build()) {
+      BlockingQueue<Orders.OrderPlaced> received = new LinkedBlockingQueue<>();
+      Subscription sub = RedwireFlash.subscribe(received::add, listener);
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), publisher);
+      assertEquals("before", firstReceived(orders, received, "before", 10));
+      String name = new String(Channels.pubsub(listener, "flash"), StandardCharsets.UTF_8);
+      String slot = seed.command("CLUSTER", "KEYSLOT", name).trim();
+      RedisServer source = null;
+      for (RedisServer n : cluster.nodes()) {
+        if (n.command("PUBSUB", "SHARDCHANNELS").contains(name)) {
+          source = n;
+        }
+      }
+      // the slot moves to the next master (it holds no keys): the server unsubscribes the channel, and
+      // the listener's client still has the old owner in its slot cache
+      RedisServer target = cluster.nodes().get((cluster.nodes().indexOf(source) + 1) % 3);
+      String sourceId = source.command("CLUSTER", "MYID").trim();
+      String targetId = target.command("CLUSTER", "MYID").trim();
+      target.command("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
+      source.command("CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+      for (RedisServer n : cluster.nodes()) {
+        n.command("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+      }
+      received.clear();
+      assertEquals("after", firstReceived(orders, received, "after", 20), "listener shards "
+          + ShardedSubscriber.of(listener).shards());
+      assertEquals(name, target.command("PUBSUB", "SHARDCHANNELS").trim(), "subscribed where the slot is now");
+      sub.close();
+    }
+  }
+
+  @Test
+  void closingRightAfterSubscribingLeavesNoShardThreadAndNoSubscription() {
+    for (int i = 0; i < 10; i++) {
+      try (RedisClusterClient client = client(i)) {
+        Redwire r = Redwire.builder().client(client).namespace("leak" + i).build();
+        RedwireFlash.subscribe(e -> {}, r);
+        r.close();
+      }
+    }
+    Await.until(Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().startsWith("redwire-spubsub-")), () -> "sharded threads alive");
+    Await.until(Duration.ofSeconds(10), () -> cluster.nodes().stream()
+        .allMatch(n -> !n.command("PUBSUB", "SHARDCHANNELS").contains("leak")), () -> "subscriptions left");
+  }
+
+  /** Publishes {@code id} every 20 ms until the listener receives it (or the time runs out). */
+  static String firstReceived(Orders orders, BlockingQueue<Orders.OrderPlaced> received, String id, int seconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      orders.flash(new Orders.OrderPlaced(id, 1));
+      Orders.OrderPlaced got = received.poll(20, TimeUnit.MILLISECONDS);
+      if (got != null && got.orderId().equals(id)) {
+        return id;
+      }
+    }
+    return null;
+  }
+
+  /** Whether the cluster's servers have sharded pub/sub (Redis 7.0+, Valkey). */
+  static boolean sharded() {
+    String reply = cluster.nodes().get(0).command("COMMAND", "INFO", "SSUBSCRIBE");
+    return reply.contains("ssubscribe");
   }
 
   @Test

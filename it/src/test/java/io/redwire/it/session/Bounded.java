@@ -6,6 +6,8 @@ import io.redwire.SessionScoped;
 @SessionScoped(ttl = "10s", absolute = "2s")
 public interface Bounded {
 
+  String id();
+
   long hits();
 
   long addHits(long delta);

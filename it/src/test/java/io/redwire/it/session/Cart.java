@@ -22,6 +22,8 @@ public interface Cart {
 
   long addItems(long delta);
 
+  boolean compareAndSetItems(long expect, long update);
+
   String coupon();
 
   void coupon(String coupon);

@@ -16,6 +16,10 @@ public interface OldCart {
 
   void userId(String userId);
 
+  long items(); // no increment in this build: stored by its codec, not as a decimal integer
+
+  void items(long items);
+
   String coupon();
 
   void coupon(String coupon);

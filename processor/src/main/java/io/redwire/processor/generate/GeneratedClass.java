@@ -25,7 +25,8 @@ import javax.lang.model.util.Types;
  * stays isolating), the interface's type variables, and the members of its {@link Step}s. A kind
  * supplies its entry points (the proxy kind: {@code wrap(delegate, redwire)}; the handles kind: {@code
  * of(redwire)}; the listener kind: {@code subscribe(handler, redwire[, options])} and {@code
- * deadLetters(redwire)}; next: {@code client(redwire)}, {@code store(redwire)}) and the method bodies.
+ * deadLetters(redwire)}; the store kind: {@code store(redwire)}; the queue kind: {@code client(redwire)},
+ * {@code work(delegate, redwire, ...)} and {@code admin(redwire)}) and the method bodies.
  */
 public abstract class GeneratedClass {
 

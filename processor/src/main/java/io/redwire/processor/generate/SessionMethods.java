@@ -146,7 +146,7 @@ final class SessionMethods implements Step {
       case ADD -> {
         String p = mc.model().params().get(0).name();
         if (a.type().getKind() == TypeKind.INT) {
-          m.addStatement("return $T.toIntExact(this.session.add($N, $N))", Math.class, f, p);
+          m.addStatement("return this.session.addInt($N, $N)", f, p);
         } else {
           m.addStatement("return this.session.add($N, $N)", f, p);
         }
@@ -157,8 +157,8 @@ final class SessionMethods implements Step {
         if (spec.integral(a.field())) {
           m.addStatement("return this.session.compareAndSet($N, $N, $N)", f, expect, update);
         } else {
-          m.addStatement("return this.session.compareAndSet($N, $L, $L)", f, encode(mc, a.field(), expect),
-              encode(mc, a.field(), update));
+          m.addStatement("return this.session.compareAndSet($N, $N, $N, $N, $L)", f, expect, update,
+              fingerprints.get(a.field()), mc.cls().codecs().codec(spec.fields().get(a.field()).value()));
         }
       }
       case VIEW -> view(mc, a);

@@ -19,7 +19,8 @@ public record MethodModel(
     LockSpec locked,
     HandleSpec handle,
     PublishSpec publishes,
-    SubscribeSpec subscribes) {
+    SubscribeSpec subscribes,
+    QueueSpec queued) {
 
   public String name() {
     return element.getSimpleName().toString();
@@ -27,6 +28,6 @@ public record MethodModel(
 
   public boolean plain() {
     return cached == null && writes.isEmpty() && rateLimits.isEmpty() && locked == null && handle == null
-        && publishes == null && subscribes == null;
+        && publishes == null && subscribes == null && queued == null;
   }
 }

@@ -343,7 +343,7 @@ public sealed interface ValueType {
   }
 
   /** 64-bit FNV-1a over the UTF-8 bytes of {@code s}; the same function as the runtime's {@code Fingerprint.of}. */
-  static long fnv1a64(CharSequence s) {
+  public static long fnv1a64(CharSequence s) {
     long hash = 0xcbf29ce484222325L;
     byte[] bytes = s.toString().getBytes(StandardCharsets.UTF_8);
     for (byte b : bytes) {

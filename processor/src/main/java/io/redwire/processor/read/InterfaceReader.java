@@ -45,9 +45,10 @@ public final class InterfaceReader {
   private final LockReader locks;
   private final HandleReader handles;
   private final EventReader events;
+  private final QueueReader queues;
 
   public InterfaceReader(ProcessingEnvironment env, CacheReader caches, RateLimitReader rateLimits,
-      LockReader locks, HandleReader handles, EventReader events) {
+      LockReader locks, HandleReader handles, EventReader events, QueueReader queues) {
     this.elements = env.getElementUtils();
     this.types = env.getTypeUtils();
     this.caches = caches;
@@ -55,6 +56,7 @@ public final class InterfaceReader {
     this.locks = locks;
     this.handles = handles;
     this.events = events;
+    this.queues = queues;
   }
 
   public InterfaceModel read(TypeElement type) {
@@ -76,7 +78,8 @@ public final class InterfaceReader {
       methods.add(new MethodModel(m, asMember, List.copyOf(params), result, cached, writes,
           rateLimits.read(m, params, prefix), locked,
           handles.read(m, params, asMember.getReturnType(), prefix),
-          events.readPublishes(m, params, result), events.readSubscribes(m, params, prefix)));
+          events.readPublishes(m, params, result), events.readSubscribes(m, params, prefix),
+          queues.read(m, params, prefix)));
     }
     PackageElement pkg = elements.getPackageOf(type);
     return new InterfaceModel(type, declared, pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
@@ -106,7 +109,7 @@ public final class InterfaceReader {
         writes.add(w);
       }
       out.add(new MethodModel(m.element(), m.type(), m.params(), m.result(), m.cached(),
-          List.copyOf(writes), m.rateLimits(), m.locked(), m.handle(), m.publishes(), m.subscribes()));
+          List.copyOf(writes), m.rateLimits(), m.locked(), m.handle(), m.publishes(), m.subscribes(), m.queued()));
     }
     return List.copyOf(out);
   }

@@ -379,6 +379,14 @@ public final class Diagnostics {
             ? "generic interface" : kindOf(type));
   }
 
+  public void sessionNoId(Element type) {
+    warning(Origin.of(type), null, "SessionNoId",
+        "%s declares no String id(), so nothing can read a session's id: find, view, rotate and"
+            + " invalidate take it, and a session from create() could never be found again. Declare"
+            + " String id(); (the one reserved accessor).",
+        type.getSimpleName());
+  }
+
   public void sessionUserOutside(Element method) {
     error(Origin.of(method), null, "SessionUserOutside",
         "@SessionUser marks the user getter of a @SessionScoped interface; %s is not in one. Remove"
@@ -410,10 +418,16 @@ public final class Diagnostics {
   }
 
   public void sessionNoGetter(Element method, String what, String field) {
+    String bean = "";
+    if (field.length() > 3 && field.startsWith("set") && Character.isUpperCase(field.charAt(3))) {
+      String plain = Character.toLowerCase(field.charAt(3)) + field.substring(4);
+      bean = String.format(" Accessors are not bean-style: field \"%s\" is read by %s() and written by"
+          + " void %s(value), with no get or set prefix.", plain, plain, plain);
+    }
     error(Origin.of(method), null, "SessionNoGetter",
         "a %s writes session field \"%s\", which is read through its getter %s(); %s has none. Add"
-            + " the getter, or fix the name.",
-        what, field, field, describe(method.getEnclosingElement()));
+            + " the getter, or fix the name.%s",
+        what, field, field, describe(method.getEnclosingElement()), bean);
   }
 
   public void sessionTypeMismatch(Element method, String field, String getterType, String found) {
@@ -579,6 +593,75 @@ public final class Diagnostics {
         "publishers and listeners of a channel agree on its events; channel \"%s\" carries %s here and %s"
             + " at %s. Publish and subscribe the same type, durable on both sides or on neither.",
         channel, here, there, describe(other));
+  }
+
+  // ---------------------------------------------------------------- job queues: @Queued, @Delay, @At
+
+  public void queuedReturn(Origin at, String returned) {
+    error(at, null, "QueuedReturn",
+        "@Queued methods return void: the call returns when the job is enqueued, before it runs; %s"
+            + " returns %s. Return void, and have the job store or publish its result.",
+        describe(at.element()), returned);
+  }
+
+  public void queuedRange(Origin at, int value) {
+    error(at, "maxAttempts", "QueuedRange",
+        "@Queued(maxAttempts) must be at least 1; found %d. Use 1 or more.", value);
+  }
+
+  public void timingTwice(Element parameter, String first) {
+    error(Origin.of(parameter), null, "DelayTwice",
+        "a @Queued method is delayed by at most one @Delay or @At parameter; %s also marks %s. Keep one of"
+            + " them.",
+        parameter.getSimpleName(), first);
+  }
+
+  public void timingType(Element parameter, String annotation, String expected, String found) {
+    error(Origin.of(parameter), null, "DelayType",
+        "@%s marks a %s parameter; %s is %s. Change the parameter's type, or use %s.",
+        annotation, expected, parameter.getSimpleName(), found,
+        annotation.equals("Delay") ? "@At for an Instant" : "@Delay for a Duration");
+  }
+
+  public void timingWithoutQueued(Element parameter, String annotation) {
+    error(Origin.of(parameter), null, "DelayWithoutQueued",
+        "@%s delays a @Queued job; %s has no @Queued. Add @Queued to the method or remove @%s.",
+        annotation, describe(parameter.getEnclosingElement()), annotation);
+  }
+
+  public void jobCodec(Element parameter, String type, String reason) {
+    error(Origin.of(parameter), null, "JobCodec",
+        "job arguments are stored with a codec Redwire can generate or one named with @UseCodec; %s.",
+        reason.isEmpty() ? parameter.getSimpleName() + " is " + type + ", which has none; pass a record,"
+            + " enum or supported type, or annotate the type or method with @UseCodec(YourCodec.class)" : reason);
+  }
+
+  public void uniqueNamesNothing(Origin at, String template) {
+    error(at, "unique", "UniqueKey",
+        "@Queued(unique) names the parameters that make a job unique; \"%s\" names none. Write a template"
+            + " such as \"{orderId}\", or remove unique.",
+        template);
+  }
+
+  public void queuedMixed(Element method, String what) {
+    error(Origin.of(method), null, "QueuedMixed",
+        "an interface with @Queued methods holds only @Queued methods (and default methods); %s %s. Move it"
+            + " to another interface: the generated client only enqueues.",
+        describe(method), what);
+  }
+
+  public void queuedWith(Origin at, String other) {
+    error(at, null, "QueuedWith",
+        "@Queued combines only with @RateLimited and @Locked, which apply when the job runs; %s also has"
+            + " %s. Put that annotation on the interface the job calls.",
+        describe(at.element()), other);
+  }
+
+  public void queueShape(Origin at, String queue, String here, Element other, String there) {
+    error(at, "queue", "QueueShape",
+        "methods of one interface that share a queue agree on its maxAttempts, backoff and timeout; queue"
+            + " \"%s\" has %s here and %s at %s. Give them the same settings or separate queues.",
+        queue, here, there, describe(other));
   }
 
   public void reportedByJavac() {

@@ -50,8 +50,13 @@ public final class SessionValidator {
         diagnostics.sessionAnnotated(m.element(), a);
       }
     }
+    boolean id = false;
     for (Accessor a : s.accessors()) {
       check(s, a);
+      id |= a.kind() == SessionSpec.Kind.ID || a.kind() == SessionSpec.Kind.RESERVED_ID;
+    }
+    if (!id) {
+      diagnostics.sessionNoId(model.element());
     }
     boolean user = false;
     for (MethodModel m : model.methods()) {

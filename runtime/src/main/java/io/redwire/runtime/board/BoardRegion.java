@@ -1,15 +1,20 @@
 package io.redwire.runtime.board;
 
 import io.redwire.runtime.Redwire;
+import io.redwire.runtime.Throttle;
 import io.redwire.runtime.key.Keys;
 import io.redwire.runtime.script.Script;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.Tuple;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -27,6 +32,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * when Redis is down, they count towards the circuit breaker.
  */
 public final class BoardRegion<M> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BoardRegion.class);
 
   /** Adds or raises a member's score, then expires and trims the key: one round trip. */
   private static final Script WRITE = new Script("redwire-board-write", """
@@ -124,6 +131,7 @@ public final class BoardRegion<M> {
   private final byte[] keep;
   private final byte[] ttl;
   private final byte[] maxScore;
+  private final Throttle decodeWarnings = new Throttle(Duration.ofSeconds(10));
 
   private BoardRegion(Redwire redwire, BoardSettings settings, MemberCodec<M> codec) {
     this.redwire = redwire;
@@ -184,6 +192,7 @@ public final class BoardRegion<M> {
 
     private long write(byte[] mode, M member, long points, String operation) {
       redwire.ensureOpen();
+      Objects.requireNonNull(member, "member");
       if (points > settings.maxScore() || points < -settings.maxScore()) {
         throw new IllegalArgumentException("board " + name + ": " + points + " is outside the board's range"
             + " of +-" + settings.maxScore() + " (scores are exact only in that range)");
@@ -210,6 +219,7 @@ public final class BoardRegion<M> {
     @Override
     public OptionalLong score(M member) {
       redwire.ensureOpen();
+      Objects.requireNonNull(member, "member");
       try {
         Double stored = jedis.zscore(current(), codec.encode(member));
         redwire.metrics().boardOperation(name, "score");
@@ -222,6 +232,7 @@ public final class BoardRegion<M> {
     @Override
     public Optional<Ranked<M>> rank(M member) {
       redwire.ensureOpen();
+      Objects.requireNonNull(member, "member");
       try {
         Object reply = RANK.run(jedis, 1, current(), codec.encode(member), shared);
         redwire.metrics().boardOperation(name, "rank");
@@ -237,6 +248,9 @@ public final class BoardRegion<M> {
 
     @Override
     public List<Ranked<M>> top(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("n must be >= 0, got " + n);
+      }
       return page(0, n, "top");
     }
 
@@ -253,11 +267,52 @@ public final class BoardRegion<M> {
         return List.of();
       }
       long lo = (long) page * size;
+      if (lo == 0 || range > 0) {
+        // every rank follows from the positions: one plain ZRANGE, no script
+        return positions(lo, lo + size - 1, operation);
+      }
       return range(ascii(Long.toString(lo)), ascii(Long.toString(lo + size - 1)), EMPTY, ZERO, operation);
+    }
+
+    /**
+     * A range whose ranks follow from positions alone: any range of a first-come board (no two members
+     * share a rank), and the first page of a shared-ties board (nobody is better than the first member,
+     * and later members share a rank only with the one before them). One {@code ZRANGE ... WITHSCORES}.
+     */
+    private List<Ranked<M>> positions(long lo, long hi, String operation) {
+      redwire.ensureOpen();
+      List<Tuple> items;
+      try {
+        items = jedis.zrangeWithScores(current(), lo, hi);
+        redwire.metrics().boardOperation(name, operation);
+      } catch (RuntimeException e) {
+        throw failed(operation, e);
+      }
+      List<Ranked<M>> out = new ArrayList<>(items.size());
+      long rank = lo + 1;
+      double previous = 0;
+      for (int i = 0; i < items.size(); i++) {
+        Tuple t = items.get(i);
+        double stored = t.getScore(); // below 2^53: an exact integer
+        if (i > 0 && (range > 0 || stored != previous)) {
+          rank = lo + i + 1;
+        }
+        previous = stored;
+        M decoded;
+        try {
+          decoded = codec.decode(t.getBinaryElement());
+        } catch (RuntimeException e) {
+          decodeFailure(t.getBinaryElement(), e); // skipped, as in range(): the others keep their ranks
+          continue;
+        }
+        out.add(new Ranked<>(decoded, rank, scoreOf(stored)));
+      }
+      return out;
     }
 
     @Override
     public List<Ranked<M>> around(M member, int distance) {
+      Objects.requireNonNull(member, "member");
       if (distance < 0) {
         throw new IllegalArgumentException("distance must be >= 0, got " + distance);
       }
@@ -290,7 +345,16 @@ public final class BoardRegion<M> {
           rank = start + i / 2 + 1; // first-come: the position; shared: a new score ranks by position
         }
         previous = stored;
-        out.add(new Ranked<>(codec.decode((byte[]) items.get(i)), rank, score));
+        M decoded;
+        try {
+          decoded = codec.decode((byte[]) items.get(i));
+        } catch (RuntimeException e) {
+          // a member this build cannot read (an enum constant or member type an older build had):
+          // skipped, so the rest of the board still reads; the others keep their ranks
+          decodeFailure((byte[]) items.get(i), e);
+          continue;
+        }
+        out.add(new Ranked<>(decoded, rank, score));
       }
       return out;
     }
@@ -298,6 +362,7 @@ public final class BoardRegion<M> {
     @Override
     public boolean remove(M member) {
       redwire.ensureOpen();
+      Objects.requireNonNull(member, "member");
       try {
         long removed = jedis.zrem(current(), codec.encode(member));
         redwire.metrics().boardOperation(name, "remove");
@@ -337,6 +402,15 @@ public final class BoardRegion<M> {
 
   private long scoreOf(String stored) {
     return scoreOf(Double.parseDouble(stored));
+  }
+
+  private void decodeFailure(byte[] member, RuntimeException e) {
+    redwire.metrics().boardOperation(name, "decodeFailure");
+    if (decodeWarnings.tryAcquire()) {
+      LOG.warn("board {}: skipped member \"{}\", which this build cannot read ({}); it stays on the board"
+          + " until removed or expired (logged at most every 10 s)", name,
+          new String(member, StandardCharsets.UTF_8), e.toString());
+    }
   }
 
   private RuntimeException failed(String operation, RuntimeException e) {

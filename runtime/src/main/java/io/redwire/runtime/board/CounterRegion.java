@@ -107,6 +107,7 @@ public final class CounterRegion {
 
   /** The buckets of the windows that overlap the last {@code last}, newest first. */
   private byte[][] buckets(byte[] key, Duration last) {
+    java.util.Objects.requireNonNull(last, "last");
     if (last.isNegative() || last.isZero()) {
       throw new IllegalArgumentException("last must be positive, got " + last);
     }
@@ -197,6 +198,7 @@ public final class CounterRegion {
 
     @Override
     public boolean add(String member) {
+      java.util.Objects.requireNonNull(member, "member");
       return add(member.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -208,6 +210,7 @@ public final class CounterRegion {
     @Override
     public boolean add(byte[] member) {
       redwire.ensureOpen();
+      java.util.Objects.requireNonNull(member, "member");
       long index = Math.floorDiv(System.currentTimeMillis(), windowMillis);
       try {
         Object changed = DISTINCT_ADD.run(jedis, 1, bucket(key, index), member, expireAt(index));

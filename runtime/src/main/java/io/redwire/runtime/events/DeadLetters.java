@@ -34,7 +34,8 @@ public final class DeadLetters<T> {
       throw new IllegalStateException("channel " + listening.channel() + " is not durable: it has no dead letters");
     }
     return new DeadLetters<>(new DeadLetterStore(redwire, Channels.stream(redwire, listening.channel()),
-        Channels.deadLetters(redwire, listening.channel(), listening.group())), fingerprint, codec);
+        Channels.deadLetters(redwire, listening.channel(), listening.group()),
+        listening.group().getBytes(java.nio.charset.StandardCharsets.UTF_8)), fingerprint, codec);
   }
 
   /** Up to {@code limit} dead letters, oldest first. */

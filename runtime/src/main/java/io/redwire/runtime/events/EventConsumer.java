@@ -4,6 +4,7 @@ import io.redwire.runtime.Redwire;
 import io.redwire.runtime.RedwireMetrics;
 import io.redwire.runtime.codec.Codec;
 import io.redwire.runtime.codec.Values;
+import io.redwire.runtime.pubsub.ShardedSubscriber;
 import io.redwire.runtime.pubsub.Subscriber;
 import io.redwire.runtime.stream.Poison;
 import io.redwire.runtime.stream.StreamConsumer;
@@ -106,6 +107,16 @@ public final class EventConsumer<T> implements AutoCloseable {
     }
 
     @Override
+    public void duplicate() {
+      m.eventSkipped(channel, group);
+    }
+
+    @Override
+    public void lag(long entries) {
+      m.eventGroupLag(channel, group, entries);
+    }
+
+    @Override
     public void retried(int nextDelivery) {
       m.eventRetried(channel, group, nextDelivery);
     }
@@ -161,7 +172,11 @@ public final class EventConsumer<T> implements AutoCloseable {
     static <T> PubSub<T> start(Redwire redwire, Listening l, long fingerprint, Codec<T> codec,
         EventHandler<T> handler, int concurrency) {
       PubSub<T> p = new PubSub<>(redwire, l, fingerprint, codec, handler, concurrency);
-      Subscriber.of(redwire).subscribe(p.channel, p);
+      if (ShardedSubscriber.isCluster(redwire.client())) {
+        ShardedSubscriber.of(redwire).subscribe(p.channel, p); // SSUBSCRIBE where the cluster has it
+      } else {
+        Subscriber.of(redwire).subscribe(p.channel, p);
+      }
       redwire.onClose(p);
       return p;
     }
@@ -215,7 +230,11 @@ public final class EventConsumer<T> implements AutoCloseable {
     @Override
     public void close() {
       try {
-        Subscriber.of(redwire).unsubscribe(channel, this);
+        if (ShardedSubscriber.isCluster(redwire.client())) {
+          ShardedSubscriber.of(redwire).unsubscribe(channel, this);
+        } else {
+          Subscriber.of(redwire).unsubscribe(channel, this);
+        }
       } catch (RuntimeException closed) {
         // the Redwire is closing: its subscriber goes with it
       }

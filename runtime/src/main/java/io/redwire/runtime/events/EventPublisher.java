@@ -4,6 +4,7 @@ import io.redwire.runtime.Redwire;
 import io.redwire.runtime.RedwireMetrics;
 import io.redwire.runtime.codec.Codec;
 import io.redwire.runtime.codec.Values;
+import io.redwire.runtime.pubsub.ShardedSubscriber;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the events of one {@code @Publishes} method: encodes the payload (with its fingerprint),
  * wraps it in an {@link Envelope} with a new {@link EventIds event id} and the publish time, and sends
- * it: one {@code PUBLISH} (not durable: a failure is counted and logged, never thrown) or one {@code
+ * it: one {@code PUBLISH} (not durable: a failure is counted and logged, never thrown; {@code SPUBLISH}
+ * on a Redis Cluster that has sharded pub/sub, see {@link ShardedSubscriber}) or one {@code
  * XADD} trimmed by the channel's retention (durable: when Redis is down the event waits in the
  * channel's {@link Outbox}; a full outbox or a command error throws {@link EventPublishException}).
  * Built once per generated proxy; no I/O until the first publish.
@@ -26,7 +28,9 @@ public final class EventPublisher<T> {
   private final Codec<T> codec;
   private final RedwireMetrics metrics;
   private final byte[] pubsub;
+  private final boolean cluster;
   private final Outbox outbox;
+  private final io.redwire.runtime.Throttle skipped = new io.redwire.runtime.Throttle(java.time.Duration.ofSeconds(10));
 
   private EventPublisher(Redwire redwire, Publication publication, long fingerprint, Codec<T> codec) {
     this.redwire = redwire;
@@ -35,6 +39,7 @@ public final class EventPublisher<T> {
     this.codec = codec;
     this.metrics = redwire.metrics();
     this.pubsub = publication.durable() ? null : Channels.pubsub(redwire, publication.channel());
+    this.cluster = ShardedSubscriber.isCluster(redwire.client());
     this.outbox = publication.durable() ? Outbox.of(redwire, publication) : null;
   }
 
@@ -71,13 +76,29 @@ public final class EventPublisher<T> {
       outbox.publish(fields);
       return;
     }
+    if (!redwire.breaker().allow()) { // Redis is known to be down: fail fast, as every other pattern does
+      metrics.eventPublishFailed(channel, new IllegalStateException("circuit open"));
+      if (skipped.tryAcquire()) {
+        log.warn("Events on channel {} not published while Redis is unreachable (not durable: dropped;"
+            + " logged at most every 10 s)", channel);
+      }
+      return;
+    }
     try {
-      redwire.client().publish(pubsub, Envelope.message(id, at, data));
+      if (cluster && ShardedSubscriber.supported(redwire)) {
+        ShardedSubscriber.publish(redwire.client(), pubsub, Envelope.message(id, at, data));
+      } else {
+        redwire.client().publish(pubsub, Envelope.message(id, at, data));
+      }
+      redwire.breaker().success();
       metrics.eventPublished(channel);
     } catch (RuntimeException e) {
       redwire.failed(channel, "publish", e);
       metrics.eventPublishFailed(channel, e);
-      log.debug("Event {} on channel {} not published (not durable): {}", id, channel, e.toString());
+      if (skipped.tryAcquire()) {
+        log.warn("Event {} on channel {} not published (not durable: dropped; logged at most every 10 s): {}",
+            id, channel, e.toString());
+      }
     }
   }
 }

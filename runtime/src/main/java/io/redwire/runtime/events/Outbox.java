@@ -99,6 +99,7 @@ final class Outbox implements AutoCloseable {
     }
     queue.addLast(fields);
     metrics.eventOutboxed(publication.channel(), queue.size());
+    metrics.eventOutboxDepth(publication.channel(), queue.size());
     if (drainer == null) {
       drainer = new Thread(this::drain, "redwire-outbox-" + publication.channel());
       drainer.setDaemon(true);
@@ -133,22 +134,28 @@ final class Outbox implements AutoCloseable {
       try {
         add(next);
         backoff = 0;
+        int depth;
         synchronized (this) {
           queue.pollFirst();
-          if (queue.isEmpty()) {
+          depth = queue.size();
+          if (depth == 0) {
             log.info("The outbox of channel {} is empty again: every waiting event was published",
                 publication.channel());
           }
         }
+        metrics.eventOutboxDepth(publication.channel(), depth);
       } catch (RuntimeException e) {
         if (redwire.isClosed()) {
           return;
         }
         if (!redwire.failed(publication.channel(), "publish", e)) {
           // a command error will not go away by itself: drop this event, loudly
+          int depth;
           synchronized (this) {
             queue.pollFirst();
+            depth = queue.size();
           }
+          metrics.eventOutboxDepth(publication.channel(), depth);
           metrics.eventPublishFailed(publication.channel(), e);
           log.error("Redis refused an outboxed event of channel {}; it is dropped", publication.channel(), e);
           continue;
@@ -173,6 +180,7 @@ final class Outbox implements AutoCloseable {
       notifyAll();
     }
     if (lost > 0) {
+      metrics.eventOutboxDepth(publication.channel(), 0);
       log.error("{} durable events of channel {} were never published: Redwire closed while Redis was"
           + " unreachable", lost, publication.channel());
       for (int i = 0; i < lost; i++) {

@@ -65,6 +65,15 @@ public final class Script {
     }
   }
 
+  /** Like {@link #run(UnifiedJedis, int, byte[]...)}, with the keys and the arguments as lists. */
+  public Object run(UnifiedJedis jedis, java.util.List<byte[]> keys, java.util.List<byte[]> args) {
+    try {
+      return jedis.evalsha(sha1Bytes, keys, args);
+    } catch (JedisNoScriptException e) {
+      return jedis.eval(sourceBytes, keys, args);
+    }
+  }
+
   /** The lowercase hex SHA-1 of the source, as Redis computes it. */
   public String sha1() {
     return sha1;

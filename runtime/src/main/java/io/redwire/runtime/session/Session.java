@@ -4,6 +4,7 @@ import io.redwire.runtime.codec.Codec;
 import io.redwire.runtime.codec.CodecException;
 import io.redwire.runtime.codec.Values;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -157,17 +158,62 @@ public final class Session {
     set(field, SessionStore.ascii(value));
   }
 
-  /** Adds {@code delta} to an integral field (absent counts as 0) and returns the new value. */
+  /**
+   * Adds {@code delta} to an integral field (absent counts as 0) and returns the new value. Bytes that
+   * are no decimal integer (written by an older shape of the field) count as absent and are reported.
+   *
+   * @throws ArithmeticException when the sum overflows a long; nothing was written
+   */
   public long add(SessionField field, long delta) {
     live("add to " + field);
-    Object reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta));
+    Object reply;
+    try {
+      reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta));
+    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+      if (e.getMessage() != null && e.getMessage().contains("overflow")) {
+        throw new ArithmeticException("long overflow: adding " + delta + " to session field " + store.name + "."
+            + field + " would leave the long range; nothing was written");
+      }
+      throw e;
+    }
+    return added(reply, field);
+  }
+
+  /**
+   * {@link #add(SessionField, long)} of an {@code int} field: refused, writing nothing, when the sum
+   * would leave the int range.
+   *
+   * @throws ArithmeticException when the sum overflows an int; nothing was written
+   */
+  public int addInt(SessionField field, int delta) {
+    live("add to " + field);
+    Object reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta), INT_MIN,
+        INT_MAX);
+    long v = added(reply, field);
+    if (((List<?>) reply).size() > 2) {
+      throw new ArithmeticException("integer overflow: session field " + store.name + "." + field + " holds " + v
+          + "; adding " + delta + " would leave the int range, so nothing was written");
+    }
+    return (int) v;
+  }
+
+  private static final byte[] INT_MIN = SessionStore.ascii(Integer.MIN_VALUE);
+  private static final byte[] INT_MAX = SessionStore.ascii(Integer.MAX_VALUE);
+
+  private long added(Object reply, SessionField field) {
     ended(reply, "add to " + field);
-    return ((Number) ((List<?>) reply).get(0)).longValue();
+    List<?> r = (List<?>) reply;
+    if (r.size() > 1 && ((Number) r.get(1)).longValue() == 1) {
+      store.redwire.metrics().sessionDecodeFailure(store.name, field.name(),
+          new CodecException("not a decimal integer (an older shape of the field): the increment started from 0"));
+    }
+    return ((Number) r.get(0)).longValue();
   }
 
   /**
    * Writes {@code update} when the field holds {@code expect} (byte for byte; null: absent). Returns
-   * whether it wrote.
+   * whether it wrote. Generated views use the typed overload, which also matches equal values encoded
+   * in another order.
    */
   public boolean compareAndSet(SessionField field, byte[] expect, byte[] update) {
     return cas(field, SessionOps.VALUE, expect, update);
@@ -178,13 +224,44 @@ public final class Session {
     return cas(field, SessionOps.INTEGRAL, SessionStore.ascii(expect), SessionStore.ascii(update));
   }
 
+  /**
+   * Writes {@code update} when the field holds a value equal to {@code expect} ({@code null}: absent).
+   * Values are compared encoded first (one round trip); when the bytes differ, the field's bytes are
+   * decoded and compared with {@link Object#equals}, so a set or map equal to {@code expect} but encoded
+   * in another order still matches (then the write is tried again against exactly those bytes).
+   */
+  public <T> boolean compareAndSet(SessionField field, T expect, T update, long fingerprint, Codec<T> codec) {
+    byte[] expected = encode(expect, fingerprint, codec);
+    byte[] updated = encode(update, fingerprint, codec);
+    while (true) {
+      Object reply = casReply(field, SessionOps.VALUE, expected, updated);
+      if (!(reply instanceof List<?> current)) {
+        return true;
+      }
+      byte[] raw = current.isEmpty() ? null : (byte[]) current.get(0);
+      if (raw == null || expect == null || Arrays.equals(raw, expected)) {
+        return false;
+      }
+      T value = decode(raw, field, fingerprint, codec);
+      if (!expect.equals(value)) {
+        return false;
+      }
+      expected = raw; // an equal value in another encoding: compare against exactly these bytes
+    }
+  }
+
   private boolean cas(SessionField field, byte[] mode, byte[] expect, byte[] update) {
+    return !(casReply(field, mode, expect, update) instanceof List<?>);
+  }
+
+  /** 1 when written, else a list holding the field's current bytes (empty when absent). */
+  private Object casReply(SessionField field, byte[] mode, byte[] expect, byte[] update) {
     live("compare-and-set " + field);
     Object reply = store.access("compareAndSet", key, SessionOps.CAS, field.bytes, mode,
         expect == null ? SessionOps.NO : SessionOps.YES, expect == null ? SessionOps.EMPTY : expect,
         update == null ? SessionOps.NO : SessionOps.YES, update == null ? SessionOps.EMPTY : update);
     ended(reply, "compare-and-set " + field);
-    return ((Number) reply).longValue() == 1;
+    return reply;
   }
 
   /**

@@ -14,7 +14,10 @@ final class SessionScripts {
 
   /**
    * Every access to an existing session, in one round trip. KEYS[1] the session; ARGV[1] the operation,
-   * ARGV[2] the idle TTL (ms), ARGV[3] the slack (ms), then the operation's arguments.
+   * ARGV[2] the idle TTL (ms), ARGV[3] the slack (ms), ARGV[4] the store's absolute timeout (ms, 0: none),
+   * then the operation's arguments. A session whose deadline is later than its creation plus that
+   * timeout (or that has none) was created by a build with another one: its deadline is lowered to
+   * creation plus today's timeout, so adding or shortening {@code absolute} reaches existing sessions.
    *
    * <p>First, conditional on the session existing (its {@code @a} field, the absolute deadline, 0 for
    * none): a missing session answers {@link #MISSING} and nothing is written, so no access resurrects
@@ -22,12 +25,27 @@ final class SessionScripts {
    * is deleted and the answer is {@link #TOO_OLD}. Then the idle TTL is slid, capped at the deadline,
    * but only when less than {@code ttl - slack} is left (or more than {@code ttl}, after an override
    * lowered it): most accesses write no {@code PEXPIRE}, which saves replicated writes.
+   *
+   * <p>{@code add} (ARGV[5] field, ARGV[6] delta, optionally ARGV[7..8] the range the result must stay
+   * in) answers {new value, 1 when the field held bytes that are no decimal integer (an older shape;
+   * counted as absent, as reads do)}, or {current value, stale, 1} without writing when the result
+   * would leave the range. An integral {@code cas} also counts such bytes as absent (0). A {@code cas}
+   * that does not match answers {the field's current bytes} (empty when absent), so the caller can
+   * tell an equal value in another encoding (a set in another order) from another value.
    */
   static final Script ACCESS = new Script("redwire-session-access", """
       local key = KEYS[1]
-      local deadline = redis.call('HGET', key, '@a')
-      if not deadline then return -1 end
-      deadline = tonumber(deadline)
+      local meta = redis.call('HMGET', key, '@a', '@c')
+      if not meta[1] then return -1 end
+      local deadline = tonumber(meta[1])
+      local absolute = tonumber(ARGV[4])
+      if absolute > 0 and meta[2] then
+        local capped = tonumber(meta[2]) + absolute
+        if deadline == 0 or capped < deadline then
+          deadline = capped -- created by a build with no or a longer absolute timeout: today's applies
+          redis.call('HSET', key, '@a', deadline)
+        end
+      end
       local ttl = tonumber(ARGV[2])
       if deadline > 0 then
         local t = redis.call('TIME')
@@ -49,30 +67,43 @@ final class SessionScripts {
         redis.call('PEXPIRE', key, ttl)
       end
       if op == 'get' then
-        return redis.call('HMGET', key, unpack(ARGV, 4))
+        return redis.call('HMGET', key, unpack(ARGV, 5))
       elseif op == 'set' then
-        redis.call('HSET', key, ARGV[4], ARGV[5])
+        redis.call('HSET', key, ARGV[5], ARGV[6])
       elseif op == 'del' then
-        redis.call('HDEL', key, ARGV[4])
+        redis.call('HDEL', key, ARGV[5])
       elseif op == 'add' then
-        return {redis.call('HINCRBY', key, ARGV[4], ARGV[5])}
+        local current = redis.call('HGET', key, ARGV[5])
+        local stale = 0
+        if current and not string.match(current, '^%-?%d+$') then
+          stale = 1 -- bytes of an older shape (no increment then): absent, as a read sees them
+          current = nil
+        end
+        if ARGV[7] then
+          local n = tonumber(current or '0') + tonumber(ARGV[6])
+          if n < tonumber(ARGV[7]) or n > tonumber(ARGV[8]) then
+            return {tonumber(current or '0'), stale, 1}
+          end
+        end
+        if stale == 1 then redis.call('HDEL', key, ARGV[5]) end
+        return {redis.call('HINCRBY', key, ARGV[5], ARGV[6]), stale}
       elseif op == 'cas' then
-        local current = redis.call('HGET', key, ARGV[4])
-        if not current and ARGV[5] == 'i' then current = '0' end
+        local current = redis.call('HGET', key, ARGV[5])
+        if ARGV[6] == 'i' and (not current or not string.match(current, '^%-?%d+$')) then current = '0' end
         local matches
-        if ARGV[6] == '1' then matches = current == ARGV[7] else matches = not current end
-        if not matches then return 0 end
-        if ARGV[8] == '1' then
-          redis.call('HSET', key, ARGV[4], ARGV[9])
+        if ARGV[7] == '1' then matches = current == ARGV[8] else matches = not current end
+        if not matches then return {current} end
+        if ARGV[9] == '1' then
+          redis.call('HSET', key, ARGV[5], ARGV[10])
         else
-          redis.call('HDEL', key, ARGV[4])
+          redis.call('HDEL', key, ARGV[5])
         end
       elseif op == 'user' then
         local old = redis.call('HGET', key, '@u')
-        if ARGV[5] == '1' then
-          redis.call('HSET', key, ARGV[4], ARGV[6], '@u', ARGV[7])
+        if ARGV[6] == '1' then
+          redis.call('HSET', key, ARGV[5], ARGV[7], '@u', ARGV[8])
         else
-          redis.call('HDEL', key, ARGV[4], '@u')
+          redis.call('HDEL', key, ARGV[5], '@u')
         end
         return {old or ''}
       elseif op == 'rotate' then

@@ -137,7 +137,10 @@ public final class SessionStore<S> {
    * Moves session {@code id} to a new id, atomically and in one round trip (a same-slot {@code RENAME}
    * of its hash: the new id keeps the old one's slot tag), and returns the view of the new id; the old
    * id finds nothing afterwards, and views of it see an ended session. Empty when the session does not
-   * exist. With a user index, the index is updated in a second round trip (its own hash slot).
+   * exist. With a user index, the index entry is moved in a second round trip (its own hash slot);
+   * when that entry is gone (the user was logged out everywhere, or the session evicted by
+   * {@code maxPerUser}, while this rotation ran), the session is ended under its new id too and the
+   * answer is empty: a rotation never lets a logged-out session live on unindexed.
    */
   public Optional<S> rotate(String id) {
     redwire.ensureOpen();
@@ -150,7 +153,7 @@ public final class SessionStore<S> {
       byte[] nextKey = key(next);
       Object reply;
       try {
-        reply = SessionScripts.ACCESS.run(jedis, 2, key, nextKey, SessionOps.ROTATE, ttl, slack);
+        reply = SessionScripts.ACCESS.run(jedis, 2, key, nextKey, SessionOps.ROTATE, ttl, slack, absolute);
       } catch (RuntimeException e) {
         throw failed("rotate", e);
       }
@@ -159,12 +162,22 @@ public final class SessionStore<S> {
       }
       if (reply instanceof List<?> user) {
         String u = text(user.get(0));
-        if (!u.isEmpty()) {
+        if (!u.isEmpty() && settings.indexed()) {
+          Object moved;
           try {
-            SessionScripts.INDEX_MOVE.run(jedis, 1, indexKey(u), id.getBytes(StandardCharsets.US_ASCII),
+            moved = SessionScripts.INDEX_MOVE.run(jedis, 1, indexKey(u), id.getBytes(StandardCharsets.US_ASCII),
                 next.getBytes(StandardCharsets.US_ASCII));
           } catch (RuntimeException e) {
             throw failed("rotate-index", e);
+          }
+          if (((Number) moved).longValue() == 0) {
+            // The index entry is gone: invalidateAll took the index, or a maxPerUser eviction ended the
+            // session, between our rename and this move (their DEL of the old id found nothing). The
+            // session was logged out: end it under its new id too, or it would survive unindexed.
+            if (!ended(access("rotate-ended", nextKey, SessionOps.INVALIDATE))) {
+              redwire.metrics().sessionInvalidated(name);
+            }
+            return Optional.empty();
           }
         }
         redwire.metrics().sessionRotated(name);
@@ -300,15 +313,16 @@ public final class SessionStore<S> {
     jedis.zrem(indexKey(user), id.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Runs {@link SessionScripts#ACCESS} with {@code args} (op first) after KEYS[1], ttl and slack. */
+  /** Runs {@link SessionScripts#ACCESS}: KEYS[1], then op, ttl, slack, the absolute timeout and {@code args}. */
   Object access(String operation, byte[] key, byte[] op, byte[]... args) {
     redwire.ensureOpen();
-    byte[][] all = new byte[4 + args.length][];
+    byte[][] all = new byte[5 + args.length][];
     all[0] = key;
     all[1] = op;
     all[2] = ttl;
     all[3] = slack;
-    System.arraycopy(args, 0, all, 4, args.length);
+    all[4] = absolute;
+    System.arraycopy(args, 0, all, 5, args.length);
     Object reply;
     try {
       reply = SessionScripts.ACCESS.run(jedis, 1, all);

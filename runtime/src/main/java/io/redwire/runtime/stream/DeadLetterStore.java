@@ -17,17 +17,25 @@ public final class DeadLetterStore {
   /** One dead letter: its id in the dead-letter stream and its fields. */
   public record Entry(String id, Map<String, byte[]> fields) {}
 
-  /** Adds the original fields (without the dead-* ones) to the stream again, and removes the dead letter. */
+  /**
+   * Adds the original fields (without the dead-* ones) to the stream again, tagged with the group it is
+   * replayed for (ARGV[2], when given: other groups of the channel acknowledge it without running, see
+   * {@link StreamConsumer#REPLAY_FIELD}), and removes the dead letter.
+   */
   static final Script REPLAY = new Script("stream.replay", """
       local e = redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1])
       if #e == 0 then return 0 end
       local f = e[1][2]
       local out = {}
       for i = 1, #f, 2 do
-        if string.sub(f[i], 1, 5) ~= 'dead-' then
+        if string.sub(f[i], 1, 5) ~= 'dead-' and f[i] ~= 'replay-group' then
           out[#out + 1] = f[i]
           out[#out + 1] = f[i + 1]
         end
+      end
+      if ARGV[2] ~= '' then
+        out[#out + 1] = 'replay-group'
+        out[#out + 1] = ARGV[2]
       end
       redis.call('XADD', KEYS[1], '*', unpack(out))
       redis.call('XDEL', KEYS[2], ARGV[1])
@@ -37,11 +45,19 @@ public final class DeadLetterStore {
   private final Redwire redwire;
   private final byte[] stream;
   private final byte[] dead;
+  private final byte[] group;
 
+  /** Dead letters whose replay every group of the stream reads again. */
   public DeadLetterStore(Redwire redwire, byte[] stream, byte[] deadLetters) {
+    this(redwire, stream, deadLetters, new byte[0]);
+  }
+
+  /** Dead letters of {@code group}: a replay runs in that group only. */
+  public DeadLetterStore(Redwire redwire, byte[] stream, byte[] deadLetters, byte[] group) {
     this.redwire = redwire;
     this.stream = stream;
     this.dead = deadLetters;
+    this.group = group;
   }
 
   /** Up to {@code limit} dead letters, oldest first. */
@@ -62,12 +78,13 @@ public final class DeadLetterStore {
   }
 
   /**
-   * Puts the dead letter back on the stream (same fields, so the same event or job id) and removes it
-   * from the dead letters, in one script; false when there is no such dead letter.
+   * Puts the dead letter back on the stream (same fields, so the same event or job id; for this
+   * store's group only, when it has one) and removes it from the dead letters, in one script; false
+   * when there is no such dead letter.
    */
   public boolean replay(String id) {
     redwire.ensureOpen();
-    Object r = REPLAY.run(redwire.client(), 2, stream, dead, bytes(id));
+    Object r = REPLAY.run(redwire.client(), 2, stream, dead, bytes(id), group);
     return r instanceof Long l && l == 1L;
   }
 

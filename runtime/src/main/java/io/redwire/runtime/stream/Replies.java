@@ -28,6 +28,27 @@ final class Replies {
     return Long.parseLong(text(o));
   }
 
+  /**
+   * A reply that is a map of names to values: a flat {@code [name, value, ...]} list in RESP2, a list
+   * of key-value pairs (or a map) in RESP3, which Jedis speaks with servers that offer it (Valkey).
+   */
+  static Map<String, Object> map(Object reply) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (reply instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> out.put(text(k), v));
+    } else if (reply instanceof List<?> l) {
+      for (int i = 0; i < l.size(); i++) {
+        if (l.get(i) instanceof redis.clients.jedis.util.KeyValue<?, ?> kv) {
+          out.put(text(kv.getKey()), kv.getValue());
+        } else if (i + 1 < l.size()) {
+          out.put(text(l.get(i)), l.get(i + 1));
+          i++;
+        }
+      }
+    }
+    return out;
+  }
+
   /** An entry {@code [id, [field, value, ...]]}; fields null when the entry was deleted. */
   record Raw(String id, Map<String, byte[]> fields) {}
 

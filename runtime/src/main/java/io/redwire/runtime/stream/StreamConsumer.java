@@ -72,6 +72,8 @@ public final class StreamConsumer implements AutoCloseable {
   /** Most ids the handled record keeps, whatever the window. */
   private static final long HANDLED_CAP = 1_000_000;
   private static final byte[] START = "0-0".getBytes(StandardCharsets.US_ASCII);
+  /** How often the group's lag is sampled. */
+  static final long LAG_SAMPLE_MILLIS = 5_000;
 
   /** Handles one entry; a normal return acknowledges it. */
   public interface Handler {
@@ -89,6 +91,12 @@ public final class StreamConsumer implements AutoCloseable {
     /** An entry whose id the group already handled was acknowledged without running the handler. */
     default void skipped() {}
 
+    /**
+     * An entry whose id another entry still pending in the group carries (a copy) was acknowledged
+     * without running the handler.
+     */
+    default void duplicate() {}
+
     default void retried(int nextDelivery) {}
 
     default void deadLettered(String reason) {}
@@ -97,9 +105,62 @@ public final class StreamConsumer implements AutoCloseable {
 
     /** The consumer recovered by itself (reconnected, or created its group again). */
     default void recovered(String what) {}
+
+    /**
+     * The group's lag: entries in the stream not yet delivered to the group ({@code XINFO GROUPS}),
+     * sampled every {@value StreamConsumer#LAG_SAMPLE_MILLIS} ms on Redis 7.0+ and Valkey (older servers
+     * do not report it, and neither does a server that cannot count it after deletions).
+     */
+    default void lag(long entries) {}
   }
 
-  /** Records the id as handled and acknowledges the entry, in one round trip. */
+  /** The field a replayed dead letter carries: the one group it is replayed for. */
+  public static final String REPLAY_FIELD = "replay-group";
+
+  /**
+   * Decides, for a batch of entries (ARGV from 3 on: entry id, id, replay group triples), what to do
+   * with each: 1 when the group already handled the id, or when the entry is a dead letter replayed for
+   * another group (acknowledge, do not run); 2 when another entry carrying the same
+   * id is still pending in the group (a copy: a publisher that retried an add whose reply it lost, or a
+   * copy added by hand; acknowledge it, the pending one runs, retries or dead-letters); else 0 (run it),
+   * after recording this entry as the id's owner. One round trip per batch, like the read.
+   * KEYS: stream, handled, owners. ARGV: group, owners' time to live.
+   */
+  static final Script ADMIT = new Script("stream.admit", """
+      local out = {}
+      local owned = false
+      for i = 3, #ARGV, 3 do
+        local entry, id, replay = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+        local verdict = 0
+        if replay ~= '' and replay ~= ARGV[1] then
+          verdict = 1
+        elseif id == '' then
+          verdict = 0
+        elseif redis.call('ZSCORE', KEYS[2], id) then
+          verdict = 1
+        else
+          local owner = redis.call('HGET', KEYS[3], id)
+          if owner and owner ~= entry
+              and #redis.call('XPENDING', KEYS[1], ARGV[1], owner, owner, 1) > 0 then
+            verdict = 2
+          else
+            redis.call('HSET', KEYS[3], id, entry)
+            owned = true
+          end
+        end
+        out[#out + 1] = verdict
+      end
+      if owned then
+        redis.call('PEXPIRE', KEYS[3], ARGV[2])
+      end
+      return out
+      """);
+
+  /**
+   * Records the id as handled, drops this entry's ownership of it and acknowledges the entry, in one
+   * round trip; with ARGV[7] = '1' also deletes it from the stream, and with a KEYS[4] releases that key
+   * if it still holds the id. KEYS: stream, handled, owners[, release].
+   */
   static final Script ACK = new Script("stream.ack", """
       local now = tonumber(ARGV[4])
       local window = tonumber(ARGV[5])
@@ -107,13 +168,29 @@ public final class StreamConsumer implements AutoCloseable {
       redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
       redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[6]))
       redis.call('PEXPIRE', KEYS[2], window)
-      return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      if redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[2] then
+        redis.call('HDEL', KEYS[3], ARGV[3])
+      end
+      local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      if ARGV[7] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
+      if KEYS[4] and redis.call('GET', KEYS[4]) == ARGV[3] then redis.call('DEL', KEYS[4]) end
+      return n
       """);
 
-  /** Adds the entry (fields from ARGV[4] on) to the dead letters and acknowledges it. */
+  /**
+   * Adds the entry (fields from ARGV[6] on) to the dead letters, drops its ownership of its id
+   * (ARGV[5]) and acknowledges it; with ARGV[4] = '1' also deletes it from the stream, and with a
+   * KEYS[4] releases that key if it holds the id. KEYS: stream, dead letters, owners[, release].
+   */
   static final Script DEAD = new Script("stream.dead", """
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
-      return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 6))
+      if ARGV[5] ~= '' and redis.call('HGET', KEYS[3], ARGV[5]) == ARGV[2] then
+        redis.call('HDEL', KEYS[3], ARGV[5])
+      end
+      local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+      if ARGV[4] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
+      if KEYS[4] and redis.call('GET', KEYS[4]) == ARGV[5] then redis.call('DEL', KEYS[4]) end
+      return n
       """);
 
   private final Redwire redwire;
@@ -126,8 +203,13 @@ public final class StreamConsumer implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final Semaphore slots;
   private final Thread reader;
+  /** The lease renewal of held entries, on {@link Redwire#renewals()}. */
+  private volatile java.util.concurrent.ScheduledFuture<?> renewal;
   /** Entries this consumer holds: running, queued, or waiting for a retry. */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+  /** Entries read but never started because the consumer was closing, with their delivery number. */
+  private final Map<String, Integer> unstarted = new ConcurrentHashMap<>();
+  private final io.redwire.runtime.Throttle refusals = new io.redwire.runtime.Throttle(java.time.Duration.ofSeconds(10));
   private volatile boolean running = true;
   private final Object closeLock = new Object();
   private boolean closed; // guarded by closeLock
@@ -165,7 +247,9 @@ public final class StreamConsumer implements AutoCloseable {
     redwire.onClose(c);
     c.reader.start();
     long every = Math.max(50, settings.reclaimIdleMillis() / 3);
-    c.timers.scheduleWithFixedDelay(c::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    // on the renewal scheduler (never user code), so busy handler threads never delay a renewal
+    c.renewal = redwire.renewals().scheduleWithFixedDelay(c::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    c.timers.scheduleWithFixedDelay(c::sampleLag, 0, LAG_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
     return c;
   }
 
@@ -306,7 +390,8 @@ public final class StreamConsumer implements AutoCloseable {
    * Keeps the entries this consumer holds (running, or waiting for a retry) from being reclaimed while
    * it is alive: every third of the reclaim time, {@code XCLAIM ... JUSTID} resets their idle time
    * (without counting a delivery). Only entries idle for at least that long are touched, so an entry
-   * another consumer took over in the meantime stays with it. On the timer thread; never user code.
+   * another consumer took over in the meantime stays with it. On {@link Redwire#renewals()}; never user
+   * code.
    */
   private void heartbeat() {
     if (held.isEmpty() || !running) {
@@ -323,19 +408,50 @@ public final class StreamConsumer implements AutoCloseable {
     }
   }
 
+  /** Reports the group's lag when the server counts it. On the timer thread; never user code. */
+  private void sampleLag() {
+    if (!running) {
+      return;
+    }
+    try {
+      String group = new String(s.group(), StandardCharsets.UTF_8);
+      for (Object o : redwire.client().xinfoGroups(s.stream())) {
+        Map<String, Object> fields = Replies.map(o);
+        if (group.equals(Replies.text(fields.get("name"))) && fields.get("lag") instanceof Long entries) {
+          events.lag(entries);
+        }
+      }
+    } catch (RuntimeException e) {
+      // no stream yet (before the group exists), or Redis away: the read loop reports outages
+      log.debug("Stream consumer {}: could not sample the group's lag", s.name(), e);
+    }
+  }
+
+  /** Where the next XAUTOCLAIM scan starts; back to the start when the server says it went round. */
+  private byte[] reclaimCursor = START;
+
   /** Takes over entries idle for longer than the reclaim time, from any consumer of the group. */
   private void reclaim() {
-    Object reply = redwire.client().xautoclaim(s.stream(), s.group(), consumer, s.reclaimIdleMillis(), START,
-        XAutoClaimParams.xAutoClaimParams().count(100));
+    Object reply = redwire.client().xautoclaim(s.stream(), s.group(), consumer, s.reclaimIdleMillis(),
+        reclaimCursor, XAutoClaimParams.xAutoClaimParams().count(100));
     if (!(reply instanceof List<?> parts) || parts.size() < 2) {
       return;
     }
+    // the scan goes on from where the server stopped, so idle entries behind many live ones are found
+    byte[] next = Replies.bytes(parts.get(0));
+    reclaimCursor = next == null || "0-0".equals(Replies.text(next)) ? START : next;
+    List<Object> raw = parts.get(1) instanceof List<?> l ? new ArrayList<>(l) : List.of();
     List<Replies.Raw> claimed = Replies.entries(parts.get(1));
     List<Replies.Raw> mine = new ArrayList<>();
     for (Replies.Raw r : claimed) {
       if (!held.contains(r.id())) {
         mine.add(r);
       }
+    }
+    if (claimed.size() < raw.size()) {
+      // Redis 6.2 answers nil for an entry trimmed from the stream while pending: it would stay pending
+      // for ever; newer servers drop such entries from the pending list themselves
+      ackTrimmed(raw);
     }
     if (mine.isEmpty()) {
       return;
@@ -354,6 +470,27 @@ public final class StreamConsumer implements AutoCloseable {
       entries.add(new StreamEntry(r.id(), r.fields(), (int) Math.min(Integer.MAX_VALUE, count)));
     }
     dispatch(entries, false);
+  }
+
+  /** Acknowledges the pending entries that Redis 6.2's XAUTOCLAIM answered nil for (trimmed away). */
+  private void ackTrimmed(List<Object> raw) {
+    List<Object> pending = redwire.client().xpending(s.stream(), s.group(),
+        XPendingParams.xPendingParams(START, "+".getBytes(StandardCharsets.US_ASCII), 1000).consumer(consumer));
+    List<byte[]> gone = new ArrayList<>();
+    for (Object o : pending) {
+      if (o instanceof List<?> p && !p.isEmpty()) {
+        byte[] id = Replies.bytes(p.get(0));
+        String text = Replies.text(id);
+        if (!held.contains(text) && redwire.client().xrange(s.stream(), id, id, 1).isEmpty()) {
+          gone.add(id);
+        }
+      }
+    }
+    if (!gone.isEmpty()) {
+      redwire.client().xack(s.stream(), s.group(), gone.toArray(new byte[0][]));
+      log.info("Stream consumer {}: acknowledged {} entries trimmed from the stream while pending", s.name(),
+          gone.size());
+    }
   }
 
   private Map<String, Long> deliveryCounts(List<Replies.Raw> entries) {
@@ -376,36 +513,88 @@ public final class StreamConsumer implements AutoCloseable {
     if (entries.isEmpty()) {
       return;
     }
-    List<Double> handled = handledScores(entries);
-    for (int i = 0; i < entries.size(); i++) {
-      StreamEntry e = entries.get(i);
-      if (handled.get(i) != null) {
-        redwire.client().xack(s.stream(), s.group(), e.id().getBytes(StandardCharsets.US_ASCII));
-        events.skipped();
-        if (holdSlots) {
-          slots.release();
+    // every entry read holds a handler slot until a handler thread takes it: whatever fails here
+    // (the admission script, an ack, an outage between the read and now), the slots of the entries not
+    // handed over go back, or the consumer would stop reading new entries for good
+    int handedOver = 0;
+    try {
+      List<Long> verdicts = admit(entries);
+      for (int i = 0; i < entries.size(); i++) {
+        StreamEntry e = entries.get(i);
+        long verdict = verdicts.get(i);
+        if (held.contains(e.id())) {
+          // already running or waiting for a retry here (delivered again after the group was created
+          // again): the run in progress finishes it
+          handedOver++;
+          if (holdSlots) {
+            slots.release();
+          }
+          continue;
         }
-        continue;
+        if (verdict != 0) {
+          byte[] entryId = e.id().getBytes(StandardCharsets.US_ASCII);
+          if (verdict == 1 && (s.deleteOnAck() || s.releaseField() != null)) {
+            ACK.run(redwire.client(), ackKeys(e), ackArgs(e)); // deleted and released as if handled now
+          } else {
+            // a copy of an entry in flight: the original keeps its ownership and its unique key
+            redwire.client().xack(s.stream(), s.group(), entryId);
+            if (s.deleteOnAck()) {
+              redwire.client().xdel(s.stream(), entryId);
+            }
+          }
+          if (verdict == 1) {
+            events.skipped();
+          } else {
+            events.duplicate();
+            log.info("Stream consumer {}: entry {} carries the id of an entry still pending; acknowledged"
+                + " without running it", s.name(), e.id());
+          }
+          handedOver++;
+          if (holdSlots) {
+            slots.release();
+          }
+          continue;
+        }
+        held.add(e.id());
+        try {
+          handlers.execute(() -> process(e, holdSlots));
+        } catch (RejectedExecutionException closing) {
+          held.remove(e.id());
+          unstarted.put(e.id(), e.delivery());
+          if (holdSlots) {
+            slots.release();
+          }
+        }
+        handedOver++;
       }
-      held.add(e.id());
-      try {
-        handlers.execute(() -> process(e, holdSlots));
-      } catch (RejectedExecutionException closing) {
-        held.remove(e.id());
-        if (holdSlots) {
-          slots.release();
-        }
+    } finally {
+      if (holdSlots && handedOver < entries.size()) {
+        slots.release(entries.size() - handedOver);
       }
     }
   }
 
-  private List<Double> handledScores(List<StreamEntry> entries) {
-    byte[][] ids = new byte[entries.size()][];
-    for (int i = 0; i < ids.length; i++) {
+  /** One verdict per entry from {@link #ADMIT}: 0 run, 1 already handled, 2 a copy of a pending entry. */
+  private List<Long> admit(List<StreamEntry> entries) {
+    byte[][] keysAndArgs = new byte[5 + 3 * entries.size()][];
+    keysAndArgs[0] = s.stream();
+    keysAndArgs[1] = s.handled();
+    keysAndArgs[2] = s.owners();
+    keysAndArgs[3] = s.group();
+    keysAndArgs[4] = bytes(Long.toString(s.handledRetainMillis()));
+    for (int i = 0; i < entries.size(); i++) {
       byte[] id = entries.get(i).field(s.idField());
-      ids[i] = id != null ? id : new byte[0];
+      byte[] replay = entries.get(i).field(REPLAY_FIELD);
+      keysAndArgs[5 + 3 * i] = bytes(entries.get(i).id());
+      keysAndArgs[6 + 3 * i] = id != null ? id : new byte[0];
+      keysAndArgs[7 + 3 * i] = replay != null ? replay : new byte[0];
     }
-    return redwire.client().zmscore(s.handled(), ids);
+    Object reply = ADMIT.run(redwire.client(), 3, keysAndArgs);
+    List<Long> verdicts = new ArrayList<>(entries.size());
+    for (Object o : (List<?>) reply) {
+      verdicts.add((Long) o);
+    }
+    return verdicts;
   }
 
   // ---------------------------------------------------------------------------------- handling
@@ -414,7 +603,8 @@ public final class StreamConsumer implements AutoCloseable {
     boolean keep = false;
     try {
       if (!running) {
-        return; // closing: left pending for the others
+        unstarted.put(e.id(), e.delivery()); // closing: left pending for the others, this delivery undone
+        return;
       }
       if (e.delivery() > s.maxDeliveries()) {
         deadLetter(e, "delivered " + e.delivery() + " times without being acknowledged (more than"
@@ -455,11 +645,25 @@ public final class StreamConsumer implements AutoCloseable {
   }
 
   private void ack(StreamEntry e) {
-    byte[] id = e.field(s.idField());
-    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), 2, s.stream(), s.handled(), s.group(),
-        bytes(e.id()), id, bytes(Long.toString(System.currentTimeMillis())),
-        bytes(Long.toString(s.handledRetainMillis())), bytes(Long.toString(HANDLED_CAP))));
+    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), ackKeys(e), ackArgs(e)));
     events.acked();
+  }
+
+  /**
+   * The stream, the handled record, the owners, and the key to release (when the settings name one and
+   * the entry has it).
+   */
+  private List<byte[]> ackKeys(StreamEntry e) {
+    byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
+    return release == null ? List.of(s.stream(), s.handled(), s.owners())
+        : List.of(s.stream(), s.handled(), s.owners(), release);
+  }
+
+  private List<byte[]> ackArgs(StreamEntry e) {
+    byte[] id = e.field(s.idField());
+    return List.of(s.group(), bytes(e.id()), id == null ? new byte[0] : id,
+        bytes(Long.toString(System.currentTimeMillis())), bytes(Long.toString(s.handledRetainMillis())),
+        bytes(Long.toString(HANDLED_CAP)), bytes(s.deleteOnAck() ? "1" : "0"));
   }
 
   private void deadLetter(StreamEntry e, String reason) {
@@ -467,8 +671,11 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(s.group());
     args.add(bytes(e.id()));
     args.add(bytes(Long.toString(s.deadLetterMaxLen())));
+    args.add(bytes(s.deleteOnAck() ? "1" : "0"));
+    byte[] eventId = e.field(s.idField());
+    args.add(eventId != null ? eventId : new byte[0]);
     for (Map.Entry<String, byte[]> f : e.fields().entrySet()) {
-      if (!f.getKey().startsWith("dead-")) {
+      if (!f.getKey().startsWith("dead-") && !f.getKey().equals(REPLAY_FIELD)) {
         args.add(bytes(f.getKey()));
         args.add(f.getValue());
       }
@@ -481,13 +688,10 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(bytes(e.id()));
     args.add(bytes("dead-at"));
     args.add(bytes(Long.toString(System.currentTimeMillis())));
-    byte[][] keysAndArgs = new byte[args.size() + 2][];
-    keysAndArgs[0] = s.stream();
-    keysAndArgs[1] = s.deadLetters();
-    for (int i = 0; i < args.size(); i++) {
-      keysAndArgs[i + 2] = args.get(i);
-    }
-    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), 2, keysAndArgs));
+    byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
+    List<byte[]> keys = release == null ? List.of(s.stream(), s.deadLetters(), s.owners())
+        : List.of(s.stream(), s.deadLetters(), s.owners(), release);
+    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), keys, args));
     log.warn("Stream consumer {}: entry {} moved to the dead letters: {}", s.name(), e.id(), reason);
     events.deadLettered(reason);
   }
@@ -511,10 +715,16 @@ public final class StreamConsumer implements AutoCloseable {
           return;
         }
         boolean outage = redwire.failed(s.name(), op, failure);
-        if (!outage) {
-          log.warn("Stream consumer {}: {} of entry {} failed; it stays pending", s.name(), op, e.id(),
-              failure);
+        if (!outage && String.valueOf(failure.getMessage()).startsWith("NOGROUP")) {
+          log.warn("Stream consumer {}: {} of entry {} failed: the group is gone; it is delivered again"
+              + " when the group is created again", s.name(), op, e.id(), failure);
           return;
+        }
+        if (!outage && refusals.tryAcquire()) {
+          // a refusal (OOM under maxmemory, a key of another type) after the handler ran: giving up would
+          // leave the entry to be reclaimed and run again; it stays held (renewed) and is tried again
+          log.warn("Stream consumer {}: Redis refuses the {} of entry {} ({}); trying again until it lands"
+              + " (logged at most every 10 s)", s.name(), op, e.id(), failure.toString());
         }
         if (!running) {
           deadline = Math.min(deadline, System.nanoTime() + s.closeWaitMillis() * 1_000_000L);
@@ -522,7 +732,7 @@ public final class StreamConsumer implements AutoCloseable {
             return;
           }
         }
-        backoff = backoff == 0 ? 20 : Math.min(250, backoff * 2);
+        backoff = backoff == 0 ? 20 : Math.min(outage ? 250 : 1000, backoff * 2);
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException interrupted) {
@@ -628,18 +838,47 @@ public final class StreamConsumer implements AutoCloseable {
       closed = true;
     }
     running = false;
+    java.util.concurrent.ScheduledFuture<?> r = renewal;
+    if (r != null) {
+      r.cancel(false);
+    }
     timers.shutdownNow();
-    handlers.shutdown();
     try {
+      // the reader's last read (at most BLOCK_MILLIS) is dispatched while the handlers still accept it
+      reader.join(BLOCK_MILLIS * 4L);
+      handlers.shutdown();
       if (!handlers.awaitTermination(s.closeWaitMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("Stream consumer {}: handlers still running after {} ms; interrupting them (their entries"
             + " stay pending)", s.name(), s.closeWaitMillis());
         handlers.shutdownNow();
         handlers.awaitTermination(1, TimeUnit.SECONDS);
       }
-      reader.join(BLOCK_MILLIS * 4L);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    giveBackUnstarted();
+  }
+
+  /**
+   * Entries read but never started because the consumer was closing: their delivery is not counted
+   * against {@code maxDeliveries} ({@code XCLAIM ... RETRYCOUNT} back to the deliveries before it), and
+   * they are made idle for the whole reclaim time so that another consumer takes them over at once.
+   */
+  private void giveBackUnstarted() {
+    if (unstarted.isEmpty()) {
+      return;
+    }
+    Map<Integer, List<byte[]>> byCount = new HashMap<>();
+    unstarted.forEach((id, delivery) -> byCount.computeIfAbsent(delivery - 1, k -> new ArrayList<>()).add(bytes(id)));
+    try {
+      for (Map.Entry<Integer, List<byte[]>> e : byCount.entrySet()) {
+        redwire.client().xclaimJustId(s.stream(), s.group(), consumer, 0,
+            XClaimParams.xClaimParams().idle(s.reclaimIdleMillis()).retryCount(e.getKey()),
+            e.getValue().toArray(new byte[0][]));
+      }
+      log.debug("Stream consumer {}: gave back {} entries it read but never started", s.name(), unstarted.size());
+    } catch (RuntimeException e) {
+      log.debug("Stream consumer {}: could not give back the entries it never started", s.name(), e);
     }
   }
 

@@ -22,6 +22,12 @@ import java.util.Objects;
  * @param reclaimIdleMillis how long an entry may stay unacknowledged with one consumer before another
  *     takes it over ({@code XAUTOCLAIM})
  * @param closeWaitMillis how long {@link StreamConsumer#close()} waits for running handlers
+ * @param deleteOnAck whether an entry is deleted from the stream when it is acknowledged or
+ *     dead-lettered (job queues: the stream then holds only waiting and running jobs); events keep
+ *     their entries (other groups read them) and trim by retention instead
+ * @param releaseField a field holding a key that is released when the entry is acknowledged or
+ *     dead-lettered: deleted if it still holds the entry's id ({@code idField}); the key must share the
+ *     stream's hash tag. Null: none (events); job queues name their unique key this way
  */
 public record StreamSettings(
     String name,
@@ -36,7 +42,17 @@ public record StreamSettings(
     long reclaimIdleMillis,
     long handledRetainMillis,
     long deadLetterMaxLen,
-    long closeWaitMillis) {
+    long closeWaitMillis,
+    boolean deleteOnAck,
+    String releaseField) {
+
+  /** Settings whose entries stay in the stream when acknowledged and release nothing (events). */
+  public StreamSettings(String name, byte[] stream, byte[] group, byte[] deadLetters, byte[] handled,
+      String idField, int concurrency, int maxDeliveries, long backoffMillis, long reclaimIdleMillis,
+      long handledRetainMillis, long deadLetterMaxLen, long closeWaitMillis) {
+    this(name, stream, group, deadLetters, handled, idField, concurrency, maxDeliveries, backoffMillis,
+        reclaimIdleMillis, handledRetainMillis, deadLetterMaxLen, closeWaitMillis, false, null);
+  }
 
   public StreamSettings {
     Objects.requireNonNull(name, "name");
@@ -49,6 +65,17 @@ public record StreamSettings(
         || handledRetainMillis < 1 || deadLetterMaxLen < 1 || closeWaitMillis < 0) {
       throw new IllegalArgumentException("invalid stream settings for " + name);
     }
+  }
+
+  /**
+   * The hash of ids to the entry that runs them ({@code handled} + {@code ":owners"}, same Cluster
+   * slot): an entry carrying an id whose owner is still pending is a copy, acknowledged without running.
+   */
+  public byte[] owners() {
+    byte[] suffix = ":owners".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] key = java.util.Arrays.copyOf(handled, handled.length + suffix.length);
+    System.arraycopy(suffix, 0, key, handled.length, suffix.length);
+    return key;
   }
 
   /** The wait before delivery {@code next} (2 for the first retry): backoff * 2^(next-2), capped, plus jitter. */

@@ -42,7 +42,7 @@ class BoardClusterTest {
         assertEquals(List.of(new Ranked<>("bob", 1, 5), new Ranked<>("amy", 2, 3)), board.around("amy", 1));
         Counter c = counters.counter(KeyWriter.begin(counters.prefix()).part(game).end());
         c.increment(2);
-        assertTrue(c.sum(Duration.ofSeconds(30)) >= 2);
+        assertEquals(2, c.sum(Duration.ofSeconds(30)), "exactly the increment: one key per game");
         Uniques u = distinct.uniques(KeyWriter.begin(distinct.prefix()).part(game).end());
         u.add("amy");
         u.add("bob");

@@ -207,6 +207,41 @@ class BoardTest {
     }
   }
 
+  enum Level { LOW, HIGH }
+
+  @Test
+  void aMemberThatNoLongerDecodesIsSkippedAndReported() {
+    CountingMetrics metrics = new CountingMetrics();
+    try (Redwire counted = Redwire.builder().uri(server.uri()).namespace("gone").metrics(metrics).build()) {
+      BoardRegion<Level> region = BoardRegion.of(counted, new BoardSettings("levels", BoardSettings.Ties.SHARED,
+          BoardSettings.Period.none(Duration.ofMinutes(1)), 0, 1000), MemberCodec.enumByName(Level.class));
+      Board<Level> board = board(region, "g");
+      board.add(Level.LOW, 1);
+      board.add(Level.HIGH, 3);
+      // a constant that an older build had, still on the board after a deploy removed it
+      plain.zadd("gone:board:levels:{g}", -2, "MEDIUM");
+      assertEquals(List.of(new Ranked<>(Level.HIGH, 1, 3), new Ranked<>(Level.LOW, 3, 1)), board.top(10));
+      assertEquals(List.of(new Ranked<>(Level.LOW, 3, 1)), board.page(1, 2));
+      assertEquals(List.of(new Ranked<>(Level.HIGH, 1, 3), new Ranked<>(Level.LOW, 3, 1)), board.around(Level.LOW, 1));
+      assertEquals(2, metrics.count("boardOperationOf", "levels.decodeFailure"), "top and around met it");
+      assertEquals(0, metrics.count("redisError"), "no Redis error");
+    }
+  }
+
+  @Test
+  void nullsAndNegativeSizesAreRefusedWithAMessage() {
+    BoardRegion<String> region = BoardRegion.of(redwire, settings("nulls", BoardSettings.Ties.SHARED), MemberCodec.STRING);
+    Board<String> board = board(region, "g");
+    for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+        () -> board.add(null, 1), () -> board.best(null, 1), () -> board.score(null), () -> board.rank(null),
+        () -> board.around(null, 1), () -> board.remove(null))) {
+      NullPointerException e = assertThrows(NullPointerException.class, call);
+      assertEquals("member", e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> board.top(-1));
+    assertEquals("n must be >= 0, got -1", e.getMessage());
+  }
+
   @Test
   void sharedTiesShareARankAndListInNumericMemberOrder() {
     BoardRegion<Long> region = BoardRegion.of(redwire, settings("sh", BoardSettings.Ties.SHARED), MemberCodec.LONG);
@@ -318,19 +353,28 @@ class BoardTest {
       Board<String> board = board(region, "g");
       board.add("warm", 1); // loads the scripts (EVALSHA, NOSCRIPT, EVAL)
       board.rank("warm");
-      board.top(1);
+      board.around("warm", 1);
       counter.reset();
       board.add("a", 5);
       board.best("a", 9);
       board.score("a");
       board.rank("a");
-      board.top(10);
-      board.page(1, 10);
+      board.top(10); // ranks follow from positions: a plain ZRANGE
+      board.page(1, 10); // first-come: positions again
       board.around("a", 3);
       board.size();
       board.remove("a");
-      assertEquals(List.of("EVALSHA", "EVALSHA", "ZSCORE", "EVALSHA", "EVALSHA", "EVALSHA", "EVALSHA",
+      assertEquals(List.of("EVALSHA", "EVALSHA", "ZSCORE", "EVALSHA", "ZRANGE", "ZRANGE", "EVALSHA",
           "ZCARD", "ZREM"), counter.commands());
+
+      // shared ties: the first page is positions too; a later page counts who is better in the script
+      Board<String> shared = board(BoardRegion.of(counted, settings("wire-shared", BoardSettings.Ties.SHARED),
+          MemberCodec.STRING), "g");
+      shared.add("b", 1);
+      counter.reset();
+      shared.top(10);
+      shared.page(1, 10);
+      assertEquals(List.of("ZRANGE", "EVALSHA"), counter.commands());
     }
   }
 

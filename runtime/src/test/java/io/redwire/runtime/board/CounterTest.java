@@ -1,6 +1,7 @@
 package io.redwire.runtime.board;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redwire.runtime.Redwire;
@@ -122,6 +123,22 @@ class CounterTest {
       assertTrue(error < 0.01, "estimate " + estimate + " for " + (n + 1) + ": " + error);
       assertEquals(estimate, u.count(Duration.ofDays(2)), "a second, empty window adds nothing");
       assertTrue(plain.pttl(bucket) > 0, "expires");
+    }
+  }
+
+  @Test
+  void nullsAreRefusedWithAMessage() {
+    try (Redwire redwire = Redwire.builder().uri(server.uri()).namespace("nulls").build()) {
+      Counter c = CounterRegion.counter(redwire, "n", Duration.ofMinutes(1), Duration.ofHours(1))
+          .counter(KeyWriter.begin(CounterRegion.counter(redwire, "n", Duration.ofMinutes(1), Duration.ofHours(1))
+              .prefix()).part("k").end());
+      Uniques u = CounterRegion.distinct(redwire, "u", Duration.ofMinutes(1), Duration.ofHours(1))
+          .uniques(KeyWriter.begin(CounterRegion.distinct(redwire, "u", Duration.ofMinutes(1), Duration.ofHours(1))
+              .prefix()).part("k").end());
+      assertEquals("last", assertThrows(NullPointerException.class, () -> c.sum(null)).getMessage());
+      assertEquals("last", assertThrows(NullPointerException.class, () -> u.count(null)).getMessage());
+      assertEquals("member", assertThrows(NullPointerException.class, () -> u.add((String) null)).getMessage());
+      assertEquals("member", assertThrows(NullPointerException.class, () -> u.add((byte[]) null)).getMessage());
     }
   }
 }

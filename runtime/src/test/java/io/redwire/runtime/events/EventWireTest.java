@@ -86,12 +86,15 @@ class EventWireTest {
     long evalsha = commands.stream().filter(c -> c.equals("EVALSHA")).count();
     long eval = commands.stream().filter(c -> c.equals("EVAL")).count();
     long reads = commands.stream().filter(c -> c.equals("XREADGROUP")).count();
-    long checks = commands.stream().filter(c -> c.equals("ZMSCORE")).count();
-    // one ack script per event (the first one loaded with EVAL after NOSCRIPT)
-    assertEquals(200, evalsha, commands.toString());
-    assertTrue(eval <= 1, "EVAL " + eval);
+    // per event one ack script; per batch read one admission script (already handled? a copy of an
+    // entry still pending?). A script's first run is an EVALSHA answered NOSCRIPT and then an EVAL (the
+    // 8 handler threads may race to load it), so the EVALSHAs count every run exactly once.
+    long admissions = evalsha - 200;
+    assertTrue(eval <= 2 * (1 + 8), "EVAL " + eval);
     assertEquals(0, commands.stream().filter(c -> c.equals("XACK")).count(), "acks ride in the script");
-    // reads fetch up to 8 (the free handler slots) at once, and each batch is checked with one ZMSCORE
-    assertTrue(checks <= reads && checks >= 200 / 8, "reads " + reads + ", checks " + checks);
+    assertEquals(0, commands.stream().filter(c -> c.equals("ZMSCORE")).count(), "checks ride in the script");
+    // reads fetch up to 8 (the free handler slots) at once, and each batch is admitted with one script
+    assertTrue(admissions <= reads && admissions >= 200 / 8, "reads " + reads + ", admissions " + admissions
+        + ": " + commands);
   }
 }

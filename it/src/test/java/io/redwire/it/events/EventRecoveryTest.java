@@ -1,0 +1,277 @@
+package io.redwire.it.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redwire.runtime.CountingMetrics;
+import io.redwire.runtime.Redwire;
+import io.redwire.runtime.events.DeadLetters;
+import io.redwire.runtime.events.SubscribeOptions;
+import io.redwire.runtime.events.Subscription;
+import io.redwire.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The durable consumer's recovery paths, each found by a review as a way to run an event twice, to
+ * skip it, or to stop reading: a failed admission, a refused ack, a group created again, a graceful
+ * close, a replay of another group's dead letter, reclaim behind many live entries, entries trimmed
+ * while pending.
+ */
+class EventRecoveryTest {
+
+  RedisServer server;
+  final List<Redwire> redwires = new ArrayList<>();
+  final List<Subscription> subscriptions = new ArrayList<>();
+  static int namespaces;
+  String namespace;
+
+  @BeforeEach
+  void start() {
+    server = RedisServer.start();
+    namespace = "rc" + (++namespaces);
+  }
+
+  @AfterEach
+  void stop() {
+    subscriptions.forEach(Subscription::close);
+    redwires.forEach(Redwire::close);
+    server.close();
+  }
+
+  Redwire redwire(CountingMetrics metrics) {
+    Redwire r = Redwire.builder().uri(server.uri()).namespace(namespace).metrics(metrics).build();
+    redwires.add(r);
+    return r;
+  }
+
+  String stream() {
+    return namespace + ":events:orders:{orders}";
+  }
+
+  long pending(String group) {
+    return Long.parseLong(server.command("XPENDING", stream(), group).split("\n")[0]);
+  }
+
+  /** A fault window: how long a fault lasts, never a wait for a condition. */
+  static void hold(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static CountDownLatch latch() {
+    return new CountDownLatch(1);
+  }
+
+  static void await(CountDownLatch l) {
+    try {
+      if (!l.await(20, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("never released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aFailedAdmissionGivesItsHandlerSlotsBackAndTheConsumerReadsOn() {
+    Redwire redwire = redwire(new CountingMetrics());
+    String owners = namespace + ":events:orders:{orders}:handled:inventory:owners";
+    server.command("SET", owners, "not a hash"); // every admission fails with WRONGTYPE
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    subscriptions.add(RedwireInventory.subscribe(e -> runs.computeIfAbsent(e.orderId(),
+        k -> new AtomicInteger()).incrementAndGet(), redwire));
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    for (int i = 0; i < 8; i++) { // more than the 4 handler slots, each read and refused
+      orders.place("o" + i, i);
+    }
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 8, () -> "read: " + pending("inventory"));
+    hold(1_000); // the reader keeps reading and failing to admit
+    server.command("DEL", owners); // the command error goes away
+    for (int i = 0; i < 4; i++) {
+      orders.place("n" + i, i);
+    }
+    Await.until(Duration.ofSeconds(15), () -> runs.keySet().stream().filter(k -> k.startsWith("n")).count() == 4,
+        () -> "new events handled: " + runs.keySet());
+  }
+
+  @Test
+  void anAckRefusedAfterTheHandlerRanIsTriedAgainAndTheEventDoesNotRunAgain() {
+    Redwire redwire = redwire(new CountingMetrics());
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch entered = latch();
+    CountDownLatch finish = latch();
+    Inventory handler = event -> {
+      runs.incrementAndGet();
+      entered.countDown();
+      await(finish);
+    };
+    subscriptions.add(RedwireInventory.subscribe(handler, redwire,
+        SubscribeOptions.DEFAULTS.reclaimAfter(Duration.ofMillis(500))));
+    RedwireOrders.wrap(new PlacedOrdersForTests(), redwire).place("once", 1);
+    await(entered);
+    server.command("CONFIG", "SET", "maxmemory", "1"); // OOM: the ack script's ZADD is refused
+    finish.countDown();
+    hold(2_000); // four reclaim periods: a given-up entry would be reclaimed and run again
+    server.command("CONFIG", "SET", "maxmemory", "0");
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0, () -> "the ack landed");
+    assertEquals(1, runs.get(), "the handler ran again after its ack was refused");
+  }
+
+  @Test
+  void anEntryRunningWhenTheGroupIsCreatedAgainIsNotRunASecondTimeBesideIt() {
+    Redwire redwire = redwire(new CountingMetrics());
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    CountDownLatch entered = latch();
+    CountDownLatch finish = latch();
+    Inventory slow = event -> {
+      runs.computeIfAbsent(event.orderId(), k -> new AtomicInteger()).incrementAndGet();
+      entered.countDown();
+      await(finish);
+    };
+    subscriptions.add(RedwireInventory.subscribe(slow, redwire));
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    orders.place("inflight", 1);
+    await(entered);
+    server.command("XGROUP", "DESTROY", stream(), "inventory"); // NOGROUP: created again from the start
+    orders.place("trigger", 2);
+    Await.until(Duration.ofSeconds(10), () -> runs.containsKey("trigger"), () -> "trigger: " + runs);
+    finish.countDown();
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0, () -> "all acknowledged");
+    assertEquals(1, runs.get("inflight").get(), "the entry running here was started again beside itself");
+    assertEquals(1, runs.get("trigger").get());
+  }
+
+  @Test
+  void aGracefulCloseDoesNotSpendADeliveryOfEntriesItNeverStarted() {
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    OneShot slow = e -> {
+      runs.computeIfAbsent(e.orderId(), k -> new AtomicInteger()).incrementAndGet();
+      hold(200); // the work
+    };
+    Redwire a = redwire(new CountingMetrics());
+    Subscription subA = RedwireOneShot.subscribe(slow, a, SubscribeOptions.DEFAULTS.consumer("a"));
+    Redwire b = redwire(new CountingMetrics());
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), b);
+    for (int i = 0; i < 30; i++) {
+      orders.place("o" + i, i);
+    }
+    Await.until(Duration.ofSeconds(10), () -> runs.size() >= 3, () -> "started");
+    subscriptions.add(RedwireOneShot.subscribe(slow, b, SubscribeOptions.DEFAULTS.consumer("b")));
+    subA.close(); // maxDeliveries = 1: an entry read by a but never started must still run on b
+    DeadLetters<Orders.OrderPlaced> dead = RedwireOneShot.deadLetters(b);
+    Await.until(Duration.ofSeconds(30), () -> pending("oneshot") == 0 && runs.size() + dead.count() >= 30,
+        () -> "handled " + runs.size() + ", dead " + dead.count());
+    assertEquals(0, dead.count(), "dead-lettered without ever running: " + dead.list(10));
+    assertEquals(30, runs.size());
+  }
+
+  @Test
+  void replayingOneGroupsDeadLetterRunsItInThatGroupOnly() {
+    Redwire redwire = redwire(new CountingMetrics());
+    AtomicInteger inventoryRuns = new AtomicInteger();
+    AtomicInteger oneShotRuns = new AtomicInteger();
+    // inventory forgets what it handled after 1 s: only the replay's group tag keeps it from running again
+    subscriptions.add(RedwireInventory.subscribe(e -> inventoryRuns.incrementAndGet(), redwire,
+        SubscribeOptions.DEFAULTS.handledRetain(Duration.ofSeconds(1))));
+    subscriptions.add(RedwireOneShot.subscribe(e -> {
+      if (oneShotRuns.incrementAndGet() == 1) {
+        throw new IllegalStateException("smtp down");
+      }
+    }, redwire));
+    RedwireOrders.wrap(new PlacedOrdersForTests(), redwire).place("x", 1);
+    DeadLetters<Orders.OrderPlaced> dead = RedwireOneShot.deadLetters(redwire);
+    Await.until(Duration.ofSeconds(10), () -> inventoryRuns.get() == 1 && dead.count() == 1, () -> "first");
+    String handled = namespace + ":events:orders:{orders}:handled:inventory";
+    Await.until(Duration.ofSeconds(10), () -> "0".equals(server.command("EXISTS", handled)),
+        () -> "inventory's record expired");
+    assertTrue(dead.replay(dead.list(1).get(0).id()));
+    Await.until(Duration.ofSeconds(10), () -> oneShotRuns.get() == 2, () -> "replayed");
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0 && pending("oneshot") == 0,
+        () -> "acknowledged by both groups");
+    assertEquals(1, inventoryRuns.get(), "group inventory ran the event again on oneshot's replay");
+  }
+
+  @Test
+  void idleEntriesBehindAThousandLiveOnesAreReclaimed() throws Exception {
+    Redwire redwire = redwire(new CountingMetrics());
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    for (int i = 0; i < 1_100; i++) {
+      orders.place("busy" + i, i);
+    }
+    for (int i = 0; i < 5; i++) {
+      orders.place("orphan" + i, i);
+    }
+    server.command("XGROUP", "CREATE", stream(), "inventory", "0");
+    server.command("XREADGROUP", "GROUP", "inventory", "ghost", "COUNT", "2000", "STREAMS", stream(), ">");
+    // a live consumer "busy" holds the first 1,100 entries and renews them, as StreamConsumer does;
+    // XAUTOCLAIM scans at most 1,000 pending entries per call (Redis 7+, Valkey): only a scan that
+    // goes on from its cursor reaches the orphans behind them
+    List<String> ids = new ArrayList<>();
+    for (String line : server.command("XRANGE", stream(), "-", "+", "COUNT", "1100").split("\n")) {
+      if (line.matches("\\d+-\\d+")) {
+        ids.add(line);
+      }
+    }
+    assertEquals(1_100, ids.size());
+    Thread renew = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        List<String> cmd = new ArrayList<>(List.of("XCLAIM", stream(), "inventory", "busy", "0"));
+        cmd.addAll(ids);
+        cmd.add("JUSTID");
+        server.command(cmd.toArray(String[]::new));
+        try {
+          Thread.sleep(300); // the renewal period of the simulated live consumer
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    renew.start();
+    try {
+      Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+      subscriptions.add(RedwireInventory.subscribe(e -> runs.computeIfAbsent(e.orderId(),
+          k -> new AtomicInteger()).incrementAndGet(), redwire));
+      Await.until(Duration.ofSeconds(20), () -> runs.keySet().stream().filter(k -> k.startsWith("orphan"))
+          .count() == 5, () -> "orphans reclaimed: " + runs.keySet());
+    } finally {
+      renew.interrupt();
+      renew.join();
+    }
+  }
+
+  @Test
+  void entriesTrimmedWhilePendingAreAcknowledged() {
+    CountDownLatch never = latch();
+    Inventory stuck = event -> await(never);
+    Redwire victim = redwire(new CountingMetrics());
+    RedwireInventory.subscribe(stuck, victim, SubscribeOptions.DEFAULTS.consumer("victim")
+        .closeWait(Duration.ZERO));
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire(new CountingMetrics()));
+    for (int i = 0; i < 4; i++) {
+      orders.place("t" + i, i);
+    }
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 4, () -> "held");
+    victim.close();
+    server.command("XTRIM", stream(), "MAXLEN", "0");
+    AtomicInteger ran = new AtomicInteger();
+    subscriptions.add(RedwireInventory.subscribe(e -> ran.incrementAndGet(), redwire(new CountingMetrics()),
+        SubscribeOptions.DEFAULTS.consumer("survivor").reclaimAfter(Duration.ofSeconds(1))));
+    // Redis 7+ and Valkey drop them from the pending list in XAUTOCLAIM; Redis 6.2 answers nil for them
+    Await.until(Duration.ofSeconds(15), () -> pending("inventory") == 0, () -> "pending " + pending("inventory"));
+    assertEquals(0, ran.get());
+  }
+}

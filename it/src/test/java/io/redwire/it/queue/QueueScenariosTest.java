@@ -1,0 +1,259 @@
+package io.redwire.it.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.redwire.runtime.CountingMetrics;
+import io.redwire.runtime.Redwire;
+import io.redwire.runtime.queue.DeadJob;
+import io.redwire.runtime.queue.QueueAdmin;
+import io.redwire.runtime.queue.QueueCounts;
+import io.redwire.runtime.queue.WorkOptions;
+import io.redwire.runtime.queue.Worker;
+import io.redwire.testing.Await;
+import io.redwire.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.XAddParams;
+
+/**
+ * The first hour with job queues, through the generated {@code RedwireMailer} and {@code RedwireReports}
+ * against a real redis-server: the smallest interface, two queues on one Redwire, a job that throws
+ * twice, arguments that cannot be decoded, unique jobs, delayed and scheduled jobs, close and reuse.
+ */
+class QueueScenariosTest {
+
+  static RedisServer server;
+  static int namespaces;
+  String namespace;
+  final List<Redwire> redwires = new ArrayList<>();
+  final List<Worker> workers = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() {
+    server = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void namespace() {
+    namespace = "q" + (++namespaces);
+  }
+
+  @AfterEach
+  void close() {
+    workers.forEach(Worker::close);
+    redwires.forEach(Redwire::close);
+  }
+
+  Redwire redwire(CountingMetrics metrics) {
+    Redwire r = Redwire.builder().uri(server.uri()).namespace(namespace).metrics(metrics).build();
+    redwires.add(r);
+    return r;
+  }
+
+  <W extends Worker> W started(W w) {
+    workers.add(w);
+    return w;
+  }
+
+  /** Records every call, by method and first argument. */
+  static final class Recorded implements Mailer, Reports {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
+
+    @Override
+    public void confirmation(String orderId, Duration after) {
+      calls.add("confirmation:" + orderId + ":" + after);
+      AtomicInteger left = failuresLeft.get(orderId);
+      if (left != null && left.getAndDecrement() > 0) {
+        throw new IllegalStateException("smtp down for " + orderId);
+      }
+    }
+
+    @Override
+    public void reminder(String orderId, int times) {
+      calls.add("reminder:" + orderId + ":" + times);
+    }
+
+    @Override
+    public void nightly(List<String> recipients) {
+      calls.add("nightly:" + recipients);
+    }
+
+    @Override
+    public void range(Range range, Instant when) {
+      calls.add("range:" + range.from() + "-" + range.to() + ":" + when);
+    }
+  }
+
+  @Test
+  void theSmallestInterfaceEnqueuesAndAWorkerRunsTheJob() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Reports reports = RedwireReports.client(redwire);
+    reports.nightly(List.of("ops@example.com", "cfo@example.com"));
+    QueueAdmin<Reports> admin = RedwireReports.nightlyAdmin(redwire);
+    assertEquals(new QueueCounts(1, 0, 0, 0), admin.counts(), "waiting before any worker runs");
+    assertEquals("Reports.nightly", admin.queue(), "the default queue name is <Interface>.<method>");
+
+    Recorded done = new Recorded();
+    started(RedwireReports.work(done, redwire, 1));
+    Await.until(Duration.ofSeconds(5), () -> done.calls.size() == 1, () -> "the job runs: " + done.calls);
+    assertEquals(List.of("nightly:[ops@example.com, cfo@example.com]"), done.calls);
+    Await.until(Duration.ofSeconds(5), () -> admin.counts().equals(new QueueCounts(0, 0, 0, 0)),
+        () -> "a done job leaves the queue: " + admin.counts());
+    assertEquals(1, metrics.count("jobEnqueued", "Reports.nightly"));
+    assertEquals(1, metrics.count("jobRan", "Reports.nightly"));
+  }
+
+  @Test
+  void twoQueuesOnOneRedwireEachRunTheirOwnJobs() {
+    Redwire redwire = redwire(new CountingMetrics());
+    Mailer mail = RedwireMailer.client(redwire);
+    Reports reports = RedwireReports.client(redwire);
+    Recorded done = new Recorded();
+    started(RedwireMailer.work(done, redwire, 2));
+    started(RedwireReports.work(done, redwire, 2));
+    for (int i = 0; i < 20; i++) {
+      mail.confirmation("o" + i, null);
+      reports.nightly(List.of("r" + i));
+    }
+    Await.until(Duration.ofSeconds(10), () -> done.calls.size() == 40, () -> "40 jobs run: " + done.calls.size());
+    assertEquals(20, done.calls.stream().filter(c -> c.startsWith("confirmation:")).count());
+    assertEquals(20, done.calls.stream().filter(c -> c.startsWith("nightly:")).count());
+  }
+
+  @Test
+  void aJobThatThrowsTwiceRunsAThirdTimeAndIsDone() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Recorded done = new Recorded();
+    done.failuresLeft.put("flaky", new AtomicInteger(2));
+    started(RedwireMailer.work(done, redwire, 1));
+    RedwireMailer.client(redwire).confirmation("flaky", Duration.ZERO);
+    Await.until(Duration.ofSeconds(5), () -> metrics.count("jobRan", "mail") == 3
+        && RedwireMailer.admin(redwire).counts().equals(new QueueCounts(0, 0, 0, 0)),
+        () -> "three attempts, then done: " + metrics);
+    assertEquals(2, metrics.count("jobFailed", "mail"));
+    assertEquals(2, metrics.count("jobRetried", "mail"));
+    assertEquals(0, metrics.count("jobDead", "mail"));
+    assertEquals(3, done.calls.size(), "the method ran three times: " + done.calls);
+  }
+
+  @Test
+  void argumentsThatCannotBeDecodedMakeADeadJobAndTheWorkerGoesOn() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Recorded done = new Recorded();
+    started(RedwireMailer.work(done, redwire, 1));
+    String stream = namespace + ":queue:mail:{mail}";
+    try (RedisClient raw = RedisClient.create(server.uri())) {
+      // another build's confirmation(String, Duration): a fingerprint this one does not have
+      raw.xadd(stream.getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(), Map.of(
+          bytes("id"), bytes("job-1"), bytes("job"), bytes("confirmation"),
+          bytes("data"), new byte[] {0x52, 1, 0, 0, 0, 0, 0, 0, 0, 7}));
+      // a job this interface does not have
+      raw.xadd(stream.getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(), Map.of(
+          bytes("id"), bytes("job-2"), bytes("job"), bytes("resend"), bytes("data"), new byte[] {1}));
+    }
+    RedwireMailer.client(redwire).confirmation("fine", null);
+    Await.until(Duration.ofSeconds(5), () -> done.calls.size() == 1 && metrics.count("jobDead", "mail") == 2,
+        () -> "two dead, one run: " + metrics);
+    List<DeadJob> dead = RedwireMailer.admin(redwire).dead(10);
+    assertEquals(2, dead.size());
+    DeadJob first = dead.stream().filter(d -> "job-1".equals(d.jobId())).findFirst().orElseThrow();
+    assertEquals("confirmation", first.job());
+    assertNull(first.args(), "arguments that cannot be decoded are not listed");
+    assertTrue(first.error().startsWith("undecodable"), first.error());
+    assertEquals(0, metrics.count("jobRetried", "mail"), "poison is never retried");
+  }
+
+  @Test
+  void aUniqueJobIsAddedOnceWhilePendingAndAgainOnceDone() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Mailer mail = RedwireMailer.client(redwire);
+    mail.reminder("o1", 1);
+    mail.reminder("o1", 2);
+    mail.reminder("o2", 1);
+    QueueAdmin<Mailer> admin = RedwireMailer.admin(redwire);
+    assertEquals(2, admin.counts().waiting());
+    assertEquals(1, metrics.count("jobDuplicate", "mail"));
+    Recorded done = new Recorded();
+    started(RedwireMailer.work(done, redwire, 1));
+    Await.until(Duration.ofSeconds(5), () -> done.calls.size() == 2, () -> "two reminders: " + done.calls);
+    assertTrue(done.calls.contains("reminder:o1:1"), done.calls.toString());
+    Await.until(Duration.ofSeconds(5), () -> admin.counts().equals(new QueueCounts(0, 0, 0, 0)),
+        () -> "done: " + admin.counts());
+    mail.reminder("o1", 3); // the unique key was released with the ack
+    Await.until(Duration.ofSeconds(5), () -> done.calls.contains("reminder:o1:3"), () -> "" + done.calls);
+  }
+
+  @Test
+  void delayedAndScheduledJobsWaitInTheDelayedSetThenRun() {
+    Redwire redwire = redwire(new CountingMetrics());
+    Recorded done = new Recorded();
+    RedwireMailer.client(redwire).confirmation("later", Duration.ofMillis(600));
+    Instant when = Instant.now().plusMillis(600);
+    RedwireReports.client(redwire).range(new Reports.Range("2026-01-01", "2026-01-31"), when);
+    RedwireReports.client(redwire).range(new Reports.Range("past", "due"), Instant.now().minusSeconds(5));
+    assertEquals(new QueueCounts(0, 1, 0, 0), RedwireMailer.admin(redwire).counts());
+    assertEquals(new QueueCounts(1, 1, 0, 0), RedwireReports.rangeAdmin(redwire).counts(),
+        "a past instant runs at once");
+    long start = System.nanoTime();
+    started(RedwireMailer.work(done, redwire, 1));
+    started(RedwireReports.work(done, redwire, 1));
+    Await.until(Duration.ofSeconds(5), () -> done.calls.size() == 3, () -> "" + done.calls);
+    assertTrue(System.nanoTime() - start >= 400_000_000L, "the delayed ones waited");
+    assertTrue(done.calls.contains("confirmation:later:PT0.6S"), done.calls.toString());
+    assertTrue(done.calls.contains("range:2026-01-01-2026-01-31:" + when), done.calls.toString());
+  }
+
+  @Test
+  void afterCloseEveryCallRefusesAndANewRedwireRunsTheJobsLeftBehind() {
+    Redwire first = redwire(new CountingMetrics());
+    Mailer mail = RedwireMailer.client(first);
+    mail.confirmation("before-close", null);
+    first.close();
+    assertThrows(IllegalStateException.class, () -> mail.confirmation("after-close", null));
+    assertThrows(IllegalStateException.class, () -> RedwireMailer.client(first));
+    assertThrows(IllegalStateException.class, () -> RedwireMailer.work(new Recorded(), first, 1));
+    assertThrows(IllegalStateException.class, () -> RedwireMailer.admin(first));
+
+    Redwire second = redwire(new CountingMetrics());
+    Recorded done = new Recorded();
+    Worker w = started(RedwireMailer.work(done, second, WorkOptions.concurrency(2)));
+    Await.until(Duration.ofSeconds(5), () -> done.calls.size() == 1, () -> "" + done.calls);
+    assertEquals(List.of("confirmation:before-close:null"), done.calls);
+    w.close();
+    w.close(); // harmless
+    RedwireMailer.client(second).confirmation("after-worker-closed", null);
+    assertEquals(1, RedwireMailer.admin(second).counts().waiting(), "no worker takes it any more");
+    assertFalse(done.calls.contains("confirmation:after-worker-closed:null"));
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
