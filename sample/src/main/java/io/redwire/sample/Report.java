@@ -124,7 +124,7 @@ final class Report {
       checks.add(check("instance " + i.name + ": published in /metrics == orders it confirmed (201)",
           i.published() == i.ordersPlaced() && i.ordersPlaced() == tally.count(tally.placed, i.name()),
           i.published() + " / " + i.ordersPlaced() + " / " + tally.count(tally.placed, i.name())));
-      checks.add(check("instance " + i.name + ": handled in /metrics == emails its listener sent <= delivered",
+      checks.add(check("instance " + i.name + ": handled in /metrics == email jobs its listener enqueued <= delivered",
           i.handled() == i.emailsHandled() && i.handled() <= i.delivered(),
           i.handled() + " vs " + i.emailsHandled() + ", " + i.delivered() + " delivered"));
     }

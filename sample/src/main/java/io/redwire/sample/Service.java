@@ -30,6 +30,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Service implements AutoCloseable {
 
+  static {
+    // the JDK server never times a request out by itself: 16 clients that send headers and then stall
+    // would hold every handler thread. Read by the server's configuration when it is first used.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", "10"); // seconds to read a whole request
+    }
+    if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+      System.setProperty("sun.net.httpserver.maxRspTime", "30"); // seconds to write a response
+    }
+  }
+
   /** What this instance did, counted by the service's own code: the truth its metrics are checked against. */
   static final class Counts {
     final AtomicLong catalogCalls = new AtomicLong();
