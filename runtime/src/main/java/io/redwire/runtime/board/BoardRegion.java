@@ -298,14 +298,7 @@ public final class BoardRegion<M> {
           rank = lo + i + 1;
         }
         previous = stored;
-        M decoded;
-        try {
-          decoded = codec.decode(t.getBinaryElement());
-        } catch (RuntimeException e) {
-          decodeFailure(t.getBinaryElement(), e); // skipped, as in range(): the others keep their ranks
-          continue;
-        }
-        out.add(new Ranked<>(decoded, rank, scoreOf(stored)));
+        addRanked(out, t.getBinaryElement(), rank, scoreOf(stored));
       }
       return out;
     }
@@ -345,18 +338,25 @@ public final class BoardRegion<M> {
           rank = start + i / 2 + 1; // first-come: the position; shared: a new score ranks by position
         }
         previous = stored;
-        M decoded;
-        try {
-          decoded = codec.decode((byte[]) items.get(i));
-        } catch (RuntimeException e) {
-          // a member this build cannot read (an enum constant or member type an older build had):
-          // skipped, so the rest of the board still reads; the others keep their ranks
-          decodeFailure((byte[]) items.get(i), e);
-          continue;
-        }
-        out.add(new Ranked<>(decoded, rank, score));
+        addRanked(out, (byte[]) items.get(i), rank, score);
       }
       return out;
+    }
+
+    /**
+     * Adds a member with its rank and score; a member this build cannot read (an enum constant or
+     * member type an older build had) is skipped and reported, so the rest of the board still reads
+     * and the others keep their ranks.
+     */
+    private void addRanked(List<Ranked<M>> out, byte[] member, long rank, long score) {
+      M decoded;
+      try {
+        decoded = codec.decode(member);
+      } catch (RuntimeException e) {
+        decodeFailure(member, e);
+        return;
+      }
+      out.add(new Ranked<>(decoded, rank, score));
     }
 
     @Override

@@ -127,10 +127,15 @@ public final class ShardedSubscriber implements AutoCloseable {
     volatile Boolean known;
   }
 
+  /** A connection to the node that owns {@code slot} in the cluster client's slot cache. */
   @SuppressWarnings("deprecation")
+  private static Connection fromSlot(UnifiedJedis cluster, int slot) {
+    return cluster instanceof RedisClusterClient r ? r.getConnectionFromSlot(slot)
+        : ((JedisCluster) cluster).getConnectionFromSlot(slot);
+  }
+
   private static boolean ask(UnifiedJedis client) {
-    Connection c = client instanceof RedisClusterClient r ? r.getConnectionFromSlot(0)
-        : ((JedisCluster) client).getConnectionFromSlot(0);
+    Connection c = fromSlot(client, 0);
     try {
       c.sendCommand(Protocol.Command.COMMAND, "INFO", "SSUBSCRIBE");
       Object reply = c.getOne();
@@ -392,8 +397,7 @@ public final class ShardedSubscriber implements AutoCloseable {
     }
     int slot = JedisClusterCRC16.getSlot(c.name);
     try {
-      return client instanceof RedisClusterClient r ? r.getConnectionFromSlot(slot)
-          : ((JedisCluster) client).getConnectionFromSlot(slot);
+      return fromSlot(client, slot);
     } catch (RuntimeException unreachable) {
       List<ConnectionPool> others = new ArrayList<>(nodes.values());
       java.util.Collections.shuffle(others);

@@ -440,7 +440,7 @@ public final class StreamConsumer implements AutoCloseable {
     // the scan goes on from where the server stopped, so idle entries behind many live ones are found
     byte[] next = Replies.bytes(parts.get(0));
     reclaimCursor = next == null || "0-0".equals(Replies.text(next)) ? START : next;
-    List<Object> raw = parts.get(1) instanceof List<?> l ? new ArrayList<>(l) : List.of();
+    int replied = parts.get(1) instanceof List<?> l ? l.size() : 0;
     List<Replies.Raw> claimed = Replies.entries(parts.get(1));
     List<Replies.Raw> mine = new ArrayList<>();
     for (Replies.Raw r : claimed) {
@@ -448,10 +448,10 @@ public final class StreamConsumer implements AutoCloseable {
         mine.add(r);
       }
     }
-    if (claimed.size() < raw.size()) {
+    if (claimed.size() < replied) {
       // Redis 6.2 answers nil for an entry trimmed from the stream while pending: it would stay pending
       // for ever; newer servers drop such entries from the pending list themselves
-      ackTrimmed(raw);
+      ackTrimmed();
     }
     if (mine.isEmpty()) {
       return;
@@ -473,7 +473,7 @@ public final class StreamConsumer implements AutoCloseable {
   }
 
   /** Acknowledges the pending entries that Redis 6.2's XAUTOCLAIM answered nil for (trimmed away). */
-  private void ackTrimmed(List<Object> raw) {
+  private void ackTrimmed() {
     List<Object> pending = redwire.client().xpending(s.stream(), s.group(),
         XPendingParams.xPendingParams(START, "+".getBytes(StandardCharsets.US_ASCII), 1000).consumer(consumer));
     List<byte[]> gone = new ArrayList<>();
@@ -513,10 +513,11 @@ public final class StreamConsumer implements AutoCloseable {
     if (entries.isEmpty()) {
       return;
     }
-    // every entry read holds a handler slot until a handler thread takes it: whatever fails here
-    // (the admission script, an ack, an outage between the read and now), the slots of the entries not
-    // handed over go back, or the consumer would stop reading new entries for good
-    int handedOver = 0;
+    // every entry read holds a handler slot; an entry handed to a handler thread gives it back when it
+    // is processed, and the finally block gives back all the others (skipped, already held here,
+    // refused while closing, or not reached because the admission or an ack failed), or the consumer
+    // would stop reading new entries for good
+    int started = 0;
     try {
       List<Long> verdicts = admit(entries);
       for (int i = 0; i < entries.size(); i++) {
@@ -525,54 +526,49 @@ public final class StreamConsumer implements AutoCloseable {
         if (held.contains(e.id())) {
           // already running or waiting for a retry here (delivered again after the group was created
           // again): the run in progress finishes it
-          handedOver++;
-          if (holdSlots) {
-            slots.release();
-          }
           continue;
         }
         if (verdict != 0) {
-          byte[] entryId = e.id().getBytes(StandardCharsets.US_ASCII);
-          if (verdict == 1 && (s.deleteOnAck() || s.releaseField() != null)) {
-            ACK.run(redwire.client(), ackKeys(e), ackArgs(e)); // deleted and released as if handled now
-          } else {
-            // a copy of an entry in flight: the original keeps its ownership and its unique key
-            redwire.client().xack(s.stream(), s.group(), entryId);
-            if (s.deleteOnAck()) {
-              redwire.client().xdel(s.stream(), entryId);
-            }
-          }
-          if (verdict == 1) {
-            events.skipped();
-          } else {
-            events.duplicate();
-            log.info("Stream consumer {}: entry {} carries the id of an entry still pending; acknowledged"
-                + " without running it", s.name(), e.id());
-          }
-          handedOver++;
-          if (holdSlots) {
-            slots.release();
-          }
+          skip(e, verdict);
           continue;
         }
         held.add(e.id());
         try {
           handlers.execute(() -> process(e, holdSlots));
+          started++;
         } catch (RejectedExecutionException closing) {
           held.remove(e.id());
           unstarted.put(e.id(), e.delivery());
-          if (holdSlots) {
-            slots.release();
-          }
         }
-        handedOver++;
       }
     } finally {
-      if (holdSlots && handedOver < entries.size()) {
-        slots.release(entries.size() - handedOver);
+      if (holdSlots && started < entries.size()) {
+        slots.release(entries.size() - started);
       }
     }
   }
+
+  /** Acknowledges an entry without running it: 1 already handled (or replayed for another group), 2 a copy. */
+  private void skip(StreamEntry e, long verdict) {
+    byte[] entryId = e.id().getBytes(StandardCharsets.US_ASCII);
+    if (verdict == 1 && (s.deleteOnAck() || s.releaseField() != null)) {
+      ACK.run(redwire.client(), ackKeys(e), ackArgs(e)); // deleted and released as if handled now
+    } else {
+      // a copy of an entry in flight keeps the original's ownership and unique key: a plain ack
+      redwire.client().xack(s.stream(), s.group(), entryId);
+      if (s.deleteOnAck()) {
+        redwire.client().xdel(s.stream(), entryId);
+      }
+    }
+    if (verdict == 1) {
+      events.skipped();
+    } else {
+      events.duplicate();
+      log.info("Stream consumer {}: entry {} carries the id of an entry still pending; acknowledged"
+          + " without running it", s.name(), e.id());
+    }
+  }
+
 
   /** One verdict per entry from {@link #ADMIT}: 0 run, 1 already handled, 2 a copy of a pending entry. */
   private List<Long> admit(List<StreamEntry> entries) {
