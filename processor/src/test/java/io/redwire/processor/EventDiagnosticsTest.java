@@ -244,4 +244,31 @@ class EventDiagnosticsTest {
         + " (durable) at Orders.place(String). Publish and subscribe the same type, durable on both"
         + " sides or on neither.").inFile(events).onLine(Sources.HEADER_LINES + 2);
   }
+
+  @Test
+  void groupShared() {
+    JavaFileObject billing = source("Billing", """
+        public interface Billing {
+          @Subscribes(channel = "orders", group = "back-office")
+          void placed(String id);
+        }
+        """);
+    JavaFileObject audit = source("Audit", """
+        public interface Audit {
+          @Subscribes(channel = "orders")
+          void logged(String id);
+
+          @Subscribes(channel = "orders", group = "back-office")
+          void placed(String id);
+        }
+        """);
+    Compilation c = compile(billing, audit);
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningCount(1);
+    assertThat(c).hadWarningContaining("[Redwire/GroupShared] within a consumer group each event is handled"
+        + " once, by one consumer; Billing.placed(String) and Audit.placed(String) both read channel"
+        + " \"orders\" in group \"back-office\", so each gets only part of its events. Give each method"
+        + " its own group (the default), or handle the event in one method.").inFile(audit)
+        .onLine(Sources.HEADER_LINES + 5);
+  }
 }

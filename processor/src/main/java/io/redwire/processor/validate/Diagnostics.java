@@ -595,6 +595,14 @@ public final class Diagnostics {
         channel, here, there, describe(other));
   }
 
+  public void groupShared(Origin at, String channel, String group, Element other) {
+    warning(at, at.value("group") != null ? "group" : null, "GroupShared",
+        "within a consumer group each event is handled once, by one consumer; %s and %s both read channel"
+            + " \"%s\" in group \"%s\", so each gets only part of its events. Give each method its own group"
+            + " (the default), or handle the event in one method.",
+        describe(other), describe(at.element()), channel, group);
+  }
+
   // ---------------------------------------------------------------- job queues: @Queued, @Delay, @At
 
   public void queuedReturn(Origin at, String returned) {

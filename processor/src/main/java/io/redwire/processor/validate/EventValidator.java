@@ -32,6 +32,8 @@ public final class EventValidator {
   private final Diagnostics diagnostics;
   /** Channel -> the first publisher or listener seen in this compilation. */
   private final Map<String, Side> channels = new HashMap<>();
+  /** Channel and consumer group of a durable listener -> the first method that reads them. */
+  private final Map<List<String>, Element> groups = new HashMap<>();
 
   public EventValidator(Diagnostics diagnostics) {
     this.diagnostics = diagnostics;
@@ -118,6 +120,12 @@ public final class EventValidator {
     }
     if (codec(at, s.eventType(), s.valueType())) {
       agree(at, s.channel(), s.durable(), s.valueType(), m.element());
+    }
+    if (s.durable()) {
+      Element first = groups.putIfAbsent(List.of(s.channel(), s.group()), m.element());
+      if (first != null && !first.equals(m.element())) {
+        diagnostics.groupShared(at, s.channel(), s.group(), first);
+      }
     }
   }
 
