@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -216,6 +217,37 @@ class DurableEventsTest {
     Await.until(Duration.ofSeconds(10), () -> effects.applied.containsKey("poison"), () -> "replayed");
     assertEquals(5, attempts.size());
     assertEquals(0, dead.count());
+  }
+
+  @Test
+  void anAsynchronousListenersFailedStageIsRetriedAndDeadLetteredWithItsOwnErrorNotAWrapper() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Effects effects = new Effects();
+    AtomicInteger failures = new AtomicInteger();
+    AsyncInventory handler = event -> {
+      if (event.orderId().equals("bad")) {
+        failures.incrementAndGet();
+        return CompletableFuture.supplyAsync(() -> {
+          throw new IllegalStateException("async stock service refused bad");
+        });
+      }
+      return CompletableFuture.runAsync(() -> effects.apply(event.orderId()));
+    };
+    subscriptions.add(RedwireAsyncInventory.subscribe(handler, redwire));
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    orders.place("bad", 0);
+    for (int i = 1; i <= 50; i++) {
+      orders.place("o" + i, i);
+    }
+    DeadLetters<Orders.OrderPlaced> dead = RedwireAsyncInventory.deadLetters(redwire);
+    Await.until(Duration.ofSeconds(20), () -> dead.count() == 1, () -> "dead letters: " + dead.count());
+    Await.until(Duration.ofSeconds(20), () -> effects.distinct() == 50, () -> effects.distinct() + " of 50");
+    assertEquals(2, failures.get(), "maxDeliveries = 2");
+    DeadLetter<Orders.OrderPlaced> letter = dead.list(10).get(0);
+    assertTrue(letter.error().startsWith("java.lang.IllegalStateException: async stock service refused bad"),
+        letter.error());
+    assertEquals(50, metrics.count("eventAcked", "orders/async-inventory"), metrics.summary());
   }
 
   @Test

@@ -164,8 +164,8 @@ public final class ListenerWriter extends GeneratedClass {
               .addModifiers(Modifier.PUBLIC)
               .addException(Exception.class)
               .addParameter(m.event(), "event")
-              .addStatement(async ? "this.handler.$N(event).toCompletableFuture().join()" : "this.handler.$N(event)",
-                  m.model().name())
+              .addStatement(async ? "$T.await(this.handler.$N(event))" : "this.handler.$N(event)",
+                  async ? new Object[] {HANDLER, m.model().name()} : new Object[] {m.model().name()})
               .build())
           .build());
     }
