@@ -127,6 +127,7 @@ public final class BoardRegion<M> {
   private final byte[] prefix;
   private final Periods periods;
   private final long range;
+  private final byte[] rangeArg;
   private final byte[] shared;
   private final byte[] keep;
   private final byte[] ttl;
@@ -142,6 +143,7 @@ public final class BoardRegion<M> {
     this.prefix = redwire.prefix("board", name);
     this.periods = new Periods(settings.period());
     this.range = settings.ties() == BoardSettings.Ties.FIRST_COME ? BoardSettings.tieRange(settings.period()) : 0;
+    this.rangeArg = ascii(Long.toString(range));
     this.shared = settings.ties() == BoardSettings.Ties.SHARED ? ONE : ZERO;
     this.keep = ascii(Long.toString(settings.keep()));
     this.ttl = settings.period().kind() == BoardSettings.Period.Kind.NONE
@@ -198,12 +200,9 @@ public final class BoardRegion<M> {
             + " of +-" + settings.maxScore() + " (scores are exact only in that range)");
       }
       Periods.Current p = periods.at(System.currentTimeMillis());
-      byte[] k = Keys.withSuffix(key, p.suffix());
-      long expireAt = periods.expireAt(p);
       try {
-        Object reply = WRITE.run(jedis, 1, k, mode, codec.encode(member), ascii(Long.toString(points)),
-            ascii(Long.toString(range)), ascii(Long.toString(p.start())),
-            expireAt == 0 ? ZERO : ascii(Long.toString(expireAt)), ttl, keep, maxScore);
+        Object reply = WRITE.run(jedis, 1, keyOf(p), mode, codec.encode(member), ascii(Long.toString(points)),
+            rangeArg, p.startArg(), p.expireAtArg(), ttl, keep, maxScore);
         redwire.metrics().boardOperation(name, operation);
         return ((Number) reply).longValue();
       } catch (JedisDataException e) {
@@ -385,7 +384,12 @@ public final class BoardRegion<M> {
     }
 
     private byte[] current() {
-      return Keys.withSuffix(key, periods.at(System.currentTimeMillis()).suffix());
+      return keyOf(periods.at(System.currentTimeMillis()));
+    }
+
+    /** The key of a period (the handle's own key when the board has none). */
+    private byte[] keyOf(Periods.Current p) {
+      return p.suffix().length == 0 ? key : Keys.withSuffix(key, p.suffix());
     }
 
     @Override

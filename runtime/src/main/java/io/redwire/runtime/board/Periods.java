@@ -12,8 +12,12 @@ import java.time.temporal.TemporalAdjusters;
  */
 final class Periods {
 
-  /** One period: key suffix ({@code :2026-12-01}, {@code :r1234}), start and end in epoch ms. */
-  record Current(byte[] suffix, long start, long end) {}
+  /**
+   * One period: key suffix ({@code :2026-12-01}, {@code :r1234}), start and end in epoch ms, and the
+   * script arguments that follow from them (its start, and the instant its key expires, {@code 0} for
+   * a board with no period, whose TTL slides instead), in ASCII.
+   */
+  record Current(byte[] suffix, long start, long end, byte[] startArg, byte[] expireAtArg) {}
 
   private static final byte[] NONE_SUFFIX = {};
 
@@ -34,20 +38,15 @@ final class Periods {
     return c;
   }
 
-  /** When a key of the period {@code c} must expire (0: it has no period, slide its TTL instead). */
-  long expireAt(Current c) {
-    return period.kind() == BoardSettings.Period.Kind.NONE ? 0 : c.end() + period.graceMillis();
-  }
-
   private Current compute(long now) {
     BoardSettings.Period.Kind kind = period.kind();
     if (kind == BoardSettings.Period.Kind.NONE) {
-      return new Current(NONE_SUFFIX, Long.MIN_VALUE, Long.MAX_VALUE);
+      return new Current(NONE_SUFFIX, Long.MIN_VALUE, Long.MAX_VALUE, ascii("0"), ascii("0"));
     }
     if (kind == BoardSettings.Period.Kind.ROLLING) {
       long index = Math.floorDiv(now, period.millis());
       long start = index * period.millis();
-      return new Current(ascii(":r" + index), start, start + period.millis());
+      return period(ascii(":r" + index), start, start + period.millis());
     }
     LocalDate day = Instant.ofEpochMilli(now).atZone(period.zone()).toLocalDate();
     LocalDate first;
@@ -70,8 +69,14 @@ final class Periods {
         id = ":m" + first.toString().substring(0, 7);
       }
     }
-    return new Current(ascii(id), first.atStartOfDay(period.zone()).toInstant().toEpochMilli(),
+    return period(ascii(id), first.atStartOfDay(period.zone()).toInstant().toEpochMilli(),
         next.atStartOfDay(period.zone()).toInstant().toEpochMilli());
+  }
+
+  /** A period's key expires one grace after it ends. */
+  private Current period(byte[] suffix, long start, long end) {
+    return new Current(suffix, start, end, ascii(Long.toString(start)),
+        ascii(Long.toString(end + period.graceMillis())));
   }
 
   private static byte[] ascii(String s) {
