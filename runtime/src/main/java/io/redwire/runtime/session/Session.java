@@ -50,6 +50,9 @@ public final class Session {
 
   // ---------------------------------------------------------------- reads
 
+  /** Where a {@code get} reply's values start (after the deadline and the creation time). */
+  private static final int GOT = 2;
+
   /** The stored bytes of {@code field}, or null when absent or when the session has ended. */
   public byte[] get(SessionField field) {
     if (ended) {
@@ -60,7 +63,7 @@ public final class Session {
     if (end(reply)) {
       return null;
     }
-    return (byte[]) ((List<?>) reply).get(0);
+    return (byte[]) ((List<?>) reply).get(GOT);
   }
 
   /** The stored bytes of each field in one round trip, or null when the session has ended. */
@@ -80,7 +83,7 @@ public final class Session {
     List<?> values = (List<?>) reply;
     byte[][] out = new byte[fields.length][];
     for (int i = 0; i < fields.length; i++) {
-      out[i] = (byte[]) values.get(i);
+      out[i] = (byte[]) values.get(GOT + i);
     }
     return out;
   }

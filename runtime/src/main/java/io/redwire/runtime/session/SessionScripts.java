@@ -26,7 +26,8 @@ final class SessionScripts {
    * but only when less than {@code ttl - slack} is left (or more than {@code ttl}, after an override
    * lowered it): most accesses write no {@code PEXPIRE}, which saves replicated writes.
    *
-   * <p>{@code add} (ARGV[5] field, ARGV[6] delta, optionally ARGV[7..8] the range the result must stay
+   * <p>{@code get} (ARGV[5..] fields) answers the deadline, the creation time, then the fields' values,
+   * read with the existence check in one {@code HMGET}. {@code add} (ARGV[5] field, ARGV[6] delta, optionally ARGV[7..8] the range the result must stay
    * in) answers {new value, 1 when the field held bytes that are no decimal integer (an older shape;
    * counted as absent, as reads do)}, or {current value, stale, 1} without writing when the result
    * would leave the range. An integral {@code cas} also counts such bytes as absent (0). A {@code cas}
@@ -35,7 +36,15 @@ final class SessionScripts {
    */
   static final Script ACCESS = new Script("redwire-session-access", """
       local key = KEYS[1]
-      local meta = redis.call('HMGET', key, '@a', '@c')
+      local op = ARGV[1]
+      local meta
+      if op == 'get' then
+        meta = redis.call('HMGET', key, '@a', '@c', unpack(ARGV, 5))
+      elseif op == 'add' then
+        meta = redis.call('HMGET', key, '@a', '@c', ARGV[5])
+      else
+        meta = redis.call('HMGET', key, '@a', '@c')
+      end
       if not meta[1] then return -1 end
       local deadline = tonumber(meta[1])
       local absolute = tonumber(ARGV[4])
@@ -56,7 +65,6 @@ final class SessionScripts {
         end
         if deadline - now < ttl then ttl = deadline - now end
       end
-      local op = ARGV[1]
       if op == 'invalidate' then
         local user = redis.call('HGET', key, '@u')
         redis.call('DEL', key)
@@ -67,13 +75,13 @@ final class SessionScripts {
         redis.call('PEXPIRE', key, ttl)
       end
       if op == 'get' then
-        return redis.call('HMGET', key, unpack(ARGV, 5))
+        return meta
       elseif op == 'set' then
         redis.call('HSET', key, ARGV[5], ARGV[6])
       elseif op == 'del' then
         redis.call('HDEL', key, ARGV[5])
       elseif op == 'add' then
-        local current = redis.call('HGET', key, ARGV[5])
+        local current = meta[3]
         local stale = 0
         if current and not string.match(current, '^%-?%d+$') then
           stale = 1 -- bytes of an older shape (no increment then): absent, as a read sees them
