@@ -492,7 +492,8 @@ public final class CodecWriter {
     return s.substring(0, upper).toLowerCase(Locale.ROOT) + s.substring(upper);
   }
 
-  private static String primitiveSuffix(TypeKind kind) {
+  /** The suffix of {@code Output.writeX}/{@code Input.readX} for a primitive kind. */
+  static String primitiveSuffix(TypeKind kind) {
     return switch (kind) {
       case BOOLEAN -> "Boolean";
       case BYTE -> "Byte";

@@ -151,12 +151,15 @@ public final class QueueWriter extends GeneratedClass {
       for (int i = 0; i < m.params().size(); i++) {
         Param p = m.params().get(i);
         ValueType v = q.args().get(i);
+        if (v instanceof ValueType.Primitive) {
+          codecs.add(null); // written and read as is, unboxed: Output.writeX / Input.readX
+          continue;
+        }
         String field = c.members().newName(constant + "_" + ProxyWriter.constant(p.name()) + "_CODEC");
         CodeBlock codec = c.codecs().codec(v);
-        boolean primitive = v instanceof ValueType.Primitive;
         argCodecs.add(FieldSpec.builder(ParameterizedTypeName.get(CODEC, TypeName.get(p.type()).box()), field,
                 Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-            .initializer(primitive ? CodeBlock.of("$L", codec) : CodeBlock.of("$T.nullable($L)", CODECS, codec))
+            .initializer(CodeBlock.of("$T.nullable($L)", CODECS, codec))
             .build());
         codecs.add(field);
       }
@@ -250,7 +253,12 @@ public final class QueueWriter extends GeneratedClass {
     String out = mc.names().newName("job");
     method.addStatement("$T $N = $T.begin($N)", OUTPUT, out, JOB_QUEUE, j.fingerprint());
     for (int i = 0; i < j.model().params().size(); i++) {
-      method.addStatement("$N.write($N, $N)", j.codecs().get(i), out, j.model().params().get(i).name());
+      Param p = j.model().params().get(i);
+      if (j.spec().args().get(i) instanceof ValueType.Primitive prim) {
+        method.addStatement("$N.write$L($N)", out, CodecWriter.primitiveSuffix(prim.kind()), p.name());
+      } else {
+        method.addStatement("$N.write($N, $N)", j.codecs().get(i), out, p.name());
+      }
     }
     CodeBlock unique = CodeBlock.of("null");
     if (j.spec().unique() != null) {
@@ -399,7 +407,11 @@ public final class QueueWriter extends GeneratedClass {
     for (int i = 0; i < m.params().size(); i++) {
       Param p = m.params().get(i);
       cls.addField(TypeName.get(p.type()), p.name(), Modifier.PRIVATE, Modifier.FINAL);
-      ctor.addStatement("this.$N = $N.read(in)", p.name(), j.codecs().get(i));
+      if (j.spec().args().get(i) instanceof ValueType.Primitive prim) {
+        ctor.addStatement("this.$N = in.read$L()", p.name(), CodecWriter.primitiveSuffix(prim.kind()));
+      } else {
+        ctor.addStatement("this.$N = $N.read(in)", p.name(), j.codecs().get(i));
+      }
       args.addStatement("args.add(this.$N)", p.name());
     }
     args.addStatement("return args");
