@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisProtocol;
@@ -56,6 +57,11 @@ public final class Redwire implements AutoCloseable {
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   /** Socket (read) timeout when neither the builder nor the URI sets one. */
   static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * Connections a {@code Redwire} built from a URI opens at most (Jedis' pool default is 8); a caller
+   * that finds them all busy waits at most the socket timeout for one, then fails as an outage would.
+   */
+  static final int MAX_CONNECTIONS = 32;
   /** Threads that renew lock leases; they never run user code. */
   private static final int RENEWAL_THREADS = 1;
   /** Threads for background work that may run user code (refreshes, retries). */
@@ -512,9 +518,16 @@ public final class Redwire implements AutoCloseable {
   }
 
   static RedisClient newClient(RedisUri uri, DefaultJedisClientConfig config) {
+    // Jedis' defaults are 8 connections and an unbounded wait for one: a service's request threads
+    // would queue behind 8 calls, and behind a frozen server for as long as it stays frozen
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(MAX_CONNECTIONS);
+    pool.setMaxIdle(MAX_CONNECTIONS);
+    pool.setMaxWait(Duration.ofMillis(config.getSocketTimeoutMillis()));
     return RedisClient.builder()
         .hostAndPort(uri.host(), uri.port())
         .clientConfig(config)
+        .poolConfig(pool)
         .build();
   }
 

@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redwire.testing.Await;
+import io.redwire.testing.CommandCounter;
 import io.redwire.testing.RedisServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +45,31 @@ class RedwireConnectTest {
   static void stopServers() {
     open.close();
     secured.close();
+  }
+
+  @Test
+  void aRedwireFromAUriServesMoreConcurrentCallersThanJedisDefaultPoolOf8() throws Exception {
+    try (CommandCounter counter = new CommandCounter(open.port());
+        Redwire redwire = Redwire.connect(counter.uri() + "?socketTimeout=10s")) {
+      counter.hold(c -> c.get(0).equalsIgnoreCase("GET"));
+      ExecutorService callers = Executors.newFixedThreadPool(40);
+      try {
+        List<Future<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+          calls.add(callers.submit(() -> redwire.client().get("pool:k")));
+        }
+        // each held GET is a connection in use: 32 at once, the other 8 callers wait for one
+        Await.until(Duration.ofSeconds(10), () -> counter.holding() == Redwire.MAX_CONNECTIONS,
+            () -> counter.holding() + " GETs in flight at once");
+        counter.release();
+        for (Future<String> f : calls) {
+          assertEquals(null, f.get(10, TimeUnit.SECONDS));
+        }
+      } finally {
+        counter.release();
+        callers.shutdownNow();
+      }
+    }
   }
 
   @Test
