@@ -112,6 +112,47 @@ class QueueFaultTest {
     assertEquals(new QueueCounts(0, 0, 0, 0), admin.counts());
   }
 
+  /**
+   * Issue 12: a worker closed while a job runs past its close wait hands the job back, so another worker
+   * runs it at its next reclaim scan (every 5 s with the 30 s lease), not after the lease.
+   */
+  @Test
+  void aJobStillRunningWhenItsWorkerClosesIsHandedBackAndRunsElsewhereBeforeItsLease() {
+    CountingMetrics closing = new CountingMetrics();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Numbers stuck = n -> {
+      entered.countDown();
+      while (true) {
+        try {
+          finish.await(); // ignores the close's interrupt: still running when the close gives up
+          return;
+        } catch (InterruptedException ignored) {
+          // keeps waiting
+        }
+      }
+    };
+    Worker a = started(RedwireNumbers.work(stuck, redwire(closing), WorkOptions.concurrency(1)
+        .consumer("a").closeWait(Duration.ofMillis(200))));
+    List<Integer> elsewhere = new CopyOnWriteArrayList<>();
+    Redwire other = redwire(new CountingMetrics());
+    RedwireNumbers.client(other).record(7);
+    try {
+      assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+      started(RedwireNumbers.work(elsewhere::add, other, WorkOptions.concurrency(1).consumer("b")));
+      long closed = System.nanoTime();
+      a.close();
+      Await.until(Duration.ofSeconds(15), () -> elsewhere.equals(List.of(7)), () -> "ran elsewhere: " + elsewhere);
+      long took = (System.nanoTime() - closed) / 1_000_000;
+      assertTrue(took < 15_000, "taken over after " + took + " ms, before the 30 s lease");
+      assertEquals(1, closing.count("jobHandedBack", "numbers"));
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    } finally {
+      finish.countDown();
+    }
+  }
+
   @Test
   void aHundredConcurrentEnqueuesOfOneUniqueKeyFromFourInstancesLeaveOneJob() throws Exception {
     CountingMetrics metrics = new CountingMetrics();
