@@ -285,8 +285,13 @@ public final class StreamConsumer implements AutoCloseable {
   private volatile boolean readerWaiting;
   /** The handlers' recent run time, an exponential moving average (racy updates are fine). */
   private volatile long handlerNanos = READ_AHEAD_WAIT_NANOS;
-  /** Acknowledgements not yet sent: handled entries, and entries skipped without running. */
+  /** Acknowledgements not yet sent, for the acker: handled entries, and entries skipped without running. */
   private final LinkedBlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
+  /** With {@link StreamSettings#ackBeforeNext}: handled entries whose handler threads send their acks. */
+  private final LinkedBlockingQueue<Ack> handlerAcks = new LinkedBlockingQueue<>();
+  /** Guards {@link #sending}: whether a handler thread's ack batch is on the wire. */
+  private final Object sendingLock = new Object();
+  private boolean sending; // guarded by sendingLock
   /** Set by close once the handlers stopped: the acker sends what is left and ends. */
   private volatile boolean ackerStop;
   /** Set by the acker when it ended: a handler that finishes later sends its own ack. */
@@ -860,6 +865,10 @@ public final class StreamConsumer implements AutoCloseable {
       notifyAll();
     }
 
+    synchronized boolean isSent() {
+      return sent;
+    }
+
     /** Waits until the batch that carries it was sent (landed or given up); false when interrupted. */
     synchronized boolean awaitSent() {
       while (!sent) {
@@ -875,18 +884,47 @@ public final class StreamConsumer implements AutoCloseable {
   }
 
   /**
-   * {@link StreamSettings#ackBeforeNext}: sends the ack from this handler thread, with every other ack
-   * waiting (other handler threads' that finished meanwhile ride along), and returns once it was sent;
-   * when another thread took it into its batch first, waits for that batch.
+   * {@link StreamSettings#ackBeforeNext}: the handler threads send their acks themselves, one batch on
+   * the wire at a time (group commit): a thread whose ack is not sent yet waits while another thread's
+   * batch is on the wire, then sends every ack waiting, its own and those of the threads that finished
+   * meanwhile, unless that batch already carried its own. Returns once its ack was sent (or the thread
+   * was interrupted). No hand-off to another thread on the way.
    */
   private void ackHere(Ack a) {
-    acks.add(a);
+    handlerAcks.add(a);
     List<Ack> batch = new ArrayList<>();
-    acks.drainTo(batch, MAX_ACK_BATCH);
-    if (!batch.isEmpty()) {
-      send(batch);
+    while (true) {
+      synchronized (sendingLock) {
+        try {
+          while (sending && !a.isSent()) {
+            sendingLock.wait();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        if (a.isSent()) {
+          return;
+        }
+        sending = true;
+      }
+      try {
+        handlerAcks.drainTo(batch, MAX_ACK_BATCH);
+        if (!batch.isEmpty()) {
+          send(batch);
+        }
+      } finally {
+        synchronized (sendingLock) {
+          sending = false;
+          sendingLock.notifyAll();
+        }
+      }
+      if (batch.isEmpty()) { // taken by the close's last send
+        a.awaitSent();
+        return;
+      }
+      batch.clear();
     }
-    a.awaitSent();
   }
 
   /** Queues the ack for the acker; once the acker ended (after close), sends it here. */
@@ -929,7 +967,7 @@ public final class StreamConsumer implements AutoCloseable {
   /** Sends whatever acks are queued, from the calling thread. */
   private void sendRest() {
     List<Ack> rest = new ArrayList<>();
-    while (acks.drainTo(rest, MAX_ACK_BATCH) > 0) {
+    while (acks.drainTo(rest, MAX_ACK_BATCH) > 0 || handlerAcks.drainTo(rest, MAX_ACK_BATCH) > 0) {
       send(rest);
       rest.clear();
     }
