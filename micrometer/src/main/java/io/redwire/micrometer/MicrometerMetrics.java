@@ -226,6 +226,9 @@ public final class MicrometerMetrics implements RedwireMetrics {
   private final MeterMap<String, MeterMap<String, Counter>> eventsReclaimed = grouped("redwire.event.reclaimed",
       "Pending events reclaimed from consumers that stopped");
 
+  private final MeterMap<String, MeterMap<String, Counter>> eventsHandedBack = grouped("redwire.event.handed.back",
+      "Events whose listener did not finish within the close wait, handed back to the group at close");
+
   private final MeterMap<String, MeterMap<String, Counter>> listenerRecoveries = grouped(
       "redwire.event.listener.recoveries", "Listeners that recovered by themselves (group created again,"
           + " resubscribed)");
@@ -292,6 +295,10 @@ public final class MicrometerMetrics implements RedwireMetrics {
   private final MeterMap<String, Counter> jobsReclaimed =
       new MeterMap<>(queue -> counter("redwire.job.reclaimed", "Jobs of stopped workers taken over after their"
           + " lease", queue));
+
+  private final MeterMap<String, Counter> jobsHandedBack =
+      new MeterMap<>(queue -> counter("redwire.job.handed.back", "Running jobs that did not finish within the"
+          + " close wait, handed back to the other workers at close", queue));
 
   private final MeterMap<String, Counter> jobWorkerRecoveries =
       new MeterMap<>(queue -> counter("redwire.job.worker.recoveries", "Workers that recovered by themselves"
@@ -509,6 +516,11 @@ public final class MicrometerMetrics implements RedwireMetrics {
   }
 
   @Override
+  public void eventHandedBack(String channel, String group, int count) {
+    eventsHandedBack.get(channel).get(group).increment(count);
+  }
+
+  @Override
   public void eventListenerRecovered(String channel, String group, String what) {
     listenerRecoveries.get(channel).get(group).increment();
   }
@@ -556,6 +568,11 @@ public final class MicrometerMetrics implements RedwireMetrics {
   @Override
   public void jobReclaimed(String queue, int count) {
     jobsReclaimed.get(queue).increment(count);
+  }
+
+  @Override
+  public void jobHandedBack(String queue, int count) {
+    jobsHandedBack.get(queue).increment(count);
   }
 
   @Override

@@ -223,11 +223,13 @@ class MicrometerMetricsTest {
             "redwire.event.published", "redwire.event.publish.failures", "redwire.event.outboxed",
             "redwire.event.outbox.depth", "redwire.event.group.lag", "redwire.event.delivered", "redwire.event.handled",
             "redwire.event.acked", "redwire.event.skipped", "redwire.event.retried",
-            "redwire.event.dead.lettered", "redwire.event.reclaimed", "redwire.event.listener.recoveries",
+            "redwire.event.dead.lettered", "redwire.event.reclaimed", "redwire.event.handed.back",
+            "redwire.event.listener.recoveries",
             "redwire.session.decode.failures", "redwire.session.events",
             "redwire.job.enqueued", "redwire.job.duplicates", "redwire.job.enqueue.failures",
             "redwire.job.promoted", "redwire.job.runs", "redwire.job.timeouts", "redwire.job.retried",
-            "redwire.job.dead", "redwire.job.reclaimed", "redwire.job.worker.recoveries")),
+            "redwire.job.dead", "redwire.job.reclaimed", "redwire.job.handed.back",
+            "redwire.job.worker.recoveries")),
         names(),
         "every listener method of RedwireMetrics has its meter");
   }
@@ -298,6 +300,7 @@ class MicrometerMetricsTest {
     m.eventRetried("a", "g", 2);
     m.eventDeadLettered("a", "g", "boom");
     m.eventReclaimed("a", "g", 2);
+    m.eventHandedBack("a", "g", 2);
     m.eventListenerRecovered("a", "g", "group created again");
     m.sessionCreated("a");
     m.sessionFound("a");
@@ -316,6 +319,7 @@ class MicrometerMetricsTest {
     m.jobRetried("a", 2);
     m.jobDead("a", "boom");
     m.jobReclaimed("a", 2);
+    m.jobHandedBack("a", 3);
     m.jobWorkerRecovered("a", "reconnected");
   }
 
@@ -327,6 +331,7 @@ class MicrometerMetricsTest {
     assertEquals(1, count("redwire.job.duplicates", "name", "a"));
     assertEquals(1, count("redwire.job.enqueue.failures", "name", "a", "exception", "JedisConnectionException"));
     assertEquals(3, count("redwire.job.promoted", "name", "a"));
+    assertEquals(3, count("redwire.job.handed.back", "name", "a"));
     assertEquals(1, registry.get("redwire.job.runs").tags("name", "a", "result", "failure").timer().count());
     assertEquals(1, count("redwire.job.timeouts", "name", "a"));
     assertEquals(1, count("redwire.job.retried", "name", "a"));
@@ -348,6 +353,7 @@ class MicrometerMetricsTest {
     assertEquals(1, registry.get("redwire.event.handled").tags("name", "a", "group", "g", "result", "failure")
         .timer().count());
     assertEquals(2, registry.get("redwire.event.reclaimed").tags("name", "a", "group", "g").counter().count());
+    assertEquals(2, registry.get("redwire.event.handed.back").tags("name", "a", "group", "g").counter().count());
     assertEquals(1, registry.get("redwire.event.dead.lettered").tags("name", "a", "group", "g").counter().count());
   }
 }

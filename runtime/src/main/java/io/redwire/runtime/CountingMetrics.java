@@ -245,6 +245,11 @@ public final class CountingMetrics implements RedwireMetrics {
   }
 
   @Override
+  public void eventHandedBack(String channel, String group, int count) {
+    counts.computeIfAbsent(key("eventHandedBack", channel + "/" + group), k -> new LongAdder()).add(count);
+  }
+
+  @Override
   public void eventListenerRecovered(String channel, String group, String what) {
     inc("eventListenerRecovered", channel + "/" + group);
   }
@@ -336,6 +341,11 @@ public final class CountingMetrics implements RedwireMetrics {
   @Override
   public void jobReclaimed(String queue, int count) {
     counts.computeIfAbsent(key("jobReclaimed", queue), k -> new LongAdder()).add(count);
+  }
+
+  @Override
+  public void jobHandedBack(String queue, int count) {
+    counts.computeIfAbsent(key("jobHandedBack", queue), k -> new LongAdder()).add(count);
   }
 
   @Override

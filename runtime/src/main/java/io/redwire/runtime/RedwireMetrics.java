@@ -145,6 +145,12 @@ public interface RedwireMetrics {
   /** {@code count} events left pending by another consumer were taken over. */
   default void eventReclaimed(String channel, String group, int count) {}
 
+  /**
+   * A closing subscription handed back {@code count} events whose listener did not finish within the
+   * close wait: another consumer of the group takes them over at its next reclaim scan.
+   */
+  default void eventHandedBack(String channel, String group, int count) {}
+
   /** A listener recovered by itself: reconnected, or created its consumer group again. */
   default void eventListenerRecovered(String channel, String group, String what) {}
 
@@ -176,6 +182,12 @@ public interface RedwireMetrics {
 
   /** {@code count} jobs whose worker stopped (killed, lease lapsed) were taken over to run again. */
   default void jobReclaimed(String queue, int count) {}
+
+  /**
+   * A closing worker handed back {@code count} running jobs that did not finish within its close wait:
+   * another worker takes them over at its next reclaim scan, not after their lease.
+   */
+  default void jobHandedBack(String queue, int count) {}
 
   /** A worker recovered by itself: reconnected, or created its consumer group again. */
   default void jobWorkerRecovered(String queue, String what) {}

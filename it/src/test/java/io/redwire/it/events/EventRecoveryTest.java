@@ -179,6 +179,49 @@ class EventRecoveryTest {
     assertEquals(30, runs.size());
   }
 
+  /**
+   * Entries a consumer read ahead wait locally behind a slow handler for longer than the reclaim time:
+   * they are renewed like running ones, so another consumer of the group does not take them over and
+   * run them a second time.
+   */
+  @Test
+  void entriesReadAheadAreNotTakenOverWhileTheyWaitLongerThanTheReclaimTime() {
+    Map<String, List<String>> runs = new ConcurrentHashMap<>();
+    CountDownLatch entered = latch();
+    java.util.concurrent.atomic.AtomicReference<String> pendingAfterTheWork = new java.util.concurrent.atomic.AtomicReference<>();
+    Inventory slow = e -> {
+      runs.computeIfAbsent(e.orderId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add("a");
+      entered.countDown();
+      if (e.orderId().equals("o0")) {
+        hold(2_000); // the work: four reclaim times, while o1 waits read ahead behind it
+        pendingAfterTheWork.set(server.command("XPENDING", stream(), "inventory", "-", "+", "10"));
+      }
+    };
+    Inventory fast = e -> runs.computeIfAbsent(e.orderId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        .add("b");
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire(new CountingMetrics()));
+    for (int i = 0; i < 4; i++) {
+      orders.place("o" + i, i);
+    }
+    SubscribeOptions options = SubscribeOptions.DEFAULTS.concurrency(1).reclaimAfter(Duration.ofMillis(500));
+    subscriptions.add(RedwireInventory.subscribe(slow, redwire(new CountingMetrics()), options.consumer("a")));
+    await(entered);
+    subscriptions.add(RedwireInventory.subscribe(fast, redwire(new CountingMetrics()), options.consumer("b")));
+    Await.until(Duration.ofSeconds(15), () -> runs.size() == 4 && pending("inventory") == 0,
+        () -> "handled: " + runs);
+    assertEquals(List.of("a"), runs.get("o1"), "o1 was read ahead by a and ran there once: " + runs);
+    runs.forEach((id, by) -> assertEquals(1, by.size(), id + " ran on " + by));
+    // XPENDING lines: id, consumer, idle ms, deliveries. Neither o0 (running) nor o1 (read ahead) was
+    // ever idle for the reclaim time: no XAUTOCLAIM (by b, or by a's own scan) took them and counted a
+    // delivery
+    String[] p = pendingAfterTheWork.get().split("\n");
+    assertEquals(8, p.length, "o0 and o1 pending with a: " + String.join(" ", p));
+    for (int i = 0; i < p.length; i += 4) {
+      assertEquals("a", p[i + 1], String.join(" ", p));
+      assertEquals("1", p[i + 3], "claimed as idle while with a: " + String.join(" ", p));
+    }
+  }
+
   @Test
   void replayingOneGroupsDeadLetterRunsItInThatGroupOnly() {
     Redwire redwire = redwire(new CountingMetrics());

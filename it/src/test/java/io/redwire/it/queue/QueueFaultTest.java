@@ -1,6 +1,7 @@
 package io.redwire.it.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.redwire.runtime.CountingMetrics;
@@ -110,6 +111,107 @@ class QueueFaultTest {
     assertEquals(d.jobId(), again.jobId(), "the same job");
     assertEquals(1, admin.purgeAll());
     assertEquals(new QueueCounts(0, 0, 0, 0), admin.counts());
+  }
+
+  /** A Mailer whose reminders fail while {@code failing} is set and are recorded (by times) otherwise. */
+  static Mailer reminders(java.util.concurrent.atomic.AtomicBoolean failing, List<Integer> ran) {
+    return new Mailer() {
+      @Override
+      public void confirmation(String orderId, Duration after) {}
+
+      @Override
+      public void reminder(String orderId, int times) {
+        if (failing.get()) {
+          throw new IllegalStateException("smtp down");
+        }
+        ran.add(times);
+      }
+    };
+  }
+
+  @Test
+  void aRetriedDeadUniqueJobTakesItsUniqueKeyAgain() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Worker failingWorker = started(RedwireMailer.work(reminders(failing, ran), redwire, 1));
+    Mailer client = RedwireMailer.client(redwire);
+    QueueAdmin<Mailer> admin = RedwireMailer.admin(redwire);
+    client.reminder("o-1", 1);
+    Await.until(Duration.ofSeconds(10), () -> admin.counts().dead() == 1, () -> "dead: " + admin.counts());
+    failingWorker.close();
+    assertTrue(admin.retry(admin.dead(1).get(0).id()));
+    assertEquals(new QueueCounts(1, 0, 0, 0), admin.counts());
+    client.reminder("o-1", 2); // the retried job holds the key again: a duplicate
+    assertEquals(1, metrics.count("jobDuplicate", "mail"), "the second enqueue was dropped");
+    assertEquals(new QueueCounts(1, 0, 0, 0), admin.counts(), "one job waits, not two");
+    failing.set(false);
+    started(RedwireMailer.work(reminders(failing, ran), redwire, 1));
+    Await.until(Duration.ofSeconds(10), () -> ran.equals(List.of(1)) && admin.counts().running() == 0,
+        () -> "ran " + ran + ", " + admin.counts());
+    client.reminder("o-1", 3); // its ack released the key
+    Await.until(Duration.ofSeconds(10), () -> ran.equals(List.of(1, 3)), () -> "ran " + ran);
+  }
+
+  @Test
+  void aDeadUniqueJobStaysDeadWhenAnotherJobHoldsItsKey() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Worker failingWorker = started(RedwireMailer.work(reminders(failing, ran), redwire, 1));
+    Mailer client = RedwireMailer.client(redwire);
+    QueueAdmin<Mailer> admin = RedwireMailer.admin(redwire);
+    client.reminder("o-1", 1);
+    Await.until(Duration.ofSeconds(10), () -> admin.counts().dead() == 1, () -> "dead: " + admin.counts());
+    failingWorker.close();
+    client.reminder("o-1", 2); // the dead job released the key: this one is added and holds it
+    assertEquals(new QueueCounts(1, 0, 0, 1), admin.counts());
+    assertFalse(admin.retry(admin.dead(1).get(0).id()), "put back beside a job with its key");
+    assertEquals(0, admin.retryAll());
+    assertEquals(new QueueCounts(1, 0, 0, 1), admin.counts(), "still one waiting and one dead");
+  }
+
+  /**
+   * Issue 12: a worker closed while a job runs past its close wait hands the job back, so another worker
+   * runs it at its next reclaim scan (every 5 s with the 30 s lease), not after the lease.
+   */
+  @Test
+  void aJobStillRunningWhenItsWorkerClosesIsHandedBackAndRunsElsewhereBeforeItsLease() {
+    CountingMetrics closing = new CountingMetrics();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Numbers stuck = n -> {
+      entered.countDown();
+      while (true) {
+        try {
+          finish.await(); // ignores the close's interrupt: still running when the close gives up
+          return;
+        } catch (InterruptedException ignored) {
+          // keeps waiting
+        }
+      }
+    };
+    Worker a = started(RedwireNumbers.work(stuck, redwire(closing), WorkOptions.concurrency(1)
+        .consumer("a").closeWait(Duration.ofMillis(200))));
+    List<Integer> elsewhere = new CopyOnWriteArrayList<>();
+    Redwire other = redwire(new CountingMetrics());
+    RedwireNumbers.client(other).record(7);
+    try {
+      assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+      started(RedwireNumbers.work(elsewhere::add, other, WorkOptions.concurrency(1).consumer("b")));
+      long closed = System.nanoTime();
+      a.close();
+      Await.until(Duration.ofSeconds(15), () -> elsewhere.equals(List.of(7)), () -> "ran elsewhere: " + elsewhere);
+      long took = (System.nanoTime() - closed) / 1_000_000;
+      assertTrue(took < 15_000, "taken over after " + took + " ms, before the 30 s lease");
+      assertEquals(1, closing.count("jobHandedBack", "numbers"));
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    } finally {
+      finish.countDown();
+    }
   }
 
   @Test

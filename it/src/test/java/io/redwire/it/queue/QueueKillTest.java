@@ -30,13 +30,16 @@ import org.junit.jupiter.api.Test;
  * kill -9 of a worker process: a worker JVM started by the test ({@link NumbersWorkerMain}) works 10,000
  * jobs alongside a worker in this JVM and is killed with SIGKILL mid-run. Its running jobs are run again
  * by the survivor after their lease; no job is lost, and the only jobs run twice are ones the killed
- * worker had started (at most its concurrency of them: the ones running at the kill).
+ * worker had started (at most its concurrency of them: the ones running, or finished and waiting for their
+ * ack, at the kill; a worker thread takes its next job only once its last one's ack landed).
  */
 class QueueKillTest {
 
   static final int JOBS = 10_000;
   static final int VICTIM_CONCURRENCY = 4;
   static final long LEASE_MS = 1_000;
+  /** StreamConsumer.MAX_READ_AHEAD: entries a worker reads beyond its concurrency, at most. */
+  static final int READ_AHEAD_CAP = 128;
 
   RedisServer server;
   final List<Redwire> redwires = new ArrayList<>();
@@ -116,8 +119,11 @@ class QueueKillTest {
           "job " + n + " ran twice but the victim never ran it");
     }
     assertTrue(twice.size() <= VICTIM_CONCURRENCY, "only the jobs running at the kill run twice: " + twice);
+    // reclaimed: the jobs running at the kill, plus those the victim had read ahead and not started (they
+    // run once, on the survivor); at most its concurrency plus the read-ahead cap (128)
     assertTrue(metrics.count("jobReclaimed") >= twice.size() && metrics.count("jobReclaimed")
-        <= VICTIM_CONCURRENCY, "the jobs running at the kill were reclaimed: " + metrics.count("jobReclaimed"));
+        <= VICTIM_CONCURRENCY + READ_AHEAD_CAP, "the jobs pending with the victim at the kill were reclaimed: "
+        + metrics.count("jobReclaimed"));
     printLog();
   }
 

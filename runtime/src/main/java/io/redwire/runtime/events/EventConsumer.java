@@ -132,6 +132,11 @@ public final class EventConsumer<T> implements AutoCloseable {
     }
 
     @Override
+    public void handedBack(int count) {
+      m.eventHandedBack(channel, group, count);
+    }
+
+    @Override
     public void recovered(String what) {
       m.eventListenerRecovered(channel, group, what);
     }

@@ -90,23 +90,37 @@ public final class QueueAdmin<T> {
     return out;
   }
 
-  /** Puts one dead job back in the queue (same job id), in one script; false when there is none with that id. */
+  /**
+   * Puts one dead job back in the queue (same job id). A unique job takes its unique key again, so an
+   * enqueue with that key while it is pending is a duplicate; when another job holds the key meanwhile,
+   * the dead job is not put back (it stays dead) and this returns false. False too when there is no dead
+   * job with that id. Two round trips: the dead job's unique key is read first.
+   */
   public boolean retry(String id) {
-    return dead.replay(id);
+    DeadLetterStore.Entry e = dead.get(id);
+    if (e == null) {
+      return false;
+    }
+    return dead.replayTaking(id, e.fields().get(Queues.UNIQUE), Queues.ID, JobQueue.UNIQUE_TTL_MILLIS) == 1;
   }
 
-  /** Puts every dead job back in the queue, oldest first; returns how many. */
+  /**
+   * Puts every dead job back in the queue, oldest first; returns how many. Dead unique jobs whose key
+   * another job holds stay dead (see {@link #retry}).
+   */
   public long retryAll() {
     long n = 0;
+    String after = null;
     while (true) {
-      List<DeadLetterStore.Entry> batch = dead.list(100);
+      List<DeadLetterStore.Entry> batch = after == null ? dead.list(100) : dead.listAfter(after, 100);
       if (batch.isEmpty()) {
         return n;
       }
       for (DeadLetterStore.Entry e : batch) {
-        if (dead.replay(e.id())) {
+        if (dead.replayTaking(e.id(), e.fields().get(Queues.UNIQUE), Queues.ID, JobQueue.UNIQUE_TTL_MILLIS) == 1) {
           n++;
         }
+        after = e.id();
       }
     }
   }

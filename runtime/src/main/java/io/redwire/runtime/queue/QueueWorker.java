@@ -110,7 +110,7 @@ public final class QueueWorker implements AutoCloseable {
     StreamSettings s = new StreamSettings(settings.queue(), k.stream, Queues.GROUP, k.dead, k.handled,
         Queues.ID, options.concurrency(), settings.maxAttempts(), settings.backoffMillis(),
         options.leaseMillis(), options.handledRetainMillis(), options.deadMaxLen(), options.closeWaitMillis(),
-        true, Queues.UNIQUE);
+        true, Queues.UNIQUE, true);
     redwire.onClose(w);
     w.consumer = StreamConsumer.start(redwire, s, options.consumerName(), w::handle, new Events(w.metrics,
         settings.queue()));
@@ -275,6 +275,11 @@ public final class QueueWorker implements AutoCloseable {
     @Override
     public void reclaimed(int count) {
       m.jobReclaimed(queue, count);
+    }
+
+    @Override
+    public void handedBack(int count) {
+      m.jobHandedBack(queue, count);
     }
 
     @Override

@@ -20,18 +20,28 @@ public final class DeadLetterStore {
   /**
    * Adds the original fields (without the dead-* ones) to the stream again, tagged with the group it is
    * replayed for (ARGV[2], when given: other groups of the channel acknowledge it without running, see
-   * {@link StreamConsumer#REPLAY_FIELD}), and removes the dead letter.
+   * {@link StreamConsumer#REPLAY_FIELD}), and removes the dead letter. With a KEYS[3] (a job's unique
+   * key), the replayed entry takes that key again first (set to the value of field ARGV[3], expiring
+   * after ARGV[4] ms), so an enqueue with the same key while it is pending is a duplicate; when another
+   * entry holds the key, nothing is replayed and the answer is 2.
    */
   static final Script REPLAY = new Script("stream.replay", """
       local e = redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1])
       if #e == 0 then return 0 end
       local f = e[1][2]
       local out = {}
+      local owner = nil
       for i = 1, #f, 2 do
         if string.sub(f[i], 1, 5) ~= 'dead-' and f[i] ~= 'replay-group' then
           out[#out + 1] = f[i]
           out[#out + 1] = f[i + 1]
         end
+        if KEYS[3] and f[i] == ARGV[3] then owner = f[i + 1] end
+      end
+      if KEYS[3] and owner then
+        local held = redis.call('GET', KEYS[3])
+        if held and held ~= owner then return 2 end
+        redis.call('SET', KEYS[3], owner, 'PX', ARGV[4])
       end
       if ARGV[2] ~= '' then
         out[#out + 1] = 'replay-group'
@@ -71,6 +81,27 @@ public final class DeadLetterStore {
     return out;
   }
 
+  /** Up to {@code limit} dead letters after the one with id {@code after} (exclusive), oldest first. */
+  public List<Entry> listAfter(String after, int limit) {
+    redwire.ensureOpen();
+    List<Object> reply = redwire.client().xrange(dead, bytes("(" + after), bytes("+"), Math.max(1, limit));
+    List<Entry> out = new ArrayList<>();
+    for (Replies.Raw r : Replies.entries(reply)) {
+      out.add(new Entry(r.id(), r.fields() == null ? Map.of() : r.fields()));
+    }
+    return out;
+  }
+
+  /** The dead letter with id {@code id}, or null. */
+  public Entry get(String id) {
+    redwire.ensureOpen();
+    List<Object> reply = redwire.client().xrange(dead, bytes(id), bytes(id), 1);
+    for (Replies.Raw r : Replies.entries(reply)) {
+      return new Entry(r.id(), r.fields() == null ? Map.of() : r.fields());
+    }
+    return null;
+  }
+
   /** How many dead letters there are. */
   public long count() {
     redwire.ensureOpen();
@@ -86,6 +117,21 @@ public final class DeadLetterStore {
     redwire.ensureOpen();
     Object r = REPLAY.run(redwire.client(), 2, stream, dead, bytes(id), group);
     return r instanceof Long l && l == 1L;
+  }
+
+  /**
+   * Like {@link #replay(String)}, and the replayed entry takes the key {@code uniqueKey} again (when not
+   * null), holding the value of its field {@code ownerField} for {@code ttlMillis}: 1 replayed, 0 no such
+   * dead letter, 2 not replayed because another entry holds the key.
+   */
+  public long replayTaking(String id, byte[] uniqueKey, String ownerField, long ttlMillis) {
+    redwire.ensureOpen();
+    if (uniqueKey == null) {
+      return replay(id) ? 1 : 0;
+    }
+    Object r = REPLAY.run(redwire.client(), 3, stream, dead, uniqueKey, bytes(id), group, bytes(ownerField),
+        bytes(Long.toString(ttlMillis)));
+    return r instanceof Long l ? l : 0;
   }
 
   /** Removes one dead letter; false when there is none with that id. */

@@ -14,7 +14,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +34,32 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  * with exponential backoff and jitter, reclaimed from stopped consumers, dead-lettered after
  * {@code maxDeliveries}, and never run twice for an id the group already handled.
  *
- * <p>Threads: one reader ({@code redwire-stream-<name>}) that reads new entries ({@code XREADGROUP},
- * blocking at most 500 ms, never more entries than there are free handler slots) and reclaims entries
+ * <p>Threads: one reader ({@code redwire-stream-<name>}) that reads new entries and reclaims entries
  * that stayed unacknowledged for {@code reclaimIdleMillis} with any consumer ({@code XAUTOCLAIM}); a
- * pool of {@code concurrency} handler threads that run the user's handler; and one timer thread that
- * schedules retries and renews the entries this consumer holds (it never runs user code). An entry a
- * live consumer holds, however long its handler runs or its retry waits, is therefore never reclaimed:
- * only a stopped consumer's entries are.
+ * pool of {@code concurrency} handler threads that run the user's handler; one acker
+ * ({@code redwire-stream-<name>-acks}) that sends acknowledgements in batches; and one timer thread that
+ * schedules retries. The entries this consumer holds are renewed on {@link Redwire#renewals()}. None of
+ * these but the handler threads runs user code. An entry a live consumer holds (read ahead, running,
+ * waiting for a retry or for its ack), however long it waits, is therefore never reclaimed: only a
+ * stopped consumer's entries are.
+ *
+ * <p>Reading ahead: the reader keeps up to {@code concurrency} plus a read-ahead of entries read for the
+ * handler threads, the read-ahead being what the handlers get through in about 50 ms by their recent
+ * times (none for slow handlers, at most {@value #MAX_READ_AHEAD}), and reads the next batch when half
+ * of it is free, so handlers rarely wait for a read. While reads come back full, one script
+ * ({@link #READ}) reads a batch ({@code XREADGROUP} without {@code BLOCK}) and admits it; once the stream
+ * is drained the reader blocks ({@code XREADGROUP ... BLOCK 500}) and admits what arrives with the same
+ * script, which also reads on.
  *
  * <p>For each entry: if its id (field {@code idField}) is in the group's handled record, it is
- * acknowledged without running the handler. Else the handler runs; when it returns, one script records
- * the id as handled and acknowledges the entry (retried until Redis answers, so an outage between the
- * handler and the ack does not run it again). When it throws {@link Poison} (undecodable), or throws on
+ * acknowledged without running the handler. Else the handler runs; when it returns, its ack joins the
+ * next batch: one script ({@link #ACKS}) records every id of the batch as handled and acknowledges the
+ * entries (retried until Redis answers, so an outage between the handler and the ack does not run it
+ * again); the handled record is trimmed about once a second. The acker sends a batch as soon as there
+ * is an ack to send, so an ack leaves right after its handler returned, and the acks of entries that
+ * finish while a batch is on the wire go in the next one. With {@link StreamSettings#ackBeforeNext}
+ * (job queues) the handler thread sends the batch itself and takes its next entry only once its ack
+ * landed. When the handler throws {@link Poison} (undecodable), or throws on
  * delivery {@code maxDeliveries}, one script adds the entry with the error to the dead-letter stream and
  * acknowledges it. Otherwise the entry stays pending and is retried after the backoff: the retry
  * checks that the entry is still pending with this consumer ({@code XPENDING}; an entry acknowledged or
@@ -60,8 +73,9 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  * consumer.
  *
  * <p>{@link #close()} stops reading, lets running handlers finish for {@code closeWaitMillis} (then
- * interrupts them), and leaves every entry it has not finished pending, for the other consumers of the
- * group to reclaim.
+ * interrupts them), sends the acks of those that finished, gives back the entries it read but never
+ * started, and hands back those it did not finish, for the other consumers of the group to reclaim at
+ * their next scan.
  */
 public final class StreamConsumer implements AutoCloseable {
 
@@ -72,8 +86,26 @@ public final class StreamConsumer implements AutoCloseable {
   /** Most ids the handled record keeps, whatever the window. */
   private static final long HANDLED_CAP = 1_000_000;
   private static final byte[] START = "0-0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ONE = {'1'};
+  private static final byte[] ZERO = {'0'};
+  private static final byte[] RECORD = {'a'};
+  private static final byte[] PLAIN = {'p'};
   /** How often the group's lag is sampled. */
   static final long LAG_SAMPLE_MILLIS = 5_000;
+  /** Most entries read ahead (read, admitted and waiting locally for a handler thread) beyond concurrency. */
+  static final int MAX_READ_AHEAD = 128;
+  /**
+   * How long, by the handlers' recent run times, an entry read ahead should wait locally at most: read-ahead
+   * shrinks to nothing for slow handlers (long jobs stay in Redis for other workers) and grows to
+   * {@link #MAX_READ_AHEAD} for fast ones.
+   */
+  static final long READ_AHEAD_WAIT_NANOS = 50_000_000L;
+  /** Most acknowledgements in one script call. */
+  static final int MAX_ACK_BATCH = 256;
+  /** Acknowledgements waiting to be sent beyond which the reader stops reading. */
+  static final int MAX_ACK_BACKLOG = 4 * MAX_ACK_BATCH;
+  /** How often the handled record is trimmed (to its window and cap), by the ack batch that comes next. */
+  static final long TRIM_EVERY_MILLIS = 1_000;
 
   /** Handles one entry; a normal return acknowledges it. */
   public interface Handler {
@@ -103,6 +135,12 @@ public final class StreamConsumer implements AutoCloseable {
 
     default void reclaimed(int count) {}
 
+    /**
+     * At close, {@code count} entries whose handlers did not finish within the close bound were handed
+     * back: made idle for the whole reclaim time, so another consumer takes them over at its next scan.
+     */
+    default void handedBack(int count) {}
+
     /** The consumer recovered by itself (reconnected, or created its group again). */
     default void recovered(String what) {}
 
@@ -118,62 +156,95 @@ public final class StreamConsumer implements AutoCloseable {
   public static final String REPLAY_FIELD = "replay-group";
 
   /**
-   * Decides, for a batch of entries (ARGV from 3 on: entry id, id, replay group triples), what to do
-   * with each: 1 when the group already handled the id, or when the entry is a dead letter replayed for
-   * another group (acknowledge, do not run); 2 when another entry carrying the same
-   * id is still pending in the group (a copy: a publisher that retried an add whose reply it lost, or a
-   * copy added by hand; acknowledge it, the pending one runs, retries or dead-letters); else 0 (run it),
-   * after recording this entry as the id's owner. One round trip per batch, like the read.
-   * KEYS: stream, handled, owners. ARGV: group, owners' time to live.
+   * Reads and admits in one round trip. First decides, for entries already read (ARGV from 7 on: entry
+   * id, id, replay group triples; a blocking read or a reclaim found them), what to do with each; then,
+   * when ARGV[4] (a count) is positive, reads up to that many new entries ({@code XREADGROUP} without
+   * {@code BLOCK}) and decides the same for them. Verdicts: 1 when the group already handled the id, or
+   * when the entry is a dead letter replayed for another group (acknowledge, do not run); 2 when another
+   * entry carrying the same id is still pending in the group (a copy: a publisher that retried an add
+   * whose reply it lost, or a copy added by hand; acknowledge it, the pending one runs, retries or
+   * dead-letters); else 0 (run it), after recording this entry as the id's owner.
+   * KEYS: stream, handled, owners. ARGV: group, owners' time to live, consumer, count, id field, replay
+   * field. Returns {verdicts of the given entries, the entries read, their verdicts}.
    */
-  static final Script ADMIT = new Script("stream.admit", """
-      local out = {}
+  static final Script READ = new Script("stream.read", """
+      local group = ARGV[1]
       local owned = false
-      for i = 3, #ARGV, 3 do
-        local entry, id, replay = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-        local verdict = 0
-        if replay ~= '' and replay ~= ARGV[1] then
-          verdict = 1
-        elseif id == '' then
-          verdict = 0
-        elseif redis.call('ZSCORE', KEYS[2], id) then
-          verdict = 1
-        else
-          local owner = redis.call('HGET', KEYS[3], id)
-          if owner and owner ~= entry
-              and #redis.call('XPENDING', KEYS[1], ARGV[1], owner, owner, 1) > 0 then
-            verdict = 2
-          else
-            redis.call('HSET', KEYS[3], id, entry)
-            owned = true
+      local function admit(entry, id, replay)
+        if replay ~= '' and replay ~= group then return 1 end
+        if id == '' then return 0 end
+        if redis.call('ZSCORE', KEYS[2], id) then return 1 end
+        local owner = redis.call('HGET', KEYS[3], id)
+        if owner and owner ~= entry
+            and #redis.call('XPENDING', KEYS[1], group, owner, owner, 1) > 0 then
+          return 2
+        end
+        redis.call('HSET', KEYS[3], id, entry)
+        owned = true
+        return 0
+      end
+      local given = {}
+      for i = 7, #ARGV, 3 do
+        given[#given + 1] = admit(ARGV[i], ARGV[i + 1], ARGV[i + 2])
+      end
+      local read, verdicts = {}, {}
+      if tonumber(ARGV[4]) > 0 then
+        local r = redis.call('XREADGROUP', 'GROUP', group, ARGV[3], 'COUNT', ARGV[4], 'STREAMS', KEYS[1], '>')
+        if r then
+          read = r[1][2]
+          for _, e in ipairs(read) do
+            local id, replay = '', ''
+            local f = e[2]
+            for j = 1, #f, 2 do
+              if f[j] == ARGV[5] then id = f[j + 1] elseif f[j] == ARGV[6] then replay = f[j + 1] end
+            end
+            verdicts[#verdicts + 1] = admit(e[1], id, replay)
           end
         end
-        out[#out + 1] = verdict
       end
       if owned then
         redis.call('PEXPIRE', KEYS[3], ARGV[2])
       end
-      return out
+      return {given, read, verdicts}
       """);
 
   /**
-   * Records the id as handled, drops this entry's ownership of it and acknowledges the entry, in one
-   * round trip; with ARGV[7] = '1' also deletes it from the stream, and with a KEYS[4] releases that key
-   * if it still holds the id. KEYS: stream, handled, owners[, release].
+   * Acknowledges a batch of entries in one round trip. Per entry (ARGV from 7 on: entry id, id, mode,
+   * release key index): mode 'a' records the id as handled, drops this entry's ownership of it and,
+   * with an index above 0, releases KEYS[3 + index] if it still holds the id; mode 'p' (a copy, or an
+   * id already handled) only acknowledges. Then one {@code XACK} (and with ARGV[5] = '1' one
+   * {@code XDEL}) for the whole batch; with ARGV[6] = '1' the handled record is trimmed to the window
+   * and the cap (the consumer asks for that about once a second, not per batch).
+   * KEYS: stream, handled, owners, release keys... ARGV: group, now, window, cap, delete, trim.
    */
-  static final Script ACK = new Script("stream.ack", """
-      local now = tonumber(ARGV[4])
-      local window = tonumber(ARGV[5])
-      redis.call('ZADD', KEYS[2], now, ARGV[3])
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-      redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[6]))
-      redis.call('PEXPIRE', KEYS[2], window)
-      if redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[2] then
-        redis.call('HDEL', KEYS[3], ARGV[3])
+  static final Script ACKS = new Script("stream.acks", """
+      local now = tonumber(ARGV[2])
+      local ids = {}
+      local recorded = false
+      for i = 7, #ARGV, 4 do
+        local entry, id, rel = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 3])
+        if ARGV[i + 2] == 'a' then
+          redis.call('ZADD', KEYS[2], now, id)
+          recorded = true
+          if redis.call('HGET', KEYS[3], id) == entry then
+            redis.call('HDEL', KEYS[3], id)
+          end
+          if rel > 0 then
+            local held = redis.pcall('GET', KEYS[3 + rel])
+            if held == id then redis.call('DEL', KEYS[3 + rel]) end
+          end
+        end
+        ids[#ids + 1] = entry
       end
-      local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-      if ARGV[7] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
-      if KEYS[4] and redis.call('GET', KEYS[4]) == ARGV[3] then redis.call('DEL', KEYS[4]) end
+      local n = redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+      if ARGV[5] == '1' then redis.call('XDEL', KEYS[1], unpack(ids)) end
+      if recorded then
+        if ARGV[6] == '1' then
+          redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))
+          redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[4]))
+        end
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
+      end
       return n
       """);
 
@@ -201,11 +272,43 @@ public final class StreamConsumer implements AutoCloseable {
   private final Events events;
   private final ThreadPoolExecutor handlers;
   private final ScheduledExecutorService timers;
-  private final Semaphore slots;
   private final Thread reader;
+  /** Sends the acknowledgements of finished entries in batches ({@link #ACKS}); never runs user code. */
+  private final Thread acker;
+  /**
+   * Entries read for the handler threads and not yet finished by one (waiting locally or running), plus
+   * the slots a read in progress reserved. The reader reads only while it is below the capacity.
+   */
+  private final AtomicInteger outstanding = new AtomicInteger();
+  /** The reader waits on it for room (handler slots, or an ack backlog to drain). */
+  private final Object room = new Object();
+  private volatile boolean readerWaiting;
+  /** The handlers' recent run time, an exponential moving average (racy updates are fine). */
+  private volatile long handlerNanos = READ_AHEAD_WAIT_NANOS;
+  /** Acknowledgements not yet sent, for the acker: handled entries, and entries skipped without running. */
+  private final LinkedBlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
+  /** With {@link StreamSettings#ackBeforeNext}: handled entries whose handler threads send their acks. */
+  private final LinkedBlockingQueue<Ack> handlerAcks = new LinkedBlockingQueue<>();
+  /** Guards {@link #sending}: whether a handler thread's ack batch is on the wire. */
+  private final Object sendingLock = new Object();
+  private boolean sending; // guarded by sendingLock
+  /** Set by close once the handlers stopped: the acker sends what is left and ends. */
+  private volatile boolean ackerStop;
+  /** Set by the acker when it ended: a handler that finishes later sends its own ack. */
+  private volatile boolean ackerDone;
+  private volatile long lastTrim;
+  /** Entries handed to the handler pool but not started yet (read ahead), by id. */
+  private final Map<String, StreamEntry> waiting = new ConcurrentHashMap<>();
+  /** Entries whose handler is running. */
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  /** Whether the last read found fewer entries than it asked for: the next one blocks for new entries. */
+  private boolean drained = true; // reader thread only
   /** The lease renewal of held entries, on {@link Redwire#renewals()}. */
   private volatile java.util.concurrent.ScheduledFuture<?> renewal;
-  /** Entries this consumer holds: running, queued, or waiting for a retry. */
+  /**
+   * Entries this consumer holds: waiting locally, running, waiting for a retry, or handled and waiting
+   * for their ack to land (renewed by the heartbeat, so never reclaimed by another consumer meanwhile).
+   */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   /** Entries read but never started because the consumer was closing, with their delivery number. */
   private final Map<String, Integer> unstarted = new ConcurrentHashMap<>();
@@ -222,7 +325,6 @@ public final class StreamConsumer implements AutoCloseable {
     this.consumer = consumerName.getBytes(StandardCharsets.UTF_8);
     this.handler = handler;
     this.events = events;
-    this.slots = new Semaphore(settings.concurrency());
     AtomicInteger n = new AtomicInteger();
     this.handlers = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0,
         TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> daemon(r,
@@ -232,6 +334,7 @@ public final class StreamConsumer implements AutoCloseable {
     t.setRemoveOnCancelPolicy(true);
     this.timers = t;
     this.reader = daemon(this::readLoop, "redwire-stream-" + settings.name());
+    this.acker = daemon(this::ackLoop, "redwire-stream-" + settings.name() + "-acks");
   }
 
   /**
@@ -245,6 +348,7 @@ public final class StreamConsumer implements AutoCloseable {
     redwire.ensureOpen();
     StreamConsumer c = new StreamConsumer(redwire, settings, consumerName, handler, events);
     redwire.onClose(c);
+    c.acker.start();
     c.reader.start();
     long every = Math.max(50, settings.reclaimIdleMillis() / 3);
     // on the renewal scheduler (never user code), so busy handler threads never delay a renewal
@@ -304,7 +408,7 @@ public final class StreamConsumer implements AutoCloseable {
           break;
         }
         String m = String.valueOf(e.getMessage());
-        if (m.startsWith("NOGROUP")) {
+        if (m.contains("NOGROUP")) { // also inside a script error (stream.read) on older servers
           log.warn("Stream consumer {}: the group or stream is gone ({}); creating it again", s.name(), m);
           events.recovered("group created again");
           groupReady = false;
@@ -350,44 +454,107 @@ public final class StreamConsumer implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the next batch once there is room for it (see {@link #room()}), so that the handler threads
+   * still have entries read ahead while it is read. When the last read found everything there was, this
+   * one blocks ({@code XREADGROUP ... BLOCK}) and admits what it found with {@link #READ}, which also
+   * reads on without blocking; while reads come back full, each is one {@link #READ} (read and admit).
+   */
   private void readNew() {
-    int free;
-    try {
-      if (!slots.tryAcquire(BLOCK_MILLIS, TimeUnit.MILLISECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
+    int want = room();
+    if (want <= 0) {
       return;
     }
-    free = 1 + slots.drainPermits();
-    List<StreamEntryBinary> read = new ArrayList<>();
+    outstanding.addAndGet(want); // reserved; what is not handed to a handler is given back below
+    int dispatched = 0;
     try {
-      List<Map.Entry<byte[], List<StreamEntryBinary>>> reply = redwire.client().xreadGroupBinary(s.group(),
-          consumer, XReadGroupParams.xReadGroupParams().count(free).block(BLOCK_MILLIS),
-          Map.of(s.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-      if (reply != null) {
-        for (Map.Entry<byte[], List<StreamEntryBinary>> e : reply) {
-          read.addAll(e.getValue());
+      List<StreamEntry> found = new ArrayList<>();
+      if (drained) {
+        List<Map.Entry<byte[], List<StreamEntryBinary>>> reply = redwire.client().xreadGroupBinary(s.group(),
+            consumer, XReadGroupParams.xReadGroupParams().count(want).block(BLOCK_MILLIS),
+            Map.of(s.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        if (reply != null) {
+          for (Map.Entry<byte[], List<StreamEntryBinary>> e : reply) {
+            for (StreamEntryBinary b : e.getValue()) {
+              found.add(new StreamEntry(b.getID().toString(), Replies.fields(b.getFields()), 1));
+            }
+          }
+        }
+        if (found.isEmpty()) {
+          return;
         }
       }
-    } catch (RuntimeException e) {
-      slots.release(free);
-      throw e;
+      int more = want - found.size();
+      Admitted a = readAndAdmit(found, more);
+      drained = a.read() < more || more == 0 && found.size() < want;
+      dispatched = a.entries().size();
+      dispatch(a.entries(), a.verdicts(), true);
+    } finally {
+      release(want - dispatched);
     }
-    if (read.size() < free) {
-      slots.release(free - read.size());
-    }
-    List<StreamEntry> entries = new ArrayList<>(read.size());
-    for (StreamEntryBinary b : read) {
-      entries.add(new StreamEntry(b.getID().toString(), Replies.fields(b.getFields()), 1));
-    }
-    dispatch(entries, true);
   }
 
   /**
-   * Keeps the entries this consumer holds (running, or waiting for a retry) from being reclaimed while
+   * Waits (at most {@link #BLOCK_MILLIS}) until a read is worth making and returns how many entries it
+   * may ask for (0: not now). The capacity is {@code concurrency} plus the read-ahead, which is as many
+   * entries as the handlers get through in {@link #READ_AHEAD_WAIT_NANOS} by their recent run times (at
+   * most {@link #MAX_READ_AHEAD}); a read waits until half the read-ahead (at least one slot) is free, so
+   * reads come in batches, and while the acknowledgements waiting to be sent exceed
+   * {@link #MAX_ACK_BACKLOG} (Redis refuses them: reading on would only pile up more).
+   */
+  private int room() {
+    long deadline = System.nanoTime() + BLOCK_MILLIS * 1_000_000L;
+    synchronized (room) {
+      readerWaiting = true;
+      try {
+        while (running) {
+          int extra = readAhead();
+          int free = s.concurrency() + extra - outstanding.get();
+          if (free >= Math.max(1, extra / 2) && acks.size() <= MAX_ACK_BACKLOG) {
+            return free;
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return 0;
+          }
+          room.wait(Math.max(1, left / 1_000_000L));
+        }
+        return 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+        return 0;
+      } finally {
+        readerWaiting = false;
+      }
+    }
+  }
+
+  private int readAhead() {
+    long perEntry = Math.max(1_000, handlerNanos);
+    return (int) Math.min(MAX_READ_AHEAD, READ_AHEAD_WAIT_NANOS * s.concurrency() / perEntry);
+  }
+
+  /** Gives back {@code n} counted slots and wakes the reader if it waits for room. */
+  private void release(int n) {
+    if (n == 0) {
+      return;
+    }
+    outstanding.addAndGet(-n);
+    wakeReader();
+  }
+
+  private void wakeReader() {
+    if (readerWaiting) {
+      synchronized (room) {
+        room.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Keeps the entries this consumer holds (read ahead, running, waiting for a retry or for their ack)
+   * from being reclaimed while
    * it is alive: every third of the reclaim time, {@code XCLAIM ... JUSTID} resets their idle time
    * (without counting a delivery). Only entries idle for at least that long are touched, so an entry
    * another consumer took over in the meantime stays with it. On {@link Redwire#renewals()}; never user
@@ -469,7 +636,10 @@ public final class StreamConsumer implements AutoCloseable {
       long count = counts.getOrDefault(r.id(), 1L);
       entries.add(new StreamEntry(r.id(), r.fields(), (int) Math.min(Integer.MAX_VALUE, count)));
     }
-    dispatch(entries, false);
+    if (!entries.isEmpty()) {
+      Admitted a = readAndAdmit(entries, 0);
+      dispatch(a.entries(), a.verdicts(), false);
+    }
   }
 
   /** Acknowledges the pending entries that Redis 6.2's XAUTOCLAIM answered nil for (trimmed away). */
@@ -508,95 +678,99 @@ public final class StreamConsumer implements AutoCloseable {
     return counts;
   }
 
-  /** Acknowledges entries the group already handled; hands the others to the handler threads. */
-  private void dispatch(List<StreamEntry> entries, boolean holdSlots) {
-    if (entries.isEmpty()) {
-      return;
-    }
-    // every entry read holds a handler slot; an entry handed to a handler thread gives it back when it
-    // is processed, and the finally block gives back all the others (skipped, already held here,
-    // refused while closing, or not reached because the admission or an ack failed), or the consumer
-    // would stop reading new entries for good
-    int started = 0;
-    try {
-      List<Long> verdicts = admit(entries);
-      for (int i = 0; i < entries.size(); i++) {
-        StreamEntry e = entries.get(i);
-        long verdict = verdicts.get(i);
-        if (held.contains(e.id())) {
-          // already running or waiting for a retry here (delivered again after the group was created
-          // again): the run in progress finishes it
-          continue;
-        }
-        if (verdict != 0) {
-          skip(e, verdict);
-          continue;
-        }
-        held.add(e.id());
-        try {
-          handlers.execute(() -> process(e, holdSlots));
-          started++;
-        } catch (RejectedExecutionException closing) {
-          held.remove(e.id());
-          unstarted.put(e.id(), e.delivery());
-        }
-      }
-    } finally {
-      if (holdSlots && started < entries.size()) {
-        slots.release(entries.size() - started);
-      }
-    }
-  }
+  /** Entries with their verdicts (0 run, 1 already handled, 2 a copy); {@code read} of them were new. */
+  private record Admitted(List<StreamEntry> entries, List<Long> verdicts, int read) {}
 
-  /** Acknowledges an entry without running it: 1 already handled (or replayed for another group), 2 a copy. */
-  private void skip(StreamEntry e, long verdict) {
-    byte[] entryId = e.id().getBytes(StandardCharsets.US_ASCII);
-    if (verdict == 1 && (s.deleteOnAck() || s.releaseField() != null)) {
-      ACK.run(redwire.client(), ackKeys(e), ackArgs(e)); // deleted and released as if handled now
-    } else {
-      // a copy of an entry in flight keeps the original's ownership and unique key: a plain ack
-      redwire.client().xack(s.stream(), s.group(), entryId);
-      if (s.deleteOnAck()) {
-        redwire.client().xdel(s.stream(), entryId);
-      }
-    }
-    if (verdict == 1) {
-      events.skipped();
-    } else {
-      events.duplicate();
-      log.info("Stream consumer {}: entry {} carries the id of an entry still pending; acknowledged"
-          + " without running it", s.name(), e.id());
-    }
-  }
-
-
-  /** One verdict per entry from {@link #ADMIT}: 0 run, 1 already handled, 2 a copy of a pending entry. */
-  private List<Long> admit(List<StreamEntry> entries) {
-    byte[][] keysAndArgs = new byte[5 + 3 * entries.size()][];
+  /**
+   * One {@link #READ}: admits {@code given} (already read) and, when {@code more} is positive, reads up to
+   * that many new entries and admits them too.
+   */
+  private Admitted readAndAdmit(List<StreamEntry> given, int more) {
+    byte[][] keysAndArgs = new byte[9 + 3 * given.size()][];
     keysAndArgs[0] = s.stream();
     keysAndArgs[1] = s.handled();
     keysAndArgs[2] = s.owners();
     keysAndArgs[3] = s.group();
     keysAndArgs[4] = bytes(Long.toString(s.handledRetainMillis()));
-    for (int i = 0; i < entries.size(); i++) {
-      byte[] id = entries.get(i).field(s.idField());
-      byte[] replay = entries.get(i).field(REPLAY_FIELD);
-      keysAndArgs[5 + 3 * i] = bytes(entries.get(i).id());
-      keysAndArgs[6 + 3 * i] = id != null ? id : new byte[0];
-      keysAndArgs[7 + 3 * i] = replay != null ? replay : new byte[0];
+    keysAndArgs[5] = consumer;
+    keysAndArgs[6] = bytes(Integer.toString(Math.max(0, more)));
+    keysAndArgs[7] = bytes(s.idField());
+    keysAndArgs[8] = bytes(REPLAY_FIELD);
+    for (int i = 0; i < given.size(); i++) {
+      byte[] id = given.get(i).field(s.idField());
+      byte[] replay = given.get(i).field(REPLAY_FIELD);
+      keysAndArgs[9 + 3 * i] = bytes(given.get(i).id());
+      keysAndArgs[10 + 3 * i] = id != null ? id : new byte[0];
+      keysAndArgs[11 + 3 * i] = replay != null ? replay : new byte[0];
     }
-    Object reply = ADMIT.run(redwire.client(), 3, keysAndArgs);
-    List<Long> verdicts = new ArrayList<>(entries.size());
-    for (Object o : (List<?>) reply) {
+    List<?> reply = (List<?>) READ.run(redwire.client(), 3, keysAndArgs);
+    List<StreamEntry> entries = new ArrayList<>(given);
+    List<Long> verdicts = new ArrayList<>(given.size());
+    for (Object o : (List<?>) reply.get(0)) {
       verdicts.add((Long) o);
     }
-    return verdicts;
+    List<Replies.Raw> read = Replies.entries(reply.get(1));
+    for (Replies.Raw r : read) {
+      entries.add(new StreamEntry(r.id(), r.fields() == null ? Map.of() : r.fields(), 1));
+    }
+    for (Object o : (List<?>) reply.get(2)) {
+      verdicts.add((Long) o);
+    }
+    if (verdicts.size() != entries.size()) {
+      throw new IllegalStateException("stream.read answered " + verdicts.size() + " verdicts for "
+          + entries.size() + " entries");
+    }
+    return new Admitted(entries, verdicts, read.size());
+  }
+
+  /**
+   * Hands entries to run to the handler threads and queues the acknowledgement of the others (already
+   * handled, or a copy). With {@code counted}, every entry holds one of the reader's slots: an entry
+   * handed to a handler thread gives it back when it is processed, and the finally block gives back all
+   * the others (skipped, already held here, refused while closing, or not reached), or the consumer
+   * would stop reading new entries for good.
+   */
+  private void dispatch(List<StreamEntry> entries, List<Long> verdicts, boolean counted) {
+    int started = 0;
+    try {
+      for (int i = 0; i < entries.size(); i++) {
+        StreamEntry e = entries.get(i);
+        long verdict = verdicts.get(i);
+        if (!held.add(e.id())) {
+          // already running, waiting or acked here (delivered again after the group was created again):
+          // the run in progress finishes it
+          continue;
+        }
+        if (verdict != 0) {
+          // 1 (already handled): deleted and released as if handled now where the settings say so; a
+          // copy of an entry in flight keeps the original's ownership and unique key: a plain ack
+          acks.add(new Ack(e, verdict == 1 ? Ack.SKIPPED : Ack.COPY,
+              verdict == 1 && (s.deleteOnAck() || s.releaseField() != null)));
+          continue;
+        }
+        waiting.put(e.id(), e);
+        try {
+          handlers.execute(() -> process(e, counted));
+          started++;
+        } catch (RejectedExecutionException closing) {
+          waiting.remove(e.id());
+          held.remove(e.id());
+          unstarted.put(e.id(), e.delivery());
+        }
+      }
+    } finally {
+      if (counted && started < entries.size()) {
+        release(entries.size() - started);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------- handling
 
   private void process(StreamEntry e, boolean holdsSlot) {
+    waiting.remove(e.id());
     boolean keep = false;
+    long begun = System.nanoTime();
     try {
       if (!running) {
         unstarted.put(e.id(), e.delivery()); // closing: left pending for the others, this delivery undone
@@ -612,6 +786,7 @@ public final class StreamConsumer implements AutoCloseable {
         return;
       }
       events.delivered(e);
+      inFlight.add(e.id());
       long start = System.nanoTime();
       try {
         handler.handle(e);
@@ -627,39 +802,228 @@ public final class StreamConsumer implements AutoCloseable {
           keep = scheduleRetry(e, failure);
         }
         return;
+      } finally {
+        inFlight.remove(e.id());
       }
       events.handled(System.nanoTime() - start, true);
-      ack(e);
+      keep = true; // held (and renewed) until the ack lands
+      Ack a = new Ack(e, Ack.HANDLED, true);
+      if (s.ackBeforeNext()) {
+        ackHere(a);
+      } else {
+        ack(a);
+      }
     } finally {
       if (!keep) {
         held.remove(e.id());
       }
+      // the entry's whole time on its thread: what read-ahead is sized by
+      handlerNanos += (System.nanoTime() - begun - handlerNanos) / 4;
       if (holdsSlot) {
-        slots.release();
+        release(1);
       }
     }
   }
 
-  private void ack(StreamEntry e) {
-    writeUntilDone(e, "ack", () -> ACK.run(redwire.client(), ackKeys(e), ackArgs(e)));
-    events.acked();
+  // ------------------------------------------------------------------------------------ acking
+
+  /**
+   * An acknowledgement to send: {@code record} records the id as handled (and releases the entry's key)
+   * before the {@code XACK}; without it, the entry is only acknowledged (and deleted with
+   * {@code deleteOnAck}).
+   */
+  private static final class Ack {
+    static final int HANDLED = 0;
+    static final int SKIPPED = 1;
+    static final int COPY = 2;
+
+    private final StreamEntry entry;
+    private final int kind;
+    private final boolean record;
+    private boolean sent; // guarded by this
+
+    Ack(StreamEntry entry, int kind, boolean record) {
+      this.entry = entry;
+      this.kind = kind;
+      this.record = record;
+    }
+
+    StreamEntry entry() {
+      return entry;
+    }
+
+    int kind() {
+      return kind;
+    }
+
+    boolean record() {
+      return record;
+    }
+
+    synchronized void sent() {
+      sent = true;
+      notifyAll();
+    }
+
+    synchronized boolean isSent() {
+      return sent;
+    }
+
+    /** Waits until the batch that carries it was sent (landed or given up); false when interrupted. */
+    synchronized boolean awaitSent() {
+      while (!sent) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /**
-   * The stream, the handled record, the owners, and the key to release (when the settings name one and
-   * the entry has it).
+   * {@link StreamSettings#ackBeforeNext}: the handler threads send their acks themselves, one batch on
+   * the wire at a time (group commit): a thread whose ack is not sent yet waits while another thread's
+   * batch is on the wire, then sends every ack waiting, its own and those of the threads that finished
+   * meanwhile, unless that batch already carried its own. Returns once its ack was sent (or the thread
+   * was interrupted). No hand-off to another thread on the way.
    */
-  private List<byte[]> ackKeys(StreamEntry e) {
-    byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
-    return release == null ? List.of(s.stream(), s.handled(), s.owners())
-        : List.of(s.stream(), s.handled(), s.owners(), release);
+  private void ackHere(Ack a) {
+    handlerAcks.add(a);
+    List<Ack> batch = new ArrayList<>();
+    while (true) {
+      synchronized (sendingLock) {
+        try {
+          while (sending && !a.isSent()) {
+            sendingLock.wait();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        if (a.isSent()) {
+          return;
+        }
+        sending = true;
+      }
+      try {
+        handlerAcks.drainTo(batch, MAX_ACK_BATCH);
+        if (!batch.isEmpty()) {
+          send(batch);
+        }
+      } finally {
+        synchronized (sendingLock) {
+          sending = false;
+          sendingLock.notifyAll();
+        }
+      }
+      if (batch.isEmpty()) { // taken by the close's last send
+        a.awaitSent();
+        return;
+      }
+      batch.clear();
+    }
   }
 
-  private List<byte[]> ackArgs(StreamEntry e) {
-    byte[] id = e.field(s.idField());
-    return List.of(s.group(), bytes(e.id()), id == null ? new byte[0] : id,
-        bytes(Long.toString(System.currentTimeMillis())), bytes(Long.toString(s.handledRetainMillis())),
-        bytes(Long.toString(HANDLED_CAP)), bytes(s.deleteOnAck() ? "1" : "0"));
+  /** Queues the ack for the acker; once the acker ended (after close), sends it here. */
+  private void ack(Ack a) {
+    acks.add(a);
+    if (ackerDone) {
+      sendRest();
+    }
+  }
+
+  /**
+   * The acker: sends every ack queued so far in one script call as soon as there is one, so at low rates
+   * an ack leaves right after its handler returned, and while a call is on the wire the acks of the
+   * entries that finish meanwhile gather for the next one (at most {@link #MAX_ACK_BATCH} per call).
+   */
+  private void ackLoop() {
+    List<Ack> batch = new ArrayList<>();
+    try {
+      while (true) {
+        Ack first = acks.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (ackerStop) {
+            break;
+          }
+          continue;
+        }
+        batch.add(first);
+        acks.drainTo(batch, MAX_ACK_BATCH - 1);
+        send(batch);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ackerDone = true;
+      sendRest();
+    }
+  }
+
+  /** Sends whatever acks are queued, from the calling thread. */
+  private void sendRest() {
+    List<Ack> rest = new ArrayList<>();
+    while (acks.drainTo(rest, MAX_ACK_BATCH) > 0 || handlerAcks.drainTo(rest, MAX_ACK_BATCH) > 0) {
+      send(rest);
+      rest.clear();
+    }
+  }
+
+  /** One {@link #ACKS} call for the batch, retried until it lands (see {@link #writeUntilDone}). */
+  private void send(List<Ack> batch) {
+    List<byte[]> keys = new ArrayList<>(3 + batch.size());
+    keys.add(s.stream());
+    keys.add(s.handled());
+    keys.add(s.owners());
+    long now = System.currentTimeMillis();
+    boolean trim = now - lastTrim >= TRIM_EVERY_MILLIS;
+    List<byte[]> args = new ArrayList<>(6 + 4 * batch.size());
+    args.add(s.group());
+    args.add(bytes(Long.toString(now)));
+    args.add(bytes(Long.toString(s.handledRetainMillis())));
+    args.add(bytes(Long.toString(HANDLED_CAP)));
+    args.add(s.deleteOnAck() ? ONE : ZERO);
+    args.add(trim ? ONE : ZERO);
+    for (Ack a : batch) {
+      StreamEntry e = a.entry();
+      byte[] id = e.field(s.idField());
+      byte[] release = a.record() && s.releaseField() != null ? e.field(s.releaseField()) : null;
+      args.add(bytes(e.id()));
+      args.add(id == null ? new byte[0] : id);
+      args.add(a.record() ? RECORD : PLAIN);
+      if (release != null) {
+        keys.add(release);
+        args.add(bytes(Integer.toString(keys.size() - 3)));
+      } else {
+        args.add(ZERO);
+      }
+    }
+    String what = batch.size() == 1 ? "entry " + batch.get(0).entry().id() : batch.size() + " entries";
+    boolean landed = writeUntilDone(what, "ack", () -> ACKS.run(redwire.client(), keys, args));
+    if (landed && trim) {
+      lastTrim = now;
+    }
+    for (Ack a : batch) {
+      held.remove(a.entry().id());
+      a.sent();
+      if (!landed) {
+        continue;
+      }
+      switch (a.kind()) {
+        case Ack.HANDLED -> events.acked();
+        case Ack.SKIPPED -> events.skipped();
+        default -> {
+          events.duplicate();
+          log.info("Stream consumer {}: entry {} carries the id of an entry still pending; acknowledged"
+              + " without running it", s.name(), a.entry().id());
+        }
+      }
+    }
+    wakeReader();
   }
 
   private void deadLetter(StreamEntry e, String reason) {
@@ -687,7 +1051,7 @@ public final class StreamConsumer implements AutoCloseable {
     byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
     List<byte[]> keys = release == null ? List.of(s.stream(), s.deadLetters(), s.owners())
         : List.of(s.stream(), s.deadLetters(), s.owners(), release);
-    writeUntilDone(e, "dead-letter", () -> DEAD.run(redwire.client(), keys, args));
+    writeUntilDone("entry " + e.id(), "dead-letter", () -> DEAD.run(redwire.client(), keys, args));
     log.warn("Stream consumer {}: entry {} moved to the dead letters: {}", s.name(), e.id(), reason);
     events.deadLettered(reason);
   }
@@ -695,37 +1059,37 @@ public final class StreamConsumer implements AutoCloseable {
   /**
    * Runs a write that must land (the ack of a handled entry): retried while Redis is down, for as
    * long as the consumer runs (plus the close bound), so an outage after the handler returned does not
-   * run it again. A command error is reported and given up: the entry stays pending.
+   * run it again. A command error is reported and given up: the entry stays pending. Returns whether it
+   * landed.
    */
-  private void writeUntilDone(StreamEntry e, String op, Runnable write) {
+  private boolean writeUntilDone(String what, String op, Runnable write) {
     long backoff = 0;
     long deadline = Long.MAX_VALUE;
     while (true) {
       try {
         write.run();
-        return;
+        return true;
       } catch (RuntimeException failure) {
         if (redwire.isClosed()) {
-          log.warn("Stream consumer {}: could not {} entry {} before close; it stays pending", s.name(), op,
-              e.id());
-          return;
+          log.warn("Stream consumer {}: could not {} {} before close; it stays pending", s.name(), op, what);
+          return false;
         }
         boolean outage = redwire.failed(s.name(), op, failure);
-        if (!outage && String.valueOf(failure.getMessage()).startsWith("NOGROUP")) {
-          log.warn("Stream consumer {}: {} of entry {} failed: the group is gone; it is delivered again"
-              + " when the group is created again", s.name(), op, e.id(), failure);
-          return;
+        if (!outage && String.valueOf(failure.getMessage()).contains("NOGROUP")) {
+          log.warn("Stream consumer {}: {} of {} failed: the group is gone; it is delivered again"
+              + " when the group is created again", s.name(), op, what, failure);
+          return false;
         }
         if (!outage && refusals.tryAcquire()) {
           // a refusal (OOM under maxmemory, a key of another type) after the handler ran: giving up would
           // leave the entry to be reclaimed and run again; it stays held (renewed) and is tried again
-          log.warn("Stream consumer {}: Redis refuses the {} of entry {} ({}); trying again until it lands"
-              + " (logged at most every 10 s)", s.name(), op, e.id(), failure.toString());
+          log.warn("Stream consumer {}: Redis refuses the {} of {} ({}); trying again until it lands"
+              + " (logged at most every 10 s)", s.name(), op, what, failure.toString());
         }
         if (!running) {
           deadline = Math.min(deadline, System.nanoTime() + s.closeWaitMillis() * 1_000_000L);
           if (System.nanoTime() - deadline > 0) {
-            return;
+            return false;
           }
         }
         backoff = backoff == 0 ? 20 : Math.min(outage ? 250 : 1000, backoff * 2);
@@ -733,7 +1097,7 @@ public final class StreamConsumer implements AutoCloseable {
           Thread.sleep(backoff);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          return;
+          return false;
         }
       }
     }
@@ -822,8 +1186,9 @@ public final class StreamConsumer implements AutoCloseable {
 
   /**
    * Stops reading, lets running handlers finish for {@code closeWaitMillis} (then interrupts them and
-   * waits one more second), and leaves every entry not yet finished pending for the other consumers.
-   * Idempotent.
+   * waits one more second), sends the acks of every entry that finished, gives back the entries it read
+   * but never started, and hands back those whose handlers did not finish (made idle for the reclaim
+   * time, so another consumer takes them over at its next scan rather than after the lease). Idempotent.
    */
   @Override
   public void close() {
@@ -834,25 +1199,69 @@ public final class StreamConsumer implements AutoCloseable {
       closed = true;
     }
     running = false;
+    synchronized (room) {
+      room.notifyAll();
+    }
     java.util.concurrent.ScheduledFuture<?> r = renewal;
     if (r != null) {
       r.cancel(false);
     }
     timers.shutdownNow();
+    List<String> unfinished = List.of();
     try {
       // the reader's last read (at most BLOCK_MILLIS) is dispatched while the handlers still accept it
       reader.join(BLOCK_MILLIS * 4L);
       handlers.shutdown();
       if (!handlers.awaitTermination(s.closeWaitMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("Stream consumer {}: handlers still running after {} ms; interrupting them (their entries"
-            + " stay pending)", s.name(), s.closeWaitMillis());
+        unfinished = new ArrayList<>(inFlight);
+        log.warn("Stream consumer {}: {} handlers still running after {} ms; interrupting them (their entries"
+            + " are handed back to the group)", s.name(), unfinished.size(), s.closeWaitMillis());
         handlers.shutdownNow();
         handlers.awaitTermination(1, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // read ahead but never started (their tasks were dropped by the interrupting shutdown)
+    waiting.forEach((id, e) -> {
+      unstarted.put(id, e.delivery());
+      held.remove(id);
+    });
+    waiting.clear();
+    ackerStop = true;
+    try {
+      acker.join(s.closeWaitMillis() + 2_000L);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    handBack(unfinished);
     giveBackUnstarted();
+  }
+
+  /**
+   * Entries whose handlers did not finish within the close bound (still running, or interrupted):
+   * {@code XCLAIM ... IDLE <reclaim time> JUSTID} keeps their delivery count (they did run) and makes them
+   * idle, so another consumer's next reclaim scan takes them over. Entries acknowledged meanwhile are no
+   * longer pending and are not touched.
+   */
+  private void handBack(List<String> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try {
+      List<byte[]> back = redwire.client().xclaimJustId(s.stream(), s.group(), consumer, 0,
+          XClaimParams.xClaimParams().idle(s.reclaimIdleMillis()), ids.stream().map(StreamConsumer::bytes)
+              .toArray(byte[][]::new));
+      if (!back.isEmpty()) {
+        events.handedBack(back.size());
+        log.warn("Stream consumer {}: handed back {} entries whose handlers did not finish within {} ms;"
+            + " another consumer takes them over at its next reclaim scan", s.name(), back.size(),
+            s.closeWaitMillis());
+      }
+    } catch (RuntimeException e) {
+      log.warn("Stream consumer {}: could not hand back {} unfinished entries ({}); they are reclaimed"
+          + " after the reclaim time", s.name(), ids.size(), e.toString());
+    }
   }
 
   /**
