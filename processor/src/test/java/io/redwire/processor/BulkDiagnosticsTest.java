@@ -5,6 +5,11 @@ import static io.redwire.processor.Sources.assertOnlyError;
 import static io.redwire.processor.Sources.compile;
 import static io.redwire.processor.Sources.source;
 
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +34,16 @@ class BulkDiagnosticsTest {
           void rename(long id);
         }
         """))).succeededWithoutWarnings();
+  }
+
+  /** The README's bulk example, as printed there (imports and all), with the runtime on the class path. */
+  @Test
+  void theReadmeExampleCompiles() throws IOException {
+    String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+    int section = readme.indexOf("### Bulk methods");
+    int start = readme.indexOf("```java\n", section) + "```java\n".length();
+    String example = readme.substring(start, readme.indexOf("```", start));
+    assertThat(compile(JavaFileObjects.forSourceString("Catalog", example))).succeededWithoutWarnings();
   }
 
   @Test
