@@ -32,6 +32,9 @@ class BulkDiagnosticsTest {
           Map<UUID, Integer> counts(Collection<UUID> ids);
           @CacheEvict(name = "names", key = "{id}")
           void rename(long id);
+          @RateLimited(limit = 100, per = "1s", key = "bulk")
+          @Cached(ttl = "10m")
+          Map<Long, String> limited(Set<Long> ids);
         }
         """))).succeededWithoutWarnings();
   }
