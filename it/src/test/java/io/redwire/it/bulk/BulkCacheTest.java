@@ -134,6 +134,19 @@ class BulkCacheTest {
   }
 
   @Test
+  void anotherInterfaceThatNamesTheCacheReadsWhatTheBulkMethodStored() {
+    AtomicInteger loads = new AtomicInteger();
+    ProductReader reader = RedwireProductReader.wrap(id -> {
+      loads.incrementAndGet();
+      return new Products.Product(id, "reader " + id);
+    }, redwire);
+    products.products(ids(1, 3));
+    awaitEntries("products", 2);
+    assertEquals("product 2", reader.product(2).name());
+    assertEquals(0, loads.get(), "a hit on the entry the bulk method stored");
+  }
+
+  @Test
   void twoInterfacesOnOneRedwireDoNotShareEntries() {
     AtomicInteger namesCalls = new AtomicInteger();
     AtomicInteger labelsCalls = new AtomicInteger();
