@@ -16,6 +16,7 @@ import io.redwire.processor.validate.SessionValidator;
 import io.redwire.processor.read.HandleReader;
 import io.redwire.processor.validate.HandleValidator;
 import io.redwire.processor.model.InterfaceModel;
+import io.redwire.processor.read.BulkReader;
 import io.redwire.processor.read.CacheReader;
 import io.redwire.processor.read.InterfaceReader;
 import io.redwire.processor.read.KeyTemplates;
@@ -127,7 +128,7 @@ public final class RedwireProcessor extends AbstractProcessor {
     Diagnostics diagnostics = new Diagnostics(processingEnv.getMessager());
     ValueTypeReader values = new ValueTypeReader(processingEnv);
     KeyTemplates keys = new KeyTemplates(processingEnv, diagnostics);
-    InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics),
+    InterfaceReader reader = new InterfaceReader(processingEnv, new CacheReader(keys, values, diagnostics, new BulkReader(processingEnv)),
         new RateLimitReader(keys, diagnostics), new LockReader(keys, diagnostics),
         new HandleReader(keys, diagnostics), new EventReader(values, diagnostics),
         new QueueReader(keys, values, diagnostics));

@@ -1,7 +1,10 @@
 package io.redwire.benchmarks.cache;
 
+import io.redwire.benchmarks.BenchCatalog;
 import io.redwire.benchmarks.BenchCatalog.Product;
+import io.redwire.benchmarks.Bulk;
 import io.redwire.benchmarks.Ids;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,6 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cache hit (a GET and a decode of a ~60-byte record from a loaded key space of 1000 ids) and cache
  * miss (a new id every call: GET nil, load, store with a TTL) for every peer. Thread count comes from
  * the command line ({@code -t 1}, {@code -t 8}); see BENCHMARKS.md.
+ *
+ * <p>The {@code bulk100_} rows fetch 100 cached ids per operation: Redwire's bulk method (one MGET),
+ * against 100 single-key calls through the same proxy and through Spring's {@code @Cacheable}.
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -71,5 +77,34 @@ public class CacheBenchmark {
   @Benchmark
   public Product miss_redissonBucket(CachePeers.RedissonBucket peer, Ids ids) {
     return peer.catalog.fresh(ids.fresh());
+  }
+
+  @Benchmark
+  public Map<Long, Product> bulk100_redwireBulk(CachePeers.RedwireProxy peer, Bulk bulk) {
+    return peer.catalog.products(bulk.ids());
+  }
+
+  @Benchmark
+  public long bulk100_redwireSingles(CachePeers.RedwireProxy peer, Bulk bulk) {
+    return singles(peer.catalog, bulk);
+  }
+
+  @Benchmark
+  public long bulk100_springJedisSingles(CachePeers.SpringJedis peer, Bulk bulk) {
+    return singles(peer.catalog, bulk);
+  }
+
+  @Benchmark
+  public long bulk100_springLettuceSingles(CachePeers.SpringLettuce peer, Bulk bulk) {
+    return singles(peer.catalog, bulk);
+  }
+
+  /** 100 single-key calls, one per id of the bulk. */
+  private static long singles(BenchCatalog catalog, Bulk bulk) {
+    long sum = 0;
+    for (Long id : bulk.ids()) {
+      sum += catalog.product(id).priceCents();
+    }
+    return sum;
   }
 }

@@ -55,6 +55,9 @@ final class CacheMethods implements Step {
     TypeSpec.Builder cls = cc.cls();
     CodeBlock.Builder ctor = cc.constructor();
     for (CacheSpec c : cc.model().caches()) {
+      if (regionFields.containsKey(c.name())) {
+        continue; // a bulk method sharing the cache of another method (validated to agree)
+      }
       // everything a shared cache must agree on: a second interface must not silently run with the
       // first one's settings
       cc.claims().claim(Claims.CACHE, c.name(), "value=" + c.valueType().typeName() + "#"
@@ -85,6 +88,11 @@ final class CacheMethods implements Step {
     }
   }
 
+  /** The field holding the region of cache {@code name}. */
+  String regionField(String name) {
+    return regionFields.get(name);
+  }
+
   @Override
   public void finish(ClassContext c) {
     loaders.forEach(c.cls()::addType);
@@ -95,8 +103,8 @@ final class CacheMethods implements Step {
   public boolean call(MethodContext mc) {
     MethodModel m = mc.model();
     CacheSpec c = m.cached();
-    if (c == null) {
-      return false;
+    if (c == null || c.bulk() != null) {
+      return false; // bulk methods: BulkCacheMethods
     }
     MethodSpec.Builder method = mc.method();
     NameAllocator names = mc.names();

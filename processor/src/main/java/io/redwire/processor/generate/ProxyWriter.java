@@ -48,8 +48,9 @@ public final class ProxyWriter extends GeneratedClass {
   /** The rank order of the proxy's steps. */
   @Override
   List<Step> steps(ClassContext c) {
-    return List.of(new RateLimitMethods(c), new LockMethods(c), new CacheMethods(c), new HandleMethods(c),
-        new PublishMethods(c));
+    CacheMethods cache = new CacheMethods(c);
+    return List.of(new RateLimitMethods(c), new LockMethods(c), cache, new BulkCacheMethods(c, cache),
+        new HandleMethods(c), new PublishMethods(c));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.redwire.processor.read;
 
+import io.redwire.processor.model.BulkShape;
 import io.redwire.processor.model.CacheSpec;
 import io.redwire.processor.model.CacheWrite;
 import io.redwire.processor.model.KeyTemplate;
@@ -24,11 +25,13 @@ public final class CacheReader {
   private final KeyTemplates keys;
   private final ValueTypeReader values;
   private final Diagnostics diagnostics;
+  private final BulkReader bulks;
 
-  public CacheReader(KeyTemplates keys, ValueTypeReader values, Diagnostics diagnostics) {
+  public CacheReader(KeyTemplates keys, ValueTypeReader values, Diagnostics diagnostics, BulkReader bulks) {
     this.keys = keys;
     this.values = values;
     this.diagnostics = diagnostics;
+    this.bulks = bulks;
   }
 
   /**
@@ -49,10 +52,22 @@ public final class CacheReader {
     long ttl = Durations.member(at, "Cached", "ttl", true, -1, diagnostics);
     boolean nulls = Mirrors.bool(a, "nulls");
     long nullTtl = Mirrors.string(a, "nullTtl").isEmpty() ? ttl : Durations.member(at, "Cached", "nullTtl", false, -1, diagnostics);
-    KeyTemplate key = keys.parse(Mirrors.string(a, "key"), params, at, "key");
-    ValueType value = result.isVoid() ? null : values.read(result.value(), method);
+    BulkShape bulk = bulks.read(params, result);
+    KeyTemplate key = null;
+    ValueType value = null;
+    ResultShape stored = result;
+    if (bulk == null) {
+      key = keys.parse(Mirrors.string(a, "key"), params, at, "key");
+      value = result.isVoid() ? null : values.read(result.value(), method);
+    } else if (bulk.wellFormed()) {
+      // the template's placeholders name the collection and mean one id: the key of one entry
+      Param id = new Param(bulk.ids().name(), bulk.element(), bulk.ids().element());
+      key = keys.parse(Mirrors.string(a, "key"), List.of(id), at, "key");
+      value = values.read(bulk.mapValue(), method);
+      stored = new ResultShape(ResultShape.Wrapper.PLAIN, bulk.mapValue(), bulk.mapValue(), false);
+    } // else the validator reports the shape
     return new CacheSpec(at, name, ttl, key, Mirrors.integer(a, "jitter"), nulls, nullTtl,
-        CacheSpec.Refresh.valueOf(Mirrors.enumName(a, "refresh")), result, value);
+        CacheSpec.Refresh.valueOf(Mirrors.enumName(a, "refresh")), stored, value, bulk);
   }
 
   /** The method's {@code @CachePut} and {@code @CacheEvict}s, in source order. */

@@ -23,11 +23,13 @@ public final class CacheValidator {
 
   private final Diagnostics diagnostics;
   private final Types types;
+  private final BulkValidator bulks;
   private InterfaceModel model;
 
   public CacheValidator(ProcessingEnvironment env, Diagnostics diagnostics) {
     this.diagnostics = diagnostics;
     this.types = env.getTypeUtils();
+    this.bulks = new BulkValidator(env, diagnostics);
   }
 
   public void validate(InterfaceModel model) {
@@ -40,7 +42,9 @@ public final class CacheValidator {
       }
       checkCached(m, c);
       MethodModel first = caches.putIfAbsent(c.name(), m);
-      if (first != null) {
+      if (first != null && (c.bulk() != null || first.cached().bulk() != null)) {
+        bulks.checkShare(c, first); // a bulk method may share its cache with single-key methods
+      } else if (first != null) {
         diagnostics.duplicateCacheName(c.origin(), c.name(), first.element());
       }
     }
@@ -62,6 +66,9 @@ public final class CacheValidator {
     if (c.result().isVoid()) {
       diagnostics.cachedVoid(c.origin());
       return;
+    }
+    if (c.bulk() != null) {
+      bulks.check(m, c);
     }
     if (c.jitterPercent() < 0 || c.jitterPercent() > 100) {
       diagnostics.jitterRange(c.origin(), c.jitterPercent());

@@ -245,6 +245,53 @@ public final class Diagnostics {
         cache, cacheShape, describe(at.element()));
   }
 
+  // ---------------------------------------------------------------- bulk cached methods
+
+  public void bulkReturn(Origin at, String found) {
+    error(at, null, "BulkReturn",
+        "a bulk @Cached method returns a Map<K, V> of the ids it was given; %s returns %s. Declare the"
+            + " return type as java.util.Map<K, V>, without Optional, a future, a wildcard or a map class.",
+        describe(at.element()), simpleType(found));
+  }
+
+  public void bulkParameter(Origin at, String method, String found) {
+    error(at, null, "BulkParameter",
+        "a bulk @Cached method takes its ids as a Set<K>, List<K> or Collection<K> of one key type; %s"
+            + " takes %s. Name the id type, e.g. Set<Long>, without a wildcard.",
+        method, simpleType(found));
+  }
+
+  public void bulkKeyType(Origin at, String ids, String keys) {
+    error(at, null, "BulkKeyType",
+        "a bulk @Cached method returns a map keyed by the ids it takes; %s takes ids of type %s and"
+            + " returns a map keyed by %s. Use the same type for both.",
+        describe(at.element()), simpleType(ids), simpleType(keys));
+  }
+
+  public void bulkKeyConstant(Origin at, String template, String ids) {
+    error(at, "key", "BulkKey",
+        "in a bulk @Cached method each placeholder of the key stands for one id of {%s}; \"%s\" names none,"
+            + " so every id would share one entry. Write a key such as \"{%s}\", or name a component of the"
+            + " id such as \"{%s.id}\".",
+        ids, template, ids, ids);
+  }
+
+  public void bulkRefresh(Origin at) {
+    error(at, "refresh", "BulkRefresh",
+        "a bulk @Cached method loads the entries XFetch picks together with its misses (refresh = EARLY)"
+            + " or lets them expire (NONE); %s asks for refresh = BACKGROUND, which needs a loader per"
+            + " entry. Use refresh = EARLY or NONE.",
+        describe(at.element()));
+  }
+
+  public void bulkShare(Origin at, String name, Element first, String differences) {
+    error(at, "name", "BulkShare",
+        "a bulk method and the methods it shares a cache with read and write the same entries, so they"
+            + " must agree on its value type, key and settings; \"%s\" is also the cache of %s, and they"
+            + " differ in %s. Make them agree, or give one of them another name.",
+        name, describe(first), differences);
+  }
+
   // ---------------------------------------------------------------- locks
 
   public void lockedAsync(Origin at, String type) {

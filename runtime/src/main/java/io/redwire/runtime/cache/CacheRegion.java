@@ -699,7 +699,21 @@ public final class CacheRegion<V> {
     }
   }
 
-  private void decodeFailed(RuntimeException e) {
+  // ------------------------------------------------------------------ for BulkCacheRegion
+
+  Redwire redwire() {
+    return redwire;
+  }
+
+  EntryFormat<V> format() {
+    return format;
+  }
+
+  Generation generation() {
+    return generation;
+  }
+
+  void decodeFailed(RuntimeException e) {
     metrics.cacheDecodeFailure(name, e);
     if (e instanceof FingerprintMismatchException) {
       log.debug("Cache {}: an entry of another type shape reads as a miss", name);
@@ -709,7 +723,7 @@ public final class CacheRegion<V> {
     }
   }
 
-  private void encodeFailed(RuntimeException e) {
+  void encodeFailed(RuntimeException e) {
     metrics.cacheEncodeFailure(name, e);
     if (warnings.tryAcquire()) {
       log.warn("Cache {}: a value could not be encoded and was not stored; further failures are counted"
