@@ -9,6 +9,7 @@ import io.redwire.runtime.events.DeadLetters;
 import io.redwire.runtime.events.SubscribeOptions;
 import io.redwire.runtime.events.Subscription;
 import io.redwire.testing.RedisServer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +154,44 @@ class EventRecoveryTest {
     Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0, () -> "all acknowledged");
     assertEquals(1, runs.get("inflight").get(), "the entry running here was started again beside itself");
     assertEquals(1, runs.get("trigger").get());
+  }
+
+  @Test
+  void aDeadLetteredEventIsNotRunAgainWhenTheGroupIsCreatedAgainButItsReplayIs() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    AtomicBoolean poisoned = new AtomicBoolean(true);
+    Inventory handler = event -> {
+      runs.computeIfAbsent(event.orderId(), k -> new AtomicInteger()).incrementAndGet();
+      if (event.orderId().equals("poison") && poisoned.get()) {
+        throw new IllegalStateException("cannot reserve stock for poison");
+      }
+    };
+    subscriptions.add(RedwireInventory.subscribe(handler, redwire));
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), redwire);
+    orders.place("poison", 0);
+    orders.place("fine", 1);
+    DeadLetters<Orders.OrderPlaced> dead = RedwireInventory.deadLetters(redwire);
+    Await.until(Duration.ofSeconds(20), () -> dead.count() == 1 && runs.containsKey("fine"),
+        () -> "dead letters: " + dead.count() + ", runs " + runs);
+    assertEquals(4, runs.get("poison").get(), "maxDeliveries");
+
+    // NOGROUP: the group is created again from the start of the stream; both entries are read again
+    server.command("XGROUP", "DESTROY", stream(), "inventory");
+    orders.place("trigger", 2);
+    Await.until(Duration.ofSeconds(10), () -> runs.containsKey("trigger")
+        && metrics.count("eventSkipped", "orders/inventory") == 2, () -> "runs " + runs + "; " + metrics.summary());
+    assertEquals(4, runs.get("poison").get(), "a dead-lettered event ran again after the group was created anew");
+    assertEquals(1, runs.get("fine").get());
+    assertEquals(1, dead.count());
+
+    // a replay runs it again (dead-lettering recorded it as done; the replay takes that back)
+    poisoned.set(false);
+    assertTrue(dead.replay(dead.list(1).get(0).id()));
+    Await.until(Duration.ofSeconds(10), () -> runs.get("poison").get() == 5, () -> "replayed: " + runs);
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0, () -> "all acknowledged");
+    assertEquals(0, dead.count());
   }
 
   @Test

@@ -35,6 +35,7 @@ public final class DeadLetters<T> {
     }
     return new DeadLetters<>(new DeadLetterStore(redwire, Channels.stream(redwire, listening.channel()),
         Channels.deadLetters(redwire, listening.channel(), listening.group()),
+        Channels.handled(redwire, listening.channel(), listening.group()), Envelope.ID,
         listening.group().getBytes(java.nio.charset.StandardCharsets.UTF_8)), fingerprint, codec);
   }
 

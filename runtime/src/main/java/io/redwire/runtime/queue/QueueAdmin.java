@@ -40,7 +40,7 @@ public final class QueueAdmin<T> {
     this.settings = settings;
     this.keys = new Queues(redwire, settings.queue());
     this.codec = codec;
-    this.dead = new DeadLetterStore(redwire, keys.stream, keys.dead);
+    this.dead = new DeadLetterStore(redwire, keys.stream, keys.dead, keys.handled, Queues.ID);
   }
 
   public static <T> QueueAdmin<T> of(Redwire redwire, QueueSettings settings, JobCodec codec) {

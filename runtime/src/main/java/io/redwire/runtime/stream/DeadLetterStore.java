@@ -20,9 +20,10 @@ public final class DeadLetterStore {
   /**
    * Adds the original fields (without the dead-* ones) to the stream again, tagged with the group it is
    * replayed for (ARGV[2], when given: other groups of the channel acknowledge it without running, see
-   * {@link StreamConsumer#REPLAY_FIELD}), and removes the dead letter. With a KEYS[3] (a job's unique
-   * key), the replayed entry takes that key again first (set to the value of field ARGV[3], expiring
-   * after ARGV[4] ms), so an enqueue with the same key while it is pending is a duplicate; when another
+   * {@link StreamConsumer#REPLAY_FIELD}), takes its id (field ARGV[3]) out of the group's handled record
+   * KEYS[3] (where dead-lettering put it), and removes the dead letter. With a KEYS[4] (a job's unique
+   * key), the replayed entry takes that key again first (set to the value of field ARGV[4], expiring
+   * after ARGV[5] ms), so an enqueue with the same key while it is pending is a duplicate; when another
    * entry holds the key, nothing is replayed and the answer is 2.
    */
   static final Script REPLAY = new Script("stream.replay", """
@@ -30,19 +31,21 @@ public final class DeadLetterStore {
       if #e == 0 then return 0 end
       local f = e[1][2]
       local out = {}
-      local owner = nil
+      local owner, id = nil, nil
       for i = 1, #f, 2 do
         if string.sub(f[i], 1, 5) ~= 'dead-' and f[i] ~= 'replay-group' then
           out[#out + 1] = f[i]
           out[#out + 1] = f[i + 1]
         end
-        if KEYS[3] and f[i] == ARGV[3] then owner = f[i + 1] end
+        if f[i] == ARGV[3] then id = f[i + 1] end
+        if KEYS[4] and f[i] == ARGV[4] then owner = f[i + 1] end
       end
-      if KEYS[3] and owner then
-        local held = redis.call('GET', KEYS[3])
+      if KEYS[4] and owner then
+        local held = redis.call('GET', KEYS[4])
         if held and held ~= owner then return 2 end
-        redis.call('SET', KEYS[3], owner, 'PX', ARGV[4])
+        redis.call('SET', KEYS[4], owner, 'PX', ARGV[5])
       end
+      if id then redis.call('ZREM', KEYS[3], id) end
       if ARGV[2] ~= '' then
         out[#out + 1] = 'replay-group'
         out[#out + 1] = ARGV[2]
@@ -55,18 +58,26 @@ public final class DeadLetterStore {
   private final Redwire redwire;
   private final byte[] stream;
   private final byte[] dead;
+  private final byte[] handled;
+  private final byte[] idField;
   private final byte[] group;
 
-  /** Dead letters whose replay every group of the stream reads again. */
-  public DeadLetterStore(Redwire redwire, byte[] stream, byte[] deadLetters) {
-    this(redwire, stream, deadLetters, new byte[0]);
+  /**
+   * Dead letters of a stream read by one group (a job queue), whose handled record is {@code handled}
+   * and whose entries carry their id in field {@code idField}.
+   */
+  public DeadLetterStore(Redwire redwire, byte[] stream, byte[] deadLetters, byte[] handled, String idField) {
+    this(redwire, stream, deadLetters, handled, idField, new byte[0]);
   }
 
-  /** Dead letters of {@code group}: a replay runs in that group only. */
-  public DeadLetterStore(Redwire redwire, byte[] stream, byte[] deadLetters, byte[] group) {
+  /** Dead letters of {@code group} (handled record {@code handled}): a replay runs in that group only. */
+  public DeadLetterStore(Redwire redwire, byte[] stream, byte[] deadLetters, byte[] handled, String idField,
+      byte[] group) {
     this.redwire = redwire;
     this.stream = stream;
     this.dead = deadLetters;
+    this.handled = handled;
+    this.idField = bytes(idField);
     this.group = group;
   }
 
@@ -115,7 +126,7 @@ public final class DeadLetterStore {
    */
   public boolean replay(String id) {
     redwire.ensureOpen();
-    Object r = REPLAY.run(redwire.client(), 2, stream, dead, bytes(id), group);
+    Object r = REPLAY.run(redwire.client(), 3, stream, dead, handled, bytes(id), group, idField);
     return r instanceof Long l && l == 1L;
   }
 
@@ -129,8 +140,8 @@ public final class DeadLetterStore {
     if (uniqueKey == null) {
       return replay(id) ? 1 : 0;
     }
-    Object r = REPLAY.run(redwire.client(), 3, stream, dead, uniqueKey, bytes(id), group, bytes(ownerField),
-        bytes(Long.toString(ttlMillis)));
+    Object r = REPLAY.run(redwire.client(), 4, stream, dead, handled, uniqueKey, bytes(id), group, idField,
+        bytes(ownerField), bytes(Long.toString(ttlMillis)));
     return r instanceof Long l ? l : 0;
   }
 

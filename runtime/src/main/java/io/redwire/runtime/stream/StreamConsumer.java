@@ -249,18 +249,26 @@ public final class StreamConsumer implements AutoCloseable {
       """);
 
   /**
-   * Adds the entry (fields from ARGV[6] on) to the dead letters, drops its ownership of its id
+   * Adds the entry (fields from ARGV[8] on) to the dead letters, drops its ownership of its id
    * (ARGV[5]) and acknowledges it; with ARGV[4] = '1' also deletes it from the stream, and with a
-   * KEYS[4] releases that key if it holds the id. KEYS: stream, dead letters, owners[, release].
+   * KEYS[5] releases that key if it holds the id. The id also goes into the handled record (at ARGV[6],
+   * the record expiring after ARGV[7] ms): a dead letter is final for its group until it is replayed
+   * (the replay takes it out again), so a copy of the entry, or the same entry read again after the
+   * group was created anew ({@code NOGROUP}), is acknowledged without running.
+   * KEYS: stream, dead letters, owners, handled[, release].
    */
   static final Script DEAD = new Script("stream.dead", """
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 6))
-      if ARGV[5] ~= '' and redis.call('HGET', KEYS[3], ARGV[5]) == ARGV[2] then
-        redis.call('HDEL', KEYS[3], ARGV[5])
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 8))
+      if ARGV[5] ~= '' then
+        if redis.call('HGET', KEYS[3], ARGV[5]) == ARGV[2] then
+          redis.call('HDEL', KEYS[3], ARGV[5])
+        end
+        redis.call('ZADD', KEYS[4], ARGV[6], ARGV[5])
+        redis.call('PEXPIRE', KEYS[4], ARGV[7])
       end
       local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
       if ARGV[4] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
-      if KEYS[4] and redis.call('GET', KEYS[4]) == ARGV[5] then redis.call('DEL', KEYS[4]) end
+      if KEYS[5] and redis.call('GET', KEYS[5]) == ARGV[5] then redis.call('DEL', KEYS[5]) end
       return n
       """);
 
@@ -1034,6 +1042,8 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(bytes(s.deleteOnAck() ? "1" : "0"));
     byte[] eventId = e.field(s.idField());
     args.add(eventId != null ? eventId : new byte[0]);
+    args.add(bytes(Long.toString(System.currentTimeMillis())));
+    args.add(bytes(Long.toString(s.handledRetainMillis())));
     for (Map.Entry<String, byte[]> f : e.fields().entrySet()) {
       if (!f.getKey().startsWith("dead-") && !f.getKey().equals(REPLAY_FIELD)) {
         args.add(bytes(f.getKey()));
@@ -1049,8 +1059,8 @@ public final class StreamConsumer implements AutoCloseable {
     args.add(bytes("dead-at"));
     args.add(bytes(Long.toString(System.currentTimeMillis())));
     byte[] release = s.releaseField() == null ? null : e.field(s.releaseField());
-    List<byte[]> keys = release == null ? List.of(s.stream(), s.deadLetters(), s.owners())
-        : List.of(s.stream(), s.deadLetters(), s.owners(), release);
+    List<byte[]> keys = release == null ? List.of(s.stream(), s.deadLetters(), s.owners(), s.handled())
+        : List.of(s.stream(), s.deadLetters(), s.owners(), s.handled(), release);
     writeUntilDone("entry " + e.id(), "dead-letter", () -> DEAD.run(redwire.client(), keys, args));
     log.warn("Stream consumer {}: entry {} moved to the dead letters: {}", s.name(), e.id(), reason);
     events.deadLettered(reason);
