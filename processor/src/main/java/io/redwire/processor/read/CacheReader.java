@@ -52,7 +52,7 @@ public final class CacheReader {
     KeyTemplate key = keys.parse(Mirrors.string(a, "key"), params, at, "key");
     ValueType value = result.isVoid() ? null : values.read(result.value(), method);
     return new CacheSpec(at, name, ttl, key, Mirrors.integer(a, "jitter"), nulls, nullTtl,
-        CacheSpec.Refresh.valueOf(Mirrors.enumName(a, "refresh")), result, value);
+        CacheSpec.Refresh.valueOf(Mirrors.enumName(a, "refresh")), result, value, Mirrors.integer(a, "near"));
   }
 
   /** The method's {@code @CachePut} and {@code @CacheEvict}s, in source order. */
