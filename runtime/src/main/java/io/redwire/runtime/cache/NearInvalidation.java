@@ -24,15 +24,16 @@ import redis.clients.jedis.util.Pool;
  * Keeps one {@link NearCache} coherent with Redis. Two modes, chosen once:
  *
  * <ul>
- *   <li><b>Tracking</b> ({@code RedisClient} and {@code RedisSentinelClient} on RESP2, a server with
+ *   <li><b>Tracking</b> ({@code RedisClient} and {@code RedisSentinelClient}, a server with
  *       {@code CLIENT TRACKING}: Redis 6+, Valkey): a connection of its own, on a daemon thread
  *       {@code redwire-near-<cache>}, runs {@code CLIENT TRACKING ON REDIRECT <its own id> BCAST PREFIX
  *       <ns>:c:<name>:} and subscribes to {@code __redis__:invalidate}. The server then announces every
  *       change of a key of the cache, whoever made it (another instance's put or evict, a plain
  *       {@code SET} of an unrelated client, an expiry, a {@code FLUSHALL}). The tracking lives and dies
- *       with that one connection.
+ *       with that one connection, which speaks RESP2 ({@code HELLO 2} when the client uses RESP3) so the
+ *       invalidations arrive as pub/sub messages.
  *   <li><b>Messages</b> (a Cluster, where every master would need its own tracking connection; another
- *       kind of client; a server without tracking; RESP3): Redwire's own writers publish the key after a
+ *       kind of client; a server without tracking): Redwire's own writers publish the key after a
  *       put or evict on {@code <ns>:c:<name>:near}, received through the shared {@link Subscriber}.
  *       Writes that do not go through Redwire are not seen: the entry's TTL bounds staleness then.
  * </ul>
@@ -182,12 +183,22 @@ final class NearInvalidation implements AutoCloseable {
       Connection connection = null;
       try {
         connection = open(redwire.client());
-        if (connection == null || connection.getRedisProtocol() == RedisProtocol.RESP3) {
-          fallBack(connection == null ? "no connection of its own" : "RESP3");
+        if (connection == null) {
+          fallBack("no connection of its own");
           return;
         }
         s.connection = connection;
         live = s;
+        if (connection.getRedisProtocol() == RedisProtocol.RESP3) {
+          // invalidations must arrive as pub/sub messages (RESP2 with REDIRECT), which this
+          // connection's subscription reads like any other; the connection never goes back to the pool
+          try {
+            connection.executeCommand(new CommandArguments(Protocol.Command.HELLO).add(2));
+          } catch (JedisDataException unsupported) {
+            fallBack(unsupported.getMessage());
+            return;
+          }
+        }
         long id = (Long) connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("ID"));
         connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("SETNAME")
             .add("redwire-near"));
@@ -211,8 +222,8 @@ final class NearInvalidation implements AutoCloseable {
         live = null;
         near.disable();
         if (connection != null) {
-          if (!messages) {
-            connection.setBroken(); // never back into the pool: tracking and the subscription stay with it
+          if (!messages || connection.getRedisProtocol() == RedisProtocol.RESP3) {
+            connection.setBroken(); // never back into the pool: tracking, the subscription, RESP2 stay with it
           }
           try {
             connection.close();
