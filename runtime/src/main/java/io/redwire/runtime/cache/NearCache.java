@@ -89,7 +89,7 @@ public final class NearCache<V> {
 
     Key(byte[] bytes) {
       this.bytes = bytes;
-      this.hash = KeyWriter.hash(bytes, 0, bytes.length);
+      this.hash = KeyWriter.hash(bytes);
     }
 
     @Override
@@ -158,7 +158,7 @@ public final class NearCache<V> {
 
   /** The stamp to pass to {@link #put}: read it before the GET whose value will be put. */
   long stamp(byte[] key) {
-    return sequences.get(KeyWriter.hash(key, 0, key.length) & (STRIPES - 1));
+    return sequences.get(KeyWriter.hash(key) & (STRIPES - 1));
   }
 
   /**

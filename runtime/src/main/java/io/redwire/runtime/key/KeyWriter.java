@@ -321,9 +321,9 @@ public final class KeyWriter {
     return this;
   }
 
-  /** The hash of the sealed key's bytes, as {@link #hash(byte[], int, int)} computes it. */
+  /** The hash of the sealed key, as {@link #hash(byte[])} computes it. */
   public int keyHash() {
-    return hash(buf, 0, pos);
+    return hash(buf, tagStart, pos);
   }
 
   /** Whether the sealed key's bytes equal {@code key}. */
@@ -338,8 +338,20 @@ public final class KeyWriter {
     stack.depth = level;
   }
 
-  /** The hash a near cache uses for key bytes: FNV-1a, spread. */
-  public static int hash(byte[] b, int from, int to) {
+  /**
+   * The hash a near cache uses for a key: FNV-1a of what follows the prefix (from the hash tag's
+   * opening brace on; a prefix never contains one), spread. Keys of one cache share their prefix, so
+   * hashing it would only cost time.
+   */
+  public static int hash(byte[] key) {
+    int from = 0;
+    while (from < key.length && key[from] != '{') {
+      from++;
+    }
+    return hash(key, Math.min(from + 1, key.length), key.length);
+  }
+
+  private static int hash(byte[] b, int from, int to) {
     int h = 0x811c9dc5;
     for (int i = from; i < to; i++) {
       h = (h ^ b[i]) * 0x01000193;
