@@ -85,17 +85,24 @@ final class NearInvalidation implements AutoCloseable {
     if (started.get() || !started.compareAndSet(false, true)) {
       return;
     }
-    redwire.onClose(this);
+    redwire.onClose(this); // closes this at once when Redwire is closed already
     if (messages) {
       listenToMessages();
       return;
     }
     synchronized (this) {
+      if (closed) {
+        return;
+      }
+      try {
+        long every = redwire.pubSubPingInterval().toNanos();
+        health = redwire.renewals().scheduleWithFixedDelay(this::checkHealth, every, every, TimeUnit.NANOSECONDS);
+      } catch (RuntimeException closing) { // Redwire closed meanwhile: its close closes this
+        return;
+      }
       thread = new Thread(this::run, "redwire-near-" + name);
       thread.setDaemon(true);
       thread.start();
-      long every = redwire.pubSubPingInterval().toNanos();
-      health = redwire.renewals().scheduleWithFixedDelay(this::checkHealth, every, every, TimeUnit.NANOSECONDS);
     }
   }
 
