@@ -679,24 +679,23 @@ public final class CacheRegion<V> {
       return;
     }
     flights.forget(k); // nobody here joins a load that started before this write
-    try {
-      if (!format.keeps(value)) {
-        store.writeFenced(k, null, 0, Lease.key(k));
-        return;
-      }
-      long ttl = format.ttl(value, ThreadLocalRandom.current().nextDouble());
-      byte[] bytes;
-      try {
-        bytes = format.encode(value, 0, System.currentTimeMillis() + ttl);
-      } catch (RuntimeException e) {
-        encodeFailed(e);
-        store.writeFenced(k, null, 0, Lease.key(k)); // the entry would be stale now
-        return;
-      }
-      store.writeFenced(k, bytes, ttl, Lease.key(k));
-    } finally {
+    if (!format.keeps(value)) {
+      store.writeFenced(k, null, 0, Lease.key(k));
       nearWrote(k);
+      return;
     }
+    long ttl = format.ttl(value, ThreadLocalRandom.current().nextDouble());
+    byte[] bytes;
+    try {
+      bytes = format.encode(value, 0, System.currentTimeMillis() + ttl);
+    } catch (RuntimeException e) {
+      encodeFailed(e);
+      store.writeFenced(k, null, 0, Lease.key(k)); // the entry would be stale now
+      nearWrote(k);
+      return;
+    }
+    store.writeFenced(k, bytes, ttl, Lease.key(k));
+    nearWrote(k);
   }
 
   /** Stores the future's value once it completes successfully. */
