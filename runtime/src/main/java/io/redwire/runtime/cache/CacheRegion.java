@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Generation}: the key prefix of the current generation, clear-alls and their
  *       announcements;
  *   <li>{@link Flights}: one load per key at a time in this JVM;
- *   <li>{@link CacheStore}: every Redis call, behind the circuit breaker; never throws.
+ *   <li>{@link CacheStore}: every Redis call, behind the circuit breaker; never throws;
+ *   <li>{@link NearCache} and {@link NearInvalidation}: the in-process L1 of {@code @Cached(near = N)}
+ *       and what keeps it coherent.
  * </ul>
  *
  * <p>This class keeps the miss policy. A miss is loaded once per key in this JVM (single flight) and,

@@ -141,9 +141,15 @@ final class NearInvalidation implements AutoCloseable {
     if (s != null) {
       s.kill();
     }
-    if (keys != null) {
-      Subscriber.of(redwire).unsubscribe(channel, keys);
-      Subscriber.of(redwire).unsubscribe(generationKey, clears);
+    Subscriber.Listener k;
+    Subscriber.Listener c;
+    synchronized (this) {
+      k = keys;
+      c = clears;
+    }
+    if (k != null) {
+      Subscriber.of(redwire).unsubscribe(channel, k);
+      Subscriber.of(redwire).unsubscribe(generationKey, c);
     }
     if (t != null) {
       t.interrupt();
