@@ -41,6 +41,15 @@ public @interface Cached {
   /** How an entry close to expiry is recomputed. */
   Refresh refresh() default Refresh.EARLY;
 
+  /**
+   * Size of an in-process near cache (L1) in front of Redis, in entries; 0 (the default) for none. A
+   * near hit costs no round trip and allocates nothing. Entries are kept coherent across instances
+   * (server-assisted client tracking where the server has it, else Redwire's own invalidation
+   * messages) and never outlive the Redis entry. The decoded value is shared by every caller, so it
+   * must be immutable: the processor warns ({@code [Redwire/NearMutable]}) when it visibly is not.
+   */
+  int near() default 0;
+
   /** Recomputation policy near expiry (XFetch, Vattani et al., VLDB 2015). */
   enum Refresh {
     /** No early refresh: entries expire and the next caller loads. */

@@ -100,6 +100,20 @@ public final class MicrometerMetrics implements RedwireMetrics {
                           "exception",
                           simpleName(type))));
 
+  private final MeterMap<String, Counter> nearHits =
+      new MeterMap<>(name -> counter("redwire.cache.near.hits", "Near-cache (in-process) hits", name));
+
+  private final MeterMap<String, Counter> nearMisses =
+      new MeterMap<>(name -> counter("redwire.cache.near.misses", "Near-cache lookups that went on to Redis", name));
+
+  private final MeterMap<String, Counter> nearInvalidations =
+      new MeterMap<>(
+          name -> counter("redwire.cache.near.invalidations", "Near-cache entries dropped on invalidation", name));
+
+  private final MeterMap<String, Counter> nearClears =
+      new MeterMap<>(
+          name -> counter("redwire.cache.near.clears", "Whole near-cache clears (clear-all, lost connection)", name));
+
   private final MeterMap<String, Counter> cacheClearPending =
       new MeterMap<>(
           name ->
@@ -386,6 +400,26 @@ public final class MicrometerMetrics implements RedwireMetrics {
   @Override
   public void cacheClearPending(String cache) {
     cacheClearPending.get(cache).increment();
+  }
+
+  @Override
+  public void nearHit(String cache) {
+    nearHits.get(cache).increment();
+  }
+
+  @Override
+  public void nearMiss(String cache) {
+    nearMisses.get(cache).increment();
+  }
+
+  @Override
+  public void nearInvalidation(String cache) {
+    nearInvalidations.get(cache).increment();
+  }
+
+  @Override
+  public void nearClear(String cache) {
+    nearClears.get(cache).increment();
   }
 
   @Override

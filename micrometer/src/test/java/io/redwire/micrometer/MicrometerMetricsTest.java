@@ -216,7 +216,8 @@ class MicrometerMetricsTest {
         new TreeSet<>(List.of(
             "redwire.board.operations", "redwire.cache.clear.pending", "redwire.cache.decode.failures",
             "redwire.cache.early.refreshes", "redwire.cache.encode.failures", "redwire.cache.gets",
-            "redwire.cache.loads", "redwire.cache.stampede.waits", "redwire.circuit.state",
+            "redwire.cache.loads", "redwire.cache.stampede.waits", "redwire.cache.near.hits",
+            "redwire.cache.near.misses", "redwire.cache.near.invalidations", "redwire.cache.near.clears", "redwire.circuit.state",
             "redwire.circuit.transitions", "redwire.lock.acquisitions", "redwire.lock.busy",
             "redwire.lock.lost", "redwire.lock.waits", "redwire.ratelimit.decisions",
             "redwire.ratelimit.waits", "redwire.redis.errors",
@@ -274,6 +275,10 @@ class MicrometerMetricsTest {
     m.cacheDecodeFailure("a", new IllegalStateException());
     m.cacheEncodeFailure("a", new IllegalStateException());
     m.cacheClearPending("a");
+    m.nearHit("a");
+    m.nearMiss("a");
+    m.nearInvalidation("a");
+    m.nearClear("a");
     m.redisError("a", "get", new JedisConnectionException("x"));
     m.circuitOpened("redis");
     m.circuitClosed("redis");

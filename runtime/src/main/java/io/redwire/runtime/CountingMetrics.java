@@ -122,6 +122,26 @@ public final class CountingMetrics implements RedwireMetrics {
   }
 
   @Override
+  public void nearHit(String cache) {
+    inc("nearHit", cache);
+  }
+
+  @Override
+  public void nearMiss(String cache) {
+    inc("nearMiss", cache);
+  }
+
+  @Override
+  public void nearInvalidation(String cache) {
+    inc("nearInvalidation", cache);
+  }
+
+  @Override
+  public void nearClear(String cache) {
+    inc("nearClear", cache);
+  }
+
+  @Override
   public void redisError(String name, String operation, Exception e) {
     inc("redisError", name);
   }

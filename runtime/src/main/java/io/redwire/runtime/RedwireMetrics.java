@@ -40,6 +40,18 @@ public interface RedwireMetrics {
   /** A clear-all could not reach Redis: it applies in this instance at once and is retried until it lands. */
   default void cacheClearPending(String cache) {}
 
+  /** A near-cache (in-process L1) hit: served with no round trip. */
+  default void nearHit(String cache) {}
+
+  /** A near-cache lookup found nothing usable; the call went on to Redis. */
+  default void nearMiss(String cache) {}
+
+  /** An entry was dropped from the near cache because its Redis key changed (or was announced to). */
+  default void nearInvalidation(String cache) {}
+
+  /** The whole near cache was cleared: a clear-all, or the invalidation connection was lost or re-opened. */
+  default void nearClear(String cache) {}
+
   /**
    * A Redis call failed or timed out; the pattern applied its failure policy.
    *

@@ -54,6 +54,18 @@ public class CacheBenchmark {
     return peer.catalog.product(ids.hit());
   }
 
+  /** {@code @Cached(near = 2000)}: the in-process near cache answers, no round trip. */
+  @Benchmark
+  public Product nearHit_redwire(NearPeers.RedwireNear peer, Ids ids) {
+    return peer.catalog.product(ids.hit());
+  }
+
+  /** Redisson's {@code RLocalCachedMap}, the near-cache peer. */
+  @Benchmark
+  public Product nearHit_redissonLocalCachedMap(NearPeers.RedissonLocalCachedMap peer, Ids ids) {
+    return peer.product(ids.hit());
+  }
+
   @Benchmark
   public Product miss_redwire(CachePeers.RedwireProxy peer, Ids ids) {
     return peer.catalog.fresh(ids.fresh());

@@ -63,7 +63,7 @@ final class CacheMethods implements Step {
       cc.claims().claim(Claims.CACHE, c.name(), "value=" + c.valueType().typeName() + "#"
           + Long.toHexString(c.valueType().fingerprint()) + ";key=" + c.key().partTypes() + ";ttl="
           + c.ttlMillis() + ";jitter=" + c.jitterPercent() + ";nulls=" + c.nulls() + ";nullTtl="
-          + c.nullTtlMillis() + ";refresh=" + c.refresh().name());
+          + c.nullTtlMillis() + ";refresh=" + c.refresh().name() + (c.near() > 0 ? ";near=" + c.near() : ""));
       String local = cc.model().localName(c.name()); // "product" for the default name "Catalog.product"
       String constant = ProxyWriter.constant(local);
       String fingerprint = memberNames.newName(constant + "_FINGERPRINT");
@@ -77,9 +77,10 @@ final class CacheMethods implements Step {
               c.valueType().shape().replace("$", "$$"))
           .initializer("0x$LL", Long.toHexString(c.valueType().fingerprint()))
           .build());
+      CodeBlock near = c.near() > 0 ? CodeBlock.of(", $L", c.near()) : CodeBlock.of("");
       cls.addField(FieldSpec.builder(SETTINGS, settings, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("new $T($S, $LL, $L, $L, $LL, $T.$L)", SETTINGS, c.name(), c.ttlMillis(),
-              c.jitterPercent(), c.nulls(), c.nullTtlMillis(), REFRESH, c.refresh().name())
+          .initializer("new $T($S, $LL, $L, $L, $LL, $T.$L$L)", SETTINGS, c.name(), c.ttlMillis(),
+              c.jitterPercent(), c.nulls(), c.nullTtlMillis(), REFRESH, c.refresh().name(), near)
           .build());
       cls.addField(FieldSpec.builder(ParameterizedTypeName.get(REGION, value), field, Modifier.PRIVATE,
           Modifier.FINAL).build());
@@ -109,6 +110,10 @@ final class CacheMethods implements Step {
     MethodSpec.Builder method = mc.method();
     NameAllocator names = mc.names();
     String region = regionFields.get(c.name());
+    if (c.near() > 0) {
+      NearMethods.call(mc, keys, region, loader(m, c));
+      return true;
+    }
     String key = keys.build(method, CodeBlock.of("this.$N.prefix()", region), c.key(), names, "key");
     String raw = names.newName("raw");
     String unreadable = names.newName("unreadable");

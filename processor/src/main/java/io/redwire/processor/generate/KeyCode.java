@@ -45,6 +45,14 @@ final class KeyCode {
   String build(MethodSpec.Builder method, CodeBlock prefix, KeyTemplate template, NameAllocator names,
       String local) {
     String key = names.newName(local);
+    String k = writer(method, prefix, template, names, local);
+    method.addStatement("byte[] $N = $N.end()", key, k);
+    return key;
+  }
+
+  /** As {@link #build}, but stops before {@code end()}: returns the name of the writer holding the key. */
+  String writer(MethodSpec.Builder method, CodeBlock prefix, KeyTemplate template, NameAllocator names,
+      String local) {
     String k = names.newName(local + "Writer");
     method.addStatement("$T $N = $T.begin($L)", KEY_WRITER, k, KEY_WRITER, prefix);
     for (KeyTemplate.Segment s : template.segments()) {
@@ -56,8 +64,7 @@ final class KeyCode {
         part(method, k, (KeyTemplate.Ref) s, names);
       }
     }
-    method.addStatement("byte[] $N = $N.end()", key, k);
-    return key;
+    return k;
   }
 
   /** Adds the literal fields used by the keys built so far. */

@@ -7,6 +7,7 @@ package io.redwire.processor.model;
  * @param bulk for a bulk method ({@code Map<K, V> byIds(Set<K> ids)}) its shape, else null; then
  *     {@code result} is {@code V} as a plain result, and {@code key} is built from one id (its
  *     placeholders name the collection parameter and mean one of its elements)
+ * @param near the near cache's size in entries, 0 for none
  */
 public record CacheSpec(
     Origin origin,
@@ -19,7 +20,8 @@ public record CacheSpec(
     Refresh refresh,
     ResultShape result,
     ValueType valueType,
-    BulkShape bulk) {
+    BulkShape bulk,
+    int near) {
 
   /** Mirrors {@code io.redwire.Cached.Refresh}. */
   public enum Refresh {

@@ -67,7 +67,8 @@ public final class CacheReader {
       stored = new ResultShape(ResultShape.Wrapper.PLAIN, bulk.mapValue(), bulk.mapValue(), false);
     } // else the validator reports the shape
     return new CacheSpec(at, name, ttl, key, Mirrors.integer(a, "jitter"), nulls, nullTtl,
-        CacheSpec.Refresh.valueOf(Mirrors.enumName(a, "refresh")), stored, value, bulk);
+        CacheSpec.Refresh.valueOf(Mirrors.enumName(a, "refresh")), stored, value, bulk,
+        Mirrors.integer(a, "near"));
   }
 
   /** The method's {@code @CachePut} and {@code @CacheEvict}s, in source order. */

@@ -73,6 +73,7 @@ public final class CacheValidator {
     if (c.jitterPercent() < 0 || c.jitterPercent() > 100) {
       diagnostics.jitterRange(c.origin(), c.jitterPercent());
     }
+    NearCheck.check(c, diagnostics);
     if (!c.nulls() && c.origin().value("nullTtl") != null) {
       diagnostics.nullTtlWithoutNulls(c.origin());
     }

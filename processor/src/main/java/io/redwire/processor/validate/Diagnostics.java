@@ -155,6 +155,19 @@ public final class Diagnostics {
 
   // ---------------------------------------------------------------- caching
 
+  public void nearSize(Origin at, int near) {
+    error(at, "near", "NearSize",
+        "@Cached(near) is the near cache's size in entries, 0 for none; found %d. Use a positive size"
+            + " such as near = 10000, or remove near.", near);
+  }
+
+  public void nearMutable(Origin at, String type, String what) {
+    warning(at, "near", "NearMutable",
+        "a near cache hands one decoded value to every caller, so it must be immutable; %s returns %s,"
+            + " which holds %s. Use an immutable type (records, enums, Strings, Lists instead of arrays) or"
+            + " remove near.", describe(at.element()), type, what);
+  }
+
   public void cachedVoid(Origin at) {
     ExecutableElement m = (ExecutableElement) at.element();
     error(at, null, "CachedVoid",

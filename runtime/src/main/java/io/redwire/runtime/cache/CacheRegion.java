@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Generation}: the key prefix of the current generation, clear-alls and their
  *       announcements;
  *   <li>{@link Flights}: one load per key at a time in this JVM;
- *   <li>{@link CacheStore}: every Redis call, behind the circuit breaker; never throws.
+ *   <li>{@link CacheStore}: every Redis call, behind the circuit breaker; never throws;
+ *   <li>{@link NearCache} and {@link NearInvalidation}: the in-process L1 of {@code @Cached(near = N)}
+ *       and what keeps it coherent.
  * </ul>
  *
  * <p>This class keeps the miss policy. A miss is loaded once per key in this JVM (single flight) and,
@@ -61,6 +63,9 @@ public final class CacheRegion<V> {
   private final EntryFormat<V> format;
   private final CacheStore store;
   private final Generation generation;
+  /** The in-process L1 ({@code @Cached(near = N)}), or null; see {@link NearCache}. */
+  private final NearCache<V> near;
+  private final NearInvalidation nearInvalidation;
   private final Flights<V> flights = new Flights<>();
   private final Consumer<RuntimeException> decodeFailed = this::decodeFailed;
   /** Decode and encode failures are logged at most every 10 s (every one is counted). */
@@ -81,6 +86,9 @@ public final class CacheRegion<V> {
         settings.nulls());
     this.store = new CacheStore(redwire, name);
     this.generation = new Generation(redwire, store, name, redwire.prefix("c", name));
+    this.near = settings.near() > 0 ? new NearCache<>(name, metrics, settings.near(), ttlMillis) : null;
+    this.nearInvalidation = near == null ? null
+        : new NearInvalidation(redwire, near, name, redwire.prefix("c", name), generation.key());
   }
 
   /**
@@ -240,6 +248,74 @@ public final class CacheRegion<V> {
     in.expectEnd();
     metrics.cacheHit(name);
     return v;
+  }
+
+  // ------------------------------------------------------------------ near cache
+
+  /**
+   * The near-cache entry for the key in {@code writer} (built on {@link #prefix}), or null: then the
+   * writer's {@code end()} gives the key for {@link #nearLoad}. A hit allocates nothing, takes no lock
+   * and sends nothing; its value is shared by every caller.
+   */
+  public NearCache.Entry<V> near(io.redwire.runtime.key.KeyWriter writer) {
+    return near.get(writer);
+  }
+
+  /**
+   * A near-cache miss: the Redis tier as without a near cache ({@link #get}, then {@link #load}); a value
+   * read from Redis is kept in the near cache unless the key was invalidated meanwhile.
+   */
+  public V nearLoad(byte[] key, CacheLoader<V> loader) {
+    long stamp = nearMiss(key);
+    byte[] raw = get(key);
+    if (servable(raw)) {
+      try {
+        V value = value(raw);
+        near.put(key, stamp, value, raw);
+        return value;
+      } catch (RuntimeException unreadable) {
+        // bytes the codec refuses are a miss: loaded below, counted and written again
+      }
+    }
+    return load(key, raw, loader);
+  }
+
+  /** {@link #nearLoad} for methods that return a future. */
+  public CompletableFuture<V> nearLoadAsync(byte[] key, AsyncCacheLoader<V> loader) {
+    long stamp = nearMiss(key);
+    byte[] raw = get(key);
+    if (servable(raw)) {
+      try {
+        V value = value(raw);
+        near.put(key, stamp, value, raw);
+        return CompletableFuture.completedFuture(value);
+      } catch (RuntimeException unreadable) {
+        // loaded below
+      }
+    }
+    return loadAsync(key, raw, loader);
+  }
+
+  private long nearMiss(byte[] key) {
+    nearInvalidation.start();
+    metrics.nearMiss(name);
+    return near.stamp(key);
+  }
+
+  /** The near cache, or null when this cache has none (for tests). */
+  public NearCache<V> nearCache() {
+    return near;
+  }
+
+  /** After this instance wrote or deleted {@code key}: drop it here now, and tell others if they need it. */
+  private void nearWrote(byte[] key) {
+    if (near != null) {
+      nearInvalidation.start();
+      near.invalidate(key);
+      if (nearInvalidation.publishes()) {
+        nearInvalidation.published(key);
+      }
+    }
   }
 
   // ------------------------------------------------------------------ miss path
@@ -607,6 +683,7 @@ public final class CacheRegion<V> {
     flights.forget(k); // nobody here joins a load that started before this write
     if (!format.keeps(value)) {
       store.writeFenced(k, null, 0, Lease.key(k));
+      nearWrote(k);
       return;
     }
     long ttl = format.ttl(value, ThreadLocalRandom.current().nextDouble());
@@ -616,9 +693,11 @@ public final class CacheRegion<V> {
     } catch (RuntimeException e) {
       encodeFailed(e);
       store.writeFenced(k, null, 0, Lease.key(k)); // the entry would be stale now
+      nearWrote(k);
       return;
     }
     store.writeFenced(k, bytes, ttl, Lease.key(k));
+    nearWrote(k);
   }
 
   /** Stores the future's value once it completes successfully. */
@@ -641,6 +720,7 @@ public final class CacheRegion<V> {
     }
     flights.forget(k); // nobody here joins a load that started before this evict
     store.writeFenced(k, null, 0, Lease.key(k));
+    nearWrote(k);
   }
 
   /** Deletes the entry once the future completes successfully. */
@@ -665,6 +745,9 @@ public final class CacheRegion<V> {
   public void evictAll() {
     redwire.ensureOpen();
     generation.clear();
+    if (near != null) {
+      near.clear();
+    }
   }
 
   /** Clears the whole cache once the future completes successfully. */

@@ -70,6 +70,8 @@ public final class KeyWriter {
   private int tagStart;
   /** True when a part was written and no ':' since. */
   private boolean afterPart;
+  /** Whether {@link #seal} closed the key (end() then does not close it again). */
+  private boolean sealed;
   private final Stack stack;
   /** This writer's index in its thread's stack. */
   private final int level;
@@ -97,6 +99,7 @@ public final class KeyWriter {
     KeyWriter w = stack.writers[level];
     w.pos = 0;
     w.afterPart = false;
+    w.sealed = false;
     w.appendChecked(prefix, "prefix");
     w.ensure(1);
     w.buf[w.pos++] = '{';
@@ -305,7 +308,62 @@ public final class KeyWriter {
     return finish();
   }
 
+  /**
+   * Closes the key as {@link #end()} would, without copying it, so that it can be looked up in place
+   * ({@link #keyHash}, {@link #keyEquals}); then either {@link #end()} returns it or {@link #release()}
+   * gives the writer back. For a near-cache lookup that must not allocate.
+   */
+  public KeyWriter seal() {
+    if (!sealed) {
+      closeTag();
+      sealed = true;
+    }
+    return this;
+  }
+
+  /** The hash of the sealed key, as {@link #hash(byte[])} computes it. */
+  public int keyHash() {
+    return hash(buf, tagStart, pos);
+  }
+
+  /** Whether the sealed key's bytes equal {@code key}. */
+  public boolean keyEquals(byte[] key) {
+    return Arrays.equals(buf, 0, pos, key, 0, key.length);
+  }
+
+  /** Gives the writer back without returning the key (after {@link #seal}, on a near-cache hit). */
+  public void release() {
+    pos = 0;
+    sealed = false;
+    stack.depth = level;
+  }
+
+  /**
+   * The hash a near cache uses for a key: FNV-1a of what follows the prefix (from the hash tag's
+   * opening brace on; a prefix never contains one), spread. Keys of one cache share their prefix, so
+   * hashing it would only cost time.
+   */
+  public static int hash(byte[] key) {
+    int from = 0;
+    while (from < key.length && key[from] != '{') {
+      from++;
+    }
+    return hash(key, Math.min(from + 1, key.length), key.length);
+  }
+
+  private static int hash(byte[] b, int from, int to) {
+    int h = 0x811c9dc5;
+    for (int i = from; i < to; i++) {
+      h = (h ^ b[i]) * 0x01000193;
+    }
+    return h ^ (h >>> 16);
+  }
+
   private void closeTag() {
+    if (sealed) {
+      sealed = false; // end() after seal(): already closed
+      return;
+    }
     ensure(3);
     if (pos == tagStart) {
       buf[pos++] = '%';
