@@ -184,6 +184,22 @@ class BulkDiagnosticsTest {
   }
 
   @Test
+  void sharedCacheWithAnotherNearSize() {
+    assertOnlyError("Catalog", """
+        public interface Catalog {
+          @Cached(ttl = "10m", name = "names", near = 100)
+          String name(long id);
+          @Cached(ttl = "10m", name = "names")
+          Map<Long, String> names(Set<Long> ids);
+        }
+        """, 4,
+        "[Redwire/BulkShare] a bulk method and the methods it shares a cache with read and write the same"
+            + " entries, so they must agree on its value type, key and settings; \"names\" is also the cache"
+            + " of Catalog.name(long), and they differ in near (0 vs 100)."
+            + " Make them agree, or give one of them another name.");
+  }
+
+  @Test
   void sharedCacheWithAnotherValueType() {
     assertOnlyError("Catalog", """
         public interface Catalog {

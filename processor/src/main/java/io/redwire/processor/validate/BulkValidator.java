@@ -76,6 +76,9 @@ final class BulkValidator {
     if (c.refresh() != f.refresh()) {
       differ.add("refresh (" + c.refresh() + " vs " + f.refresh() + ")");
     }
+    if (c.near() != f.near()) {
+      differ.add("near (" + c.near() + " vs " + f.near() + ")");
+    }
     if (!differ.isEmpty()) {
       diagnostics.bulkShare(c.origin(), c.name(), first.element(), String.join(", ", differ));
     }
