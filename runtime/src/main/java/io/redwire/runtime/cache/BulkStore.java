@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -28,7 +29,10 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * other (a round trip per slot). So on a Cluster the keys are grouped by slot here and the per-slot
  * {@code MGET}s go out in one cluster pipeline: one round trip per node, each reply put back at its
  * key's position. No {@code MGET} names more than {@link #MGET_CHUNK} keys: a larger bulk (or slot) is
- * read with several in one pipeline, so one bulk never blocks the server for long.
+ * read with several in one pipeline, so one bulk never blocks the server for long. A cluster pipeline
+ * does not follow {@code MOVED} or {@code ASK} (a slot moved by resharding): such a command is sent
+ * again on its own through the cluster client, which follows the redirect and learns the slot's new
+ * owner, so only that slot's keys cost a round trip more, not the whole bulk a miss.
  *
  * <p>Writes are pipelined (one round trip per node), the replacing scripts with them, and never replace an entry written since the
  * read: an entry that was absent is written with {@code SET NX}; an entry that was there but could not
@@ -137,19 +141,26 @@ final class BulkStore {
       }
     }
     List<Response<List<byte[]>>> replies = new ArrayList<>(groups.size());
+    List<byte[][]> parts = new ArrayList<>(groups.size());
     try (AbstractPipeline pipeline = jedis.pipelined()) {
       for (List<Integer> group : groups) {
         byte[][] part = new byte[group.size()][];
         for (int j = 0; j < part.length; j++) {
           part[j] = keys[group.get(j)];
         }
+        parts.add(part);
         replies.add(pipeline.mget(part));
       }
       pipeline.sync();
     }
     byte[][] raws = new byte[n][];
     for (int g = 0; g < groups.size(); g++) {
-      List<byte[]> values = replies.get(g).get();
+      List<byte[]> values;
+      try {
+        values = replies.get(g).get();
+      } catch (JedisRedirectionException moved) { // the slot moved (resharding) and the pipeline does not follow
+        values = jedis.mget(parts.get(g)); // this does, and teaches the client the slot's new owner
+      }
       List<Integer> group = groups.get(g);
       for (int j = 0; j < group.size(); j++) {
         raws[group.get(j)] = values.get(j);
@@ -168,6 +179,7 @@ final class BulkStore {
       return;
     }
     List<Response<String>> sets = new ArrayList<>(n);
+    List<Integer> setAt = new ArrayList<>(n);
     List<Response<Object>> replaces = new ArrayList<>();
     List<byte[][]> replaceArgs = new ArrayList<>();
     try {
@@ -176,6 +188,7 @@ final class BulkStore {
           if (read[i] == null) {
             if (bytes[i] != null) {
               sets.add(pipeline.set(keys[i], bytes[i], SetParams.setParams().px(ttls[i]).nx()));
+              setAt.add(i);
             }
           } else { // an entry of another shape, damaged, or refreshed early: replaced only while it is still there
             boolean keep = bytes[i] != null;
@@ -194,9 +207,14 @@ final class BulkStore {
       failed("store", e);
       return;
     }
-    for (Response<String> set : sets) {
+    for (int s = 0; s < sets.size(); s++) {
       try {
-        set.get(); // "OK", or null when the entry was written meanwhile
+        try {
+          sets.get(s).get(); // "OK", or null when the entry was written meanwhile
+        } catch (JedisRedirectionException moved) { // resharding: sent again where the slot is now
+          int i = setAt.get(s);
+          jedis.set(keys[i], bytes[i], SetParams.setParams().px(ttls[i]).nx());
+        }
       } catch (RuntimeException commandError) { // OOM and the like: report the first, like a failed store
         failed("store", commandError);
         return;
@@ -215,6 +233,8 @@ final class BulkStore {
       for (int r = 0; r < replies.size(); r++) {
         try {
           replies.get(r).get();
+        } catch (JedisRedirectionException moved) { // resharding: run again where the slot is now
+          REPLACE.run(jedis, 1, args.get(r));
         } catch (RuntimeException e) {
           if (!Script.missing(e)) {
             throw e;
