@@ -39,6 +39,33 @@ class BulkDiagnosticsTest {
         """))).succeededWithoutWarnings();
   }
 
+  /** A user's strict build stays quiet on every kind of bulk method: records, enums and primitives' boxes as ids. */
+  @Test
+  void bulkMethodsCompileWithLintAllAndWerror() {
+    assertThat(com.google.testing.compile.Compiler.javac().withProcessors(new RedwireProcessor())
+        .withOptions("-Xlint:all", "-Werror")
+        .compile(source("Strict", """
+            public interface Strict {
+              enum Region { EU, US }
+              record Sku(String code, Region region) {}
+              record Stock(int units, List<String> bins) {}
+              @Cached(ttl = "10m", name = "stock", key = "{sku.code}:{sku.region}")
+              Stock stock(Sku sku);
+              @Cached(ttl = "10m", name = "stock", key = "{skus.code}:{skus.region}")
+              Map<Sku, Stock> stocks(List<Sku> skus);
+              @Cached(ttl = "1m", nulls = true, nullTtl = "10s")
+              Map<Region, Integer> counts(Set<Region> regions);
+              @Cached(ttl = "1m", refresh = Cached.Refresh.NONE)
+              Map<Integer, byte[]> blobs(Collection<Integer> ids);
+              @RateLimited(limit = 10, per = "1s")
+              @Cached(ttl = "1m")
+              Map<String, Optional<String>> labels(Set<String> codes);
+              @CacheEvict(name = "stock", key = "{sku.code}:{sku.region}")
+              void sold(Sku sku);
+            }
+            """))).succeededWithoutWarnings();
+  }
+
   /** The README's bulk example, as printed there (imports and all), with the runtime on the class path. */
   @Test
   void theReadmeExampleCompiles() throws IOException {

@@ -74,6 +74,35 @@ public final class CommandCounter implements AutoCloseable {
     gate.countDown();
   }
 
+  /**
+   * Delays every reply by {@code latency} on its way back to the client (zero: none), like a network
+   * with that round-trip time: n commands sent one after the other cost n times it, a pipeline of n
+   * about once.
+   */
+  public void latency(java.time.Duration latency) {
+    this.latencyMillis = latency.toMillis();
+  }
+
+  private volatile long latencyMillis;
+
+  private void reply(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = new byte[8192];
+    int read;
+    while ((read = in.read(buffer)) != -1) {
+      long delay = latencyMillis;
+      if (delay > 0) {
+        try {
+          Thread.sleep(delay); // the simulated network, not synchronisation
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      out.write(buffer, 0, read);
+      out.flush();
+    }
+  }
+
   /** How many commands are held back right now. */
   public int holding() {
     return holding.get();
@@ -100,7 +129,7 @@ public final class CommandCounter implements AutoCloseable {
         if (count) {
           parse(new BufferedInputStream(in), new java.io.BufferedOutputStream(out));
         } else {
-          in.transferTo(out);
+          reply(in, out);
         }
       } catch (IOException e) {
         // connection closed

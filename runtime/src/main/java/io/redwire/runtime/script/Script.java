@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -72,6 +74,21 @@ public final class Script {
     } catch (JedisNoScriptException e) {
       return jedis.eval(sourceBytes, keys, args);
     }
+  }
+
+  /**
+   * Queues {@code EVALSHA} of this script on {@code pipeline}. The caller handles {@code NOSCRIPT}:
+   * a response that throws {@link #missing missing} is run again with {@link #run(UnifiedJedis, int,
+   * byte[]...)}, which sends the source once.
+   */
+  public Response<Object> queue(AbstractPipeline pipeline, int keyCount, byte[]... keysAndArgs) {
+    return pipeline.evalsha(sha1Bytes, keyCount, keysAndArgs);
+  }
+
+  /** Whether {@code e}, thrown by a queued call's response, says the server does not have the script. */
+  public static boolean missing(RuntimeException e) {
+    return e instanceof JedisNoScriptException
+        || (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"));
   }
 
   /** The lowercase hex SHA-1 of the source, as Redis computes it. */
