@@ -235,10 +235,7 @@ final class NearInvalidation implements AutoCloseable {
         live = null;
         near.disable();
         if (connection != null) {
-          if (!messages || connection.getRedisProtocol() == RedisProtocol.RESP3) {
-            connection.setBroken(); // never back into the pool: tracking, the subscription, RESP2 stay with it
-          }
-          try {
+          try { // not a pooled connection (see open): closing it disconnects it, tracking and all
             connection.close();
           } catch (RuntimeException e) {
             log.debug("closing the near-cache connection failed", e);
@@ -290,17 +287,34 @@ final class NearInvalidation implements AutoCloseable {
     }
   }
 
+  /**
+   * A new connection of the client's own configuration (address, credentials, database, TLS), made by
+   * its pool's factory but never part of the pool: the tracking connection lives as long as the near
+   * cache, and taking it from the pool would leave one connection fewer for every other command, for
+   * good (as many near caches as the pool has connections, 8 by Jedis' default, would starve the
+   * application). Closing it disconnects it.
+   */
   @SuppressWarnings("unchecked")
   private static Connection open(UnifiedJedis client) {
+    Pool<Connection> pool = null;
     if (client instanceof RedisClient c) {
-      return c.getPool().getResource();
-    }
-    if (client instanceof RedisSentinelClient c) {
-      for (Object pool : c.getPrimaryNodesConnectionMap().values()) {
-        return ((Pool<Connection>) pool).getResource();
+      pool = c.getPool();
+    } else if (client instanceof RedisSentinelClient c) {
+      for (Object p : c.getPrimaryNodesConnectionMap().values()) {
+        pool = (Pool<Connection>) p;
+        break;
       }
     }
-    return null;
+    if (pool == null) {
+      return null;
+    }
+    try {
+      return pool.getFactory().makeObject().getObject();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new redis.clients.jedis.exceptions.JedisConnectionException(e);
+    }
   }
 
   /** One tracking connection's subscription. */

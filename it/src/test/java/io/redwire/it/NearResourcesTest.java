@@ -1,0 +1,97 @@
+package io.redwire.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.redwire.it.near.RedwireTrio;
+import io.redwire.it.near.Trio;
+import io.redwire.runtime.CountingMetrics;
+import io.redwire.runtime.Redwire;
+import io.redwire.testing.Await;
+import io.redwire.testing.RedisServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
+
+/** What near caches take from the application's client. */
+class NearResourcesTest {
+
+  static RedisServer server;
+
+  @BeforeAll
+  static void startRedis() {
+    server = RedisServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    server.close();
+  }
+
+  static int nearConnections() {
+    String list = String.valueOf(server.command("CLIENT", "LIST"));
+    int n = 0;
+    for (String line : list.split("\n")) {
+      if (line.contains("name=redwire-near ")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * A tracking connection is held for as long as the near cache lives: taken from the user's pool it
+   * would never come back, and as many near caches as the pool has connections leave nothing for
+   * anything else (Jedis' default pool has 8; Redwire's own from a URI 32).
+   */
+  @Test
+  void nearCachesDoNotHoldTheConnectionsOfTheClientsPool() {
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(3);
+    pool.setMaxIdle(3);
+    pool.setMaxWait(Duration.ofSeconds(1));
+    try (RedisClient data = RedisClient.builder().hostAndPort(server.host(), server.port()).poolConfig(pool)
+        .build()) {
+      CountingMetrics m = new CountingMetrics();
+      Redwire redwire = Redwire.builder().client(data).namespace("nearpool").metrics(m).build();
+      try {
+        Trio trio = RedwireTrio.wrap(new Trio() {
+          @Override
+          public String a(String id) {
+            return "a" + id;
+          }
+
+          @Override
+          public String b(String id) {
+            return "b" + id;
+          }
+
+          @Override
+          public String c(String id) {
+            return "c" + id;
+          }
+        }, redwire);
+        trio.a("1");
+        trio.b("1");
+        trio.c("1");
+        Await.until(Duration.ofSeconds(10), () -> nearConnections() == 3,
+            () -> "tracking connections: " + server.command("CLIENT", "LIST"));
+        // the application's own commands (and Redwire's) still get a connection
+        data.set("nearpool:plain", "x");
+        assertEquals("x", data.get("nearpool:plain"));
+        Await.until(Duration.ofSeconds(10), () -> {
+          trio.a("2");
+          return m.count("nearHit", "Trio.a") > 0;
+        }, m::summary);
+        assertEquals(0, m.count("redisError", "Trio.a"), m.summary());
+      } finally {
+        redwire.close();
+      }
+      Await.until(Duration.ofSeconds(10), () -> nearConnections() == 0,
+          () -> "tracking connections after close: " + server.command("CLIENT", "LIST"));
+      assertEquals("x", data.get("nearpool:plain"));
+    }
+  }
+}
