@@ -2,6 +2,8 @@ package io.redwire.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.redwire.it.near.NearShop;
+import io.redwire.it.near.RedwireNearShop;
 import io.redwire.it.near.RedwireTrio;
 import io.redwire.it.near.Trio;
 import io.redwire.runtime.CountingMetrics;
@@ -9,6 +11,7 @@ import io.redwire.runtime.Redwire;
 import io.redwire.testing.Await;
 import io.redwire.testing.RedisServer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,43 @@ class NearResourcesTest {
       Await.until(Duration.ofSeconds(10), () -> nearConnections() == 0,
           () -> "tracking connections after close: " + server.command("CLIENT", "LIST"));
       assertEquals("x", data.get("nearpool:plain"));
+    }
+  }
+
+  /** A FLUSHDB by another client: tracking sends a null invalidation, which must empty the near cache. */
+  @Test
+  void aFlushByAnotherClientEmptiesTheNearCache() {
+    AtomicLong version = new AtomicLong();
+    CountingMetrics m = new CountingMetrics();
+    try (Redwire redwire = Redwire.builder().uri(server.uri()).namespace("nearflush").metrics(m).build()) {
+      NearShop shop = RedwireNearShop.wrap(new NearShop() {
+        @Override
+        public Item item(long id) {
+          return new Item(id, "v" + version.get());
+        }
+
+        @Override
+        public Item save(Item i) {
+          return i;
+        }
+
+        @Override
+        public void delete(long id) {}
+
+        @Override
+        public void clearAll() {}
+      }, redwire);
+      Await.until(Duration.ofSeconds(10), () -> {
+        shop.item(1);
+        return m.count("nearHit", "NearShop.item") > 0;
+      }, m::summary);
+      assertEquals("v0", shop.item(1).name());
+      version.set(1);
+      long clears = m.count("nearClear", "NearShop.item");
+      server.command("FLUSHDB");
+      Await.until(Duration.ofSeconds(2), () -> "v1".equals(shop.item(1).name()),
+          () -> "still " + shop.item(1) + " after FLUSHDB; " + m.summary());
+      System.out.println("near clears before/after the flush: " + clears + "/" + m.count("nearClear", "NearShop.item"));
     }
   }
 }
