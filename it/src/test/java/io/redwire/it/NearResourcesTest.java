@@ -134,4 +134,40 @@ class NearResourcesTest {
       System.out.println("near clears before/after the flush: " + clears + "/" + m.count("nearClear", "NearShop.item"));
     }
   }
+
+  /**
+   * An ACL user that may not run CLIENT (a common least-privilege setup: +@read +@write +@pubsub, or
+   * -client) cannot have tracking: the near cache falls back to Redwire's own messages and serves,
+   * rather than retrying the tracking connection forever while bypassing itself.
+   */
+  @Test
+  void aUserWithoutTheClientCommandStillGetsANearCache() {
+    server.command("ACL", "SETUSER", "noclient", "on", ">pw", "~*", "&*", "+@all", "-client");
+    CountingMetrics m = new CountingMetrics();
+    String uri = "redis://noclient:pw@" + server.host() + ":" + server.port();
+    try (Redwire redwire = Redwire.builder().uri(uri).namespace("nearacl").metrics(m).build()) {
+      Trio trio = RedwireTrio.wrap(new Trio() {
+        @Override
+        public String a(String id) {
+          return "a" + id;
+        }
+
+        @Override
+        public String b(String id) {
+          return "b" + id;
+        }
+
+        @Override
+        public String c(String id) {
+          return "c" + id;
+        }
+      }, redwire);
+      Await.until(Duration.ofSeconds(10), () -> {
+        trio.a("1");
+        return m.count("nearHit", "Trio.a") > 0;
+      }, m::summary);
+    } finally {
+      server.command("ACL", "DELUSER", "noclient");
+    }
+  }
 }

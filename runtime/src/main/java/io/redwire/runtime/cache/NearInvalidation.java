@@ -212,14 +212,19 @@ final class NearInvalidation implements AutoCloseable {
             return;
           }
         }
-        long id = (Long) connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("ID"));
-        connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("SETNAME")
-            .add("redwire-near"));
         try {
+          // a user whose ACL refuses CLIENT (NOPERM), or a server without one of these, cannot have
+          // tracking at all: retrying would bypass the near cache for good, so fall back to messages
+          long id = (Long) connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("ID"));
+          connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("SETNAME")
+              .add("redwire-near"));
           connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("TRACKING").add("ON")
               .add("REDIRECT").add(id).add("BCAST").add("PREFIX").add(prefix));
-        } catch (JedisDataException unsupported) {
-          fallBack(unsupported.getMessage());
+        } catch (JedisDataException refused) {
+          if (transientError(refused)) {
+            throw refused; // a server loading or busy: try again later
+          }
+          fallBack(refused.getMessage());
           return;
         }
         if (!closed) {
@@ -257,6 +262,13 @@ final class NearInvalidation implements AutoCloseable {
       }
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
     }
+  }
+
+  /** A command error that passes (the server is loading, busy, failing over), not a refusal. */
+  private static boolean transientError(JedisDataException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("MASTERDOWN")
+        || m.startsWith("TRYAGAIN") || m.startsWith("READONLY") || m.startsWith("CLUSTERDOWN");
   }
 
   private void fallBack(String why) {
