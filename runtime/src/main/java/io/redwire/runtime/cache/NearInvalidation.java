@@ -212,14 +212,19 @@ final class NearInvalidation implements AutoCloseable {
             return;
           }
         }
-        long id = (Long) connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("ID"));
-        connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("SETNAME")
-            .add("redwire-near"));
         try {
+          // a user whose ACL refuses CLIENT (NOPERM), or a server without one of these, cannot have
+          // tracking at all: retrying would bypass the near cache for good, so fall back to messages
+          long id = (Long) connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("ID"));
+          connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("SETNAME")
+              .add("redwire-near"));
           connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("TRACKING").add("ON")
               .add("REDIRECT").add(id).add("BCAST").add("PREFIX").add(prefix));
-        } catch (JedisDataException unsupported) {
-          fallBack(unsupported.getMessage());
+        } catch (JedisDataException refused) {
+          if (transientError(refused)) {
+            throw refused; // a server loading or busy: try again later
+          }
+          fallBack(refused.getMessage());
           return;
         }
         if (!closed) {
@@ -235,10 +240,7 @@ final class NearInvalidation implements AutoCloseable {
         live = null;
         near.disable();
         if (connection != null) {
-          if (!messages || connection.getRedisProtocol() == RedisProtocol.RESP3) {
-            connection.setBroken(); // never back into the pool: tracking, the subscription, RESP2 stay with it
-          }
-          try {
+          try { // not a pooled connection (see open): closing it disconnects it, tracking and all
             connection.close();
           } catch (RuntimeException e) {
             log.debug("closing the near-cache connection failed", e);
@@ -260,6 +262,13 @@ final class NearInvalidation implements AutoCloseable {
       }
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
     }
+  }
+
+  /** A command error that passes (the server is loading, busy, failing over), not a refusal. */
+  private static boolean transientError(JedisDataException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("MASTERDOWN")
+        || m.startsWith("TRYAGAIN") || m.startsWith("READONLY") || m.startsWith("CLUSTERDOWN");
   }
 
   private void fallBack(String why) {
@@ -290,17 +299,34 @@ final class NearInvalidation implements AutoCloseable {
     }
   }
 
+  /**
+   * A new connection of the client's own configuration (address, credentials, database, TLS), made by
+   * its pool's factory but never part of the pool: the tracking connection lives as long as the near
+   * cache, and taking it from the pool would leave one connection fewer for every other command, for
+   * good (as many near caches as the pool has connections, 8 by Jedis' default, would starve the
+   * application). Closing it disconnects it.
+   */
   @SuppressWarnings("unchecked")
   private static Connection open(UnifiedJedis client) {
+    Pool<Connection> pool = null;
     if (client instanceof RedisClient c) {
-      return c.getPool().getResource();
-    }
-    if (client instanceof RedisSentinelClient c) {
-      for (Object pool : c.getPrimaryNodesConnectionMap().values()) {
-        return ((Pool<Connection>) pool).getResource();
+      pool = c.getPool();
+    } else if (client instanceof RedisSentinelClient c) {
+      for (Object p : c.getPrimaryNodesConnectionMap().values()) {
+        pool = (Pool<Connection>) p;
+        break;
       }
     }
-    return null;
+    if (pool == null) {
+      return null;
+    }
+    try {
+      return pool.getFactory().makeObject().getObject();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new redis.clients.jedis.exceptions.JedisConnectionException(e);
+    }
   }
 
   /** One tracking connection's subscription. */
