@@ -356,4 +356,42 @@ class EventRecoveryTest {
     Await.until(Duration.ofSeconds(15), () -> pending("inventory") == 0, () -> "pending " + pending("inventory"));
     assertEquals(0, ran.get());
   }
+
+  /**
+   * Review (stream-batching): a handler interrupted by its subscription's close (it overran closeWait)
+   * throws because of the interrupt. That is not a failed delivery: the closing consumer counted a retry
+   * it never made (its timer was already shut down); the entry is only handed back, and runs elsewhere.
+   * On the last delivery it was dead-lettered by the closing consumer with the interrupt as its error.
+   */
+  @Test
+  void aHandlerInterruptedByTheCloseIsHandedBackNotCountedAsRetriedOrDeadLettered() {
+    CountDownLatch entered = latch();
+    CountDownLatch never = latch();
+    Inventory interruptible = e -> {
+      entered.countDown();
+      try {
+        never.await(); // the work, longer than the close wait; honours the interrupt
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", interrupted);
+      }
+    };
+    CountingMetrics closing = new CountingMetrics();
+    Redwire a = redwire(closing);
+    Subscription subA = RedwireInventory.subscribe(interruptible, a,
+        SubscribeOptions.DEFAULTS.consumer("a").closeWait(Duration.ofMillis(100)));
+    Redwire b = redwire(new CountingMetrics());
+    RedwireOrders.wrap(new PlacedOrdersForTests(), b).place("o1", 1);
+    await(entered);
+    List<String> elsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+    subscriptions.add(RedwireInventory.subscribe(e -> elsewhere.add(e.orderId()), b,
+        SubscribeOptions.DEFAULTS.consumer("b")));
+    subA.close();
+    Await.until(Duration.ofSeconds(15), () -> elsewhere.size() >= 1, () -> "ran elsewhere " + elsewhere);
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0, () -> "acknowledged");
+    assertEquals(List.of("o1"), elsewhere);
+    assertEquals(0, RedwireInventory.deadLetters(b).count());
+    assertEquals(1, closing.count("eventHandedBack", "orders/inventory"), closing.summary());
+    assertEquals(0, closing.count("eventRetried", "orders/inventory"), "a retry never made: " + closing.summary());
+  }
 }

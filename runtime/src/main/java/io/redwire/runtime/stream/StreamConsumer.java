@@ -322,6 +322,12 @@ public final class StreamConsumer implements AutoCloseable {
   private final Map<String, Integer> unstarted = new ConcurrentHashMap<>();
   private final io.redwire.runtime.Throttle refusals = new io.redwire.runtime.Throttle(java.time.Duration.ofSeconds(10));
   private volatile boolean running = true;
+  /**
+   * Set by close just before it interrupts the handlers that overran the close wait: a failure from then
+   * on is the interrupt's, not the entry's, so the entry is neither retried nor dead-lettered here but
+   * handed back (its delivery counted) for another consumer to run.
+   */
+  private volatile boolean interrupting;
   private final Object closeLock = new Object();
   private boolean closed; // guarded by closeLock
 
@@ -804,6 +810,12 @@ public final class StreamConsumer implements AutoCloseable {
         return;
       } catch (Exception | LinkageError | AssertionError | StackOverflowError failure) {
         events.handled(System.nanoTime() - start, false);
+        if (interrupting) {
+          // interrupted by the close: left pending, handed back by the close (not a failed delivery)
+          log.debug("Stream consumer {}: entry {} was interrupted by the close; handed back", s.name(),
+              e.id(), failure);
+          return;
+        }
         if (e.delivery() >= s.maxDeliveries()) {
           deadLetter(e, describe(failure));
         } else {
@@ -1226,6 +1238,7 @@ public final class StreamConsumer implements AutoCloseable {
         unfinished = new ArrayList<>(inFlight);
         log.warn("Stream consumer {}: {} handlers still running after {} ms; interrupting them (their entries"
             + " are handed back to the group)", s.name(), unfinished.size(), s.closeWaitMillis());
+        interrupting = true;
         handlers.shutdownNow();
         handlers.awaitTermination(1, TimeUnit.SECONDS);
       }
