@@ -268,7 +268,9 @@ public final class StreamConsumer implements AutoCloseable {
       end
       local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
       if ARGV[4] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
-      if KEYS[5] and redis.call('GET', KEYS[5]) == ARGV[5] then redis.call('DEL', KEYS[5]) end
+      -- pcall: a key of another type there must not fail the script after the XADD (its retry would
+      -- add the dead letter again), as in stream.acks
+      if KEYS[5] and redis.pcall('GET', KEYS[5]) == ARGV[5] then redis.call('DEL', KEYS[5]) end
       return n
       """);
 
