@@ -394,4 +394,33 @@ class EventRecoveryTest {
     assertEquals(1, closing.count("eventHandedBack", "orders/inventory"), closing.summary());
     assertEquals(0, closing.count("eventRetried", "orders/inventory"), "a retry never made: " + closing.summary());
   }
+
+  /**
+   * Review (stream-batching): close stopped renewing the entries it holds at once, then waited up to
+   * closeWait for its running handlers: with a reclaim time shorter than the close wait, another
+   * consumer took a running entry over and ran it a second time while its handler was still within the
+   * close wait (and then returned normally). The entries stay renewed until the handlers are done.
+   */
+  @Test
+  void anEntryStillRunningWithinTheCloseWaitIsNotTakenOverByAnotherConsumer() {
+    Map<String, List<String>> runs = new ConcurrentHashMap<>();
+    CountDownLatch entered = latch();
+    Inventory slow = e -> {
+      runs.computeIfAbsent(e.orderId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add("a");
+      entered.countDown();
+      hold(3_500); // the work: longer than the 2 s reclaim time, shorter than the close wait
+    };
+    Redwire a = redwire(new CountingMetrics());
+    Subscription subA = RedwireInventory.subscribe(slow, a,
+        SubscribeOptions.DEFAULTS.consumer("a").closeWait(Duration.ofSeconds(10)));
+    Redwire b = redwire(new CountingMetrics());
+    RedwireOrders.wrap(new PlacedOrdersForTests(), b).place("o1", 1);
+    await(entered);
+    subscriptions.add(RedwireInventory.subscribe(e -> runs.computeIfAbsent(e.orderId(),
+        k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add("b"), b,
+        SubscribeOptions.DEFAULTS.consumer("b")));
+    subA.close(); // returns once the handler returned (3.5 s) and its ack landed
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0, () -> "acknowledged");
+    assertEquals(Map.of("o1", List.of("a")), runs, "ran once, by a, within its close wait");
+  }
 }

@@ -316,6 +316,13 @@ public final class StreamConsumer implements AutoCloseable {
   /** The lease renewal of held entries, on {@link Redwire#renewals()}. */
   private volatile java.util.concurrent.ScheduledFuture<?> renewal;
   /**
+   * Whether the heartbeat renews held entries: until close hands entries back (not merely until it
+   * starts), so entries whose handlers still run within the close wait are not taken over meanwhile.
+   * Cleared under {@link #renewLock}, so no renewal is on the wire when the hand-back makes entries idle.
+   */
+  private volatile boolean renewing = true;
+  private final Object renewLock = new Object();
+  /**
    * Entries this consumer holds: waiting locally, running, waiting for a retry, or handled and waiting
    * for their ack to land (renewed by the heartbeat, so never reclaimed by another consumer meanwhile).
    */
@@ -577,16 +584,24 @@ public final class StreamConsumer implements AutoCloseable {
    * code.
    */
   private void heartbeat() {
-    if (held.isEmpty() || !running) {
+    if (held.isEmpty() || !renewing) {
       return;
     }
-    byte[][] ids = held.stream().map(StreamConsumer::bytes).toArray(byte[][]::new);
-    try {
-      redwire.client().xclaimJustId(s.stream(), s.group(), consumer, Math.max(1, s.reclaimIdleMillis() / 3 - 10),
-          XClaimParams.xClaimParams(), ids);
-    } catch (RuntimeException e) {
-      if (running && !redwire.isClosed()) {
-        redwire.failed(s.name(), "heartbeat", e);
+    synchronized (renewLock) {
+      if (!renewing) {
+        return;
+      }
+      byte[][] ids = held.stream().map(StreamConsumer::bytes).toArray(byte[][]::new);
+      if (ids.length == 0) {
+        return;
+      }
+      try {
+        redwire.client().xclaimJustId(s.stream(), s.group(), consumer,
+            Math.max(1, s.reclaimIdleMillis() / 3 - 10), XClaimParams.xClaimParams(), ids);
+      } catch (RuntimeException e) {
+        if (renewing && !redwire.isClosed()) {
+          redwire.failed(s.name(), "heartbeat", e);
+        }
       }
     }
   }
@@ -1226,10 +1241,6 @@ public final class StreamConsumer implements AutoCloseable {
     synchronized (room) {
       room.notifyAll();
     }
-    java.util.concurrent.ScheduledFuture<?> r = renewal;
-    if (r != null) {
-      r.cancel(false);
-    }
     timers.shutdownNow();
     List<String> unfinished = List.of();
     try {
@@ -1258,6 +1269,15 @@ public final class StreamConsumer implements AutoCloseable {
       acker.join(s.closeWaitMillis() + 2_000L);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    // renewed until here (handlers within the close wait, acks being sent); none after: the hand-back
+    // makes entries idle for the reclaim time, a renewal would undo that
+    synchronized (renewLock) {
+      renewing = false;
+    }
+    java.util.concurrent.ScheduledFuture<?> r = renewal;
+    if (r != null) {
+      r.cancel(false);
     }
     handBack(unfinished);
     giveBackUnstarted();
