@@ -248,7 +248,9 @@ class EventRecoveryTest {
     subscriptions.add(RedwireInventory.subscribe(fast, redwire(new CountingMetrics()), options.consumer("b")));
     Await.until(Duration.ofSeconds(15), () -> runs.size() == 4 && pending("inventory") == 0,
         () -> "handled: " + runs);
-    assertEquals(List.of("a"), runs.get("o1"), "o1 was read ahead by a and ran there once: " + runs);
+    // o1 waited read ahead behind o0 for four reclaim times: given back after one (its delivery not
+    // counted) and run once, on b or on a (review: a hung handler must not keep its read-ahead for good)
+    assertEquals(1, runs.get("o1").size(), "o1 ran once: " + runs);
     runs.forEach((id, by) -> assertEquals(1, by.size(), id + " ran on " + by));
     // XPENDING lines: id, consumer, idle ms, deliveries. Neither o0 (running) nor o1 (read ahead) was
     // ever idle for the reclaim time: no XAUTOCLAIM (by b, or by a's own scan) took them and counted a
@@ -257,7 +259,7 @@ class EventRecoveryTest {
     assertEquals(8, p.length, "o0 and o1 pending with a: " + String.join(" ", p));
     for (int i = 0; i < p.length; i += 4) {
       assertEquals("a", p[i + 1], String.join(" ", p));
-      assertEquals("1", p[i + 3], "claimed as idle while with a: " + String.join(" ", p));
+      assertTrue(Long.parseLong(p[i + 3]) <= 1, "claimed as idle while with a: " + String.join(" ", p));
     }
   }
 
@@ -479,6 +481,50 @@ class EventRecoveryTest {
       subscriptions.forEach(Subscription::close);
       subscriptions.clear();
       proxy.close();
+    }
+  }
+
+  /**
+   * Review (stream-batching): one handler that hangs (concurrency 1) while its consumer lives kept the
+   * entries read ahead behind it for good: they are renewed like running ones, so no other consumer of
+   * the group ever took them over. Entries that wait locally for longer than the reclaim time are now
+   * given back (delivery not counted) for the others.
+   */
+  @Test
+  void entriesReadAheadBehindAHungHandlerAreGivenBackToTheGroup() {
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    CountDownLatch blocked = latch();
+    CountDownLatch never = latch();
+    OneShot fastThenHung = e -> {
+      runs.computeIfAbsent(e.orderId(), k -> new AtomicInteger()).incrementAndGet();
+      if (e.orderId().equals("o100")) {
+        blocked.countDown();
+        await(never); // hangs while its consumer lives
+      }
+    };
+    try {
+      Redwire a = redwire(new CountingMetrics());
+      subscriptions.add(RedwireOneShot.subscribe(fastThenHung, a, SubscribeOptions.DEFAULTS.consumer("a")
+          .closeWait(Duration.ZERO)));
+      Redwire b = redwire(new CountingMetrics());
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), b);
+      for (int i = 0; i < 300; i++) {
+        orders.place("o" + i, i);
+      }
+      await(blocked);
+      Map<String, AtomicInteger> runsB = new ConcurrentHashMap<>();
+      subscriptions.add(RedwireOneShot.subscribe(e -> runsB.computeIfAbsent(e.orderId(),
+          k -> new AtomicInteger()).incrementAndGet(), b, SubscribeOptions.DEFAULTS.consumer("b")));
+      DeadLetters<Orders.OrderPlaced> dead = RedwireOneShot.deadLetters(b);
+      Await.until(Duration.ofSeconds(15), () -> {
+        java.util.Set<String> all = new java.util.HashSet<>(runs.keySet());
+        all.addAll(runsB.keySet());
+        return all.size() >= 300;
+      }, () -> "a " + runs.size() + ", b " + runsB.size() + ", dead " + dead.count() + ", pending "
+          + pending("oneshot"));
+      assertEquals(0, dead.count(), "dead: " + dead.list(3));
+    } finally {
+      never.countDown();
     }
   }
 }

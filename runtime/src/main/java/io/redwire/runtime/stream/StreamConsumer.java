@@ -41,7 +41,9 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  * schedules retries. The entries this consumer holds are renewed on {@link Redwire#renewals()}. None of
  * these but the handler threads runs user code. An entry a live consumer holds (read ahead, running,
  * waiting for a retry or for its ack), however long it waits, is therefore never reclaimed: only a
- * stopped consumer's entries are.
+ * stopped consumer's entries are. An entry read ahead that waited locally for a handler thread for the
+ * whole reclaim time (the handlers are slow or hung) is given back to the group, its delivery not
+ * counted, for another consumer to take over.
  *
  * <p>Reading ahead: the reader keeps up to {@code concurrency} plus a read-ahead of entries read for the
  * handler threads, the read-ahead being what the handlers get through in about 50 ms by their recent
@@ -309,6 +311,8 @@ public final class StreamConsumer implements AutoCloseable {
   private volatile long lastTrim;
   /** Entries handed to the handler pool but not started yet (read ahead), by id. */
   private final Map<String, StreamEntry> waiting = new ConcurrentHashMap<>();
+  /** When each entry in {@link #waiting} was handed to the pool ({@link System#nanoTime()}). */
+  private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
   /** Entries whose handler is running. */
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   /** Whether the last read found fewer entries than it asked for: the next one blocks for new entries. */
@@ -587,6 +591,9 @@ public final class StreamConsumer implements AutoCloseable {
     if (held.isEmpty() || !renewing) {
       return;
     }
+    if (running) {
+      giveBackStale();
+    }
     synchronized (renewLock) {
       if (!renewing) {
         return;
@@ -603,6 +610,48 @@ public final class StreamConsumer implements AutoCloseable {
           redwire.failed(s.name(), "heartbeat", e);
         }
       }
+    }
+  }
+
+  /**
+   * Entries read ahead that waited locally for longer than the reclaim time (every handler thread busy
+   * for that long, e.g. hung) are given back to the group, their delivery not counted
+   * ({@code XCLAIM ... IDLE <reclaim time> RETRYCOUNT <deliveries before> JUSTID}), so another consumer
+   * takes them over at its next scan instead of their waiting here as long as the handlers do. Their
+   * pool task finds them gone and only gives back the reader's slot.
+   */
+  private void giveBackStale() {
+    long limit = s.reclaimIdleMillis() * 1_000_000L;
+    long now = System.nanoTime();
+    Map<Integer, List<byte[]>> byCount = new HashMap<>();
+    int n = 0;
+    for (Map.Entry<String, Long> w : waitingSince.entrySet()) {
+      if (now - w.getValue() < limit) {
+        continue;
+      }
+      StreamEntry e = waiting.remove(w.getKey());
+      waitingSince.remove(w.getKey());
+      if (e == null) {
+        continue; // started meanwhile
+      }
+      held.remove(e.id());
+      byCount.computeIfAbsent(Math.max(0, e.delivery() - 1), k -> new ArrayList<>()).add(bytes(e.id()));
+      n++;
+    }
+    if (n == 0) {
+      return;
+    }
+    try {
+      for (Map.Entry<Integer, List<byte[]>> e : byCount.entrySet()) {
+        redwire.client().xclaimJustId(s.stream(), s.group(), consumer, 0,
+            XClaimParams.xClaimParams().idle(s.reclaimIdleMillis()).retryCount(e.getKey()),
+            e.getValue().toArray(new byte[0][]));
+      }
+      log.info("Stream consumer {} ({}): gave back {} entries read ahead that waited longer than the reclaim"
+          + " time for a handler thread", s.name(), consumerName, n);
+    } catch (RuntimeException e) {
+      // not renewed any more: reclaimed by the others after the reclaim time all the same
+      redwire.failed(s.name(), "give back", e);
     }
   }
 
@@ -779,12 +828,23 @@ public final class StreamConsumer implements AutoCloseable {
               verdict == 1 && (s.deleteOnAck() || s.releaseField() != null)));
           continue;
         }
+        waitingSince.put(e.id(), System.nanoTime());
         waiting.put(e.id(), e);
         try {
-          handlers.execute(() -> process(e, counted));
+          handlers.execute(() -> {
+            if (waiting.remove(e.id()) == null) {
+              // given back by the heartbeat after waiting locally for the reclaim time (see giveBackStale)
+              if (counted) {
+                release(1);
+              }
+              return;
+            }
+            process(e, counted);
+          });
           started++;
         } catch (RejectedExecutionException closing) {
           waiting.remove(e.id());
+          waitingSince.remove(e.id());
           held.remove(e.id());
           unstarted.put(e.id(), e.delivery());
         }
@@ -800,6 +860,7 @@ public final class StreamConsumer implements AutoCloseable {
 
   private void process(StreamEntry e, boolean holdsSlot) {
     waiting.remove(e.id());
+    waitingSince.remove(e.id());
     boolean keep = false;
     long begun = System.nanoTime();
     try {
@@ -1264,6 +1325,7 @@ public final class StreamConsumer implements AutoCloseable {
       held.remove(id);
     });
     waiting.clear();
+    waitingSince.clear();
     ackerStop = true;
     try {
       acker.join(s.closeWaitMillis() + 2_000L);
