@@ -527,4 +527,23 @@ class EventRecoveryTest {
       never.countDown();
     }
   }
+
+  /** Review (first hour): close twice, then subscribe again on the same Redwire: the next event runs. */
+  @Test
+  void aSubscriptionClosedTwiceThenSubscribedAgainOnTheSameRedwireRunsTheNextEvent() {
+    List<String> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire r = redwire(metrics);
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), r);
+    Subscription first = RedwireInventory.subscribe(e -> runs.add(e.orderId()), r);
+    orders.place("o1", 1);
+    Await.until(Duration.ofSeconds(10), () -> runs.equals(List.of("o1")), () -> "ran " + runs);
+    first.close();
+    first.close();
+    subscriptions.add(RedwireInventory.subscribe(e -> runs.add(e.orderId()), r));
+    orders.place("o2", 2);
+    Await.until(Duration.ofSeconds(10), () -> runs.equals(List.of("o1", "o2")) && pending("inventory") == 0,
+        () -> "ran " + runs);
+    assertEquals(2, metrics.count("eventAcked", "orders/inventory"), metrics.summary());
+  }
 }
