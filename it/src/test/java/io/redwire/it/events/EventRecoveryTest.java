@@ -248,7 +248,9 @@ class EventRecoveryTest {
     subscriptions.add(RedwireInventory.subscribe(fast, redwire(new CountingMetrics()), options.consumer("b")));
     Await.until(Duration.ofSeconds(15), () -> runs.size() == 4 && pending("inventory") == 0,
         () -> "handled: " + runs);
-    assertEquals(List.of("a"), runs.get("o1"), "o1 was read ahead by a and ran there once: " + runs);
+    // o1 waited read ahead behind o0 for four reclaim times: given back after one (its delivery not
+    // counted) and run once, on b or on a (review: a hung handler must not keep its read-ahead for good)
+    assertEquals(1, runs.get("o1").size(), "o1 ran once: " + runs);
     runs.forEach((id, by) -> assertEquals(1, by.size(), id + " ran on " + by));
     // XPENDING lines: id, consumer, idle ms, deliveries. Neither o0 (running) nor o1 (read ahead) was
     // ever idle for the reclaim time: no XAUTOCLAIM (by b, or by a's own scan) took them and counted a
@@ -257,7 +259,7 @@ class EventRecoveryTest {
     assertEquals(8, p.length, "o0 and o1 pending with a: " + String.join(" ", p));
     for (int i = 0; i < p.length; i += 4) {
       assertEquals("a", p[i + 1], String.join(" ", p));
-      assertEquals("1", p[i + 3], "claimed as idle while with a: " + String.join(" ", p));
+      assertTrue(Long.parseLong(p[i + 3]) <= 1, "claimed as idle while with a: " + String.join(" ", p));
     }
   }
 
@@ -355,5 +357,193 @@ class EventRecoveryTest {
     // Redis 7+ and Valkey drop them from the pending list in XAUTOCLAIM; Redis 6.2 answers nil for them
     Await.until(Duration.ofSeconds(15), () -> pending("inventory") == 0, () -> "pending " + pending("inventory"));
     assertEquals(0, ran.get());
+  }
+
+  /**
+   * Review (stream-batching): a handler interrupted by its subscription's close (it overran closeWait)
+   * throws because of the interrupt. That is not a failed delivery: the closing consumer counted a retry
+   * it never made (its timer was already shut down); the entry is only handed back, and runs elsewhere.
+   * On the last delivery it was dead-lettered by the closing consumer with the interrupt as its error.
+   */
+  @Test
+  void aHandlerInterruptedByTheCloseIsHandedBackNotCountedAsRetriedOrDeadLettered() {
+    CountDownLatch entered = latch();
+    CountDownLatch never = latch();
+    Inventory interruptible = e -> {
+      entered.countDown();
+      try {
+        never.await(); // the work, longer than the close wait; honours the interrupt
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", interrupted);
+      }
+    };
+    CountingMetrics closing = new CountingMetrics();
+    Redwire a = redwire(closing);
+    Subscription subA = RedwireInventory.subscribe(interruptible, a,
+        SubscribeOptions.DEFAULTS.consumer("a").closeWait(Duration.ofMillis(100)));
+    Redwire b = redwire(new CountingMetrics());
+    RedwireOrders.wrap(new PlacedOrdersForTests(), b).place("o1", 1);
+    await(entered);
+    List<String> elsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+    subscriptions.add(RedwireInventory.subscribe(e -> elsewhere.add(e.orderId()), b,
+        SubscribeOptions.DEFAULTS.consumer("b")));
+    subA.close();
+    Await.until(Duration.ofSeconds(15), () -> elsewhere.size() >= 1, () -> "ran elsewhere " + elsewhere);
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0, () -> "acknowledged");
+    assertEquals(List.of("o1"), elsewhere);
+    assertEquals(0, RedwireInventory.deadLetters(b).count());
+    assertEquals(1, closing.count("eventHandedBack", "orders/inventory"), closing.summary());
+    assertEquals(0, closing.count("eventRetried", "orders/inventory"), "a retry never made: " + closing.summary());
+  }
+
+  /**
+   * Review (stream-batching): close stopped renewing the entries it holds at once, then waited up to
+   * closeWait for its running handlers: with a reclaim time shorter than the close wait, another
+   * consumer took a running entry over and ran it a second time while its handler was still within the
+   * close wait (and then returned normally). The entries stay renewed until the handlers are done.
+   */
+  @Test
+  void anEntryStillRunningWithinTheCloseWaitIsNotTakenOverByAnotherConsumer() {
+    Map<String, List<String>> runs = new ConcurrentHashMap<>();
+    CountDownLatch entered = latch();
+    Inventory slow = e -> {
+      runs.computeIfAbsent(e.orderId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add("a");
+      entered.countDown();
+      hold(3_500); // the work: longer than the 2 s reclaim time, shorter than the close wait
+    };
+    Redwire a = redwire(new CountingMetrics());
+    Subscription subA = RedwireInventory.subscribe(slow, a,
+        SubscribeOptions.DEFAULTS.consumer("a").closeWait(Duration.ofSeconds(10)));
+    Redwire b = redwire(new CountingMetrics());
+    RedwireOrders.wrap(new PlacedOrdersForTests(), b).place("o1", 1);
+    await(entered);
+    subscriptions.add(RedwireInventory.subscribe(e -> runs.computeIfAbsent(e.orderId(),
+        k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add("b"), b,
+        SubscribeOptions.DEFAULTS.consumer("b")));
+    subA.close(); // returns once the handler returned (3.5 s) and its ack landed
+    Await.until(Duration.ofSeconds(10), () -> pending("inventory") == 0, () -> "acknowledged");
+    assertEquals(Map.of("o1", List.of("a")), runs, "ran once, by a, within its close wait");
+  }
+
+  /**
+   * Review (stream-batching), NOT FIXED: entries a consumer read ahead (pending with it, delivery 1,
+   * never started) when it stops without closing (killed, frozen) are reclaimed with their delivery
+   * counted (XAUTOCLAIM), so with maxDeliveries = 1 they are dead-lettered without ever running
+   * ("delivered 2 times ... its consumers stopped while handling it"); with larger maxDeliveries every
+   * such kill spends one delivery of up to concurrency + 128 entries. Before read-ahead only the running
+   * entries (at most concurrency) were pending at a kill. Consumer a is "killed" by holding every command
+   * it sends in a proxy.
+   */
+  @org.junit.jupiter.api.Disabled("open review finding: entries read ahead by a stopped consumer are reclaimed with a"
+      + " delivery counted; with maxDeliveries = 1 they are dead-lettered without running (129 dead of 300)")
+  @Test
+  void entriesReadAheadByAKilledConsumerAreNotDeadLetteredWithoutRunning() throws Exception {
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    CountDownLatch blocked = latch();
+    CountDownLatch never = latch();
+    OneShot fastThenStuck = e -> {
+      runs.computeIfAbsent(e.orderId(), k -> new AtomicInteger()).incrementAndGet();
+      if (e.orderId().equals("o100")) {
+        blocked.countDown();
+        await(never); // a stops here for good
+      }
+    };
+    io.redwire.testing.CommandCounter proxy = new io.redwire.testing.CommandCounter(server.port());
+    try {
+      Redwire a = Redwire.builder().uri(proxy.uri()).namespace(namespace).build();
+      redwires.add(a);
+      subscriptions.add(RedwireOneShot.subscribe(fastThenStuck, a, SubscribeOptions.DEFAULTS.consumer("a")
+          .closeWait(Duration.ZERO)));
+      Redwire b = redwire(new CountingMetrics());
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), b);
+      for (int i = 0; i < 300; i++) {
+        orders.place("o" + i, i);
+      }
+      await(blocked);
+      Await.until(Duration.ofSeconds(10), () -> pending("oneshot") > 1, () -> "read ahead behind o100");
+      long readAhead = pending("oneshot") - 1;
+      proxy.hold(command -> true); // a is frozen: no renewal, no ack, no read
+      Map<String, AtomicInteger> runsB = new ConcurrentHashMap<>();
+      subscriptions.add(0, RedwireOneShot.subscribe(e -> runsB.computeIfAbsent(e.orderId(),
+          k -> new AtomicInteger()).incrementAndGet(), b, SubscribeOptions.DEFAULTS.consumer("b")));
+      DeadLetters<Orders.OrderPlaced> dead = RedwireOneShot.deadLetters(b);
+      Await.until(Duration.ofSeconds(20), () -> {
+        java.util.Set<String> all = new java.util.HashSet<>(runs.keySet());
+        all.addAll(runsB.keySet());
+        return all.size() + dead.count() >= 300;
+      }, () -> "a " + runs.size() + ", b " + runsB.size() + ", dead " + dead.count());
+      assertEquals(1, dead.count(), "only o100 (it was running) may be dead; " + readAhead
+          + " read ahead by a never ran: " + dead.list(5));
+    } finally {
+      proxy.release();
+      never.countDown();
+      subscriptions.forEach(Subscription::close);
+      subscriptions.clear();
+      proxy.close();
+    }
+  }
+
+  /**
+   * Review (stream-batching): one handler that hangs (concurrency 1) while its consumer lives kept the
+   * entries read ahead behind it for good: they are renewed like running ones, so no other consumer of
+   * the group ever took them over. Entries that wait locally for longer than the reclaim time are now
+   * given back (delivery not counted) for the others.
+   */
+  @Test
+  void entriesReadAheadBehindAHungHandlerAreGivenBackToTheGroup() {
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    CountDownLatch blocked = latch();
+    CountDownLatch never = latch();
+    OneShot fastThenHung = e -> {
+      runs.computeIfAbsent(e.orderId(), k -> new AtomicInteger()).incrementAndGet();
+      if (e.orderId().equals("o100")) {
+        blocked.countDown();
+        await(never); // hangs while its consumer lives
+      }
+    };
+    try {
+      Redwire a = redwire(new CountingMetrics());
+      subscriptions.add(RedwireOneShot.subscribe(fastThenHung, a, SubscribeOptions.DEFAULTS.consumer("a")
+          .closeWait(Duration.ZERO)));
+      Redwire b = redwire(new CountingMetrics());
+      Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), b);
+      for (int i = 0; i < 300; i++) {
+        orders.place("o" + i, i);
+      }
+      await(blocked);
+      Map<String, AtomicInteger> runsB = new ConcurrentHashMap<>();
+      subscriptions.add(RedwireOneShot.subscribe(e -> runsB.computeIfAbsent(e.orderId(),
+          k -> new AtomicInteger()).incrementAndGet(), b, SubscribeOptions.DEFAULTS.consumer("b")));
+      DeadLetters<Orders.OrderPlaced> dead = RedwireOneShot.deadLetters(b);
+      Await.until(Duration.ofSeconds(15), () -> {
+        java.util.Set<String> all = new java.util.HashSet<>(runs.keySet());
+        all.addAll(runsB.keySet());
+        return all.size() >= 300;
+      }, () -> "a " + runs.size() + ", b " + runsB.size() + ", dead " + dead.count() + ", pending "
+          + pending("oneshot"));
+      assertEquals(0, dead.count(), "dead: " + dead.list(3));
+    } finally {
+      never.countDown();
+    }
+  }
+
+  /** Review (first hour): close twice, then subscribe again on the same Redwire: the next event runs. */
+  @Test
+  void aSubscriptionClosedTwiceThenSubscribedAgainOnTheSameRedwireRunsTheNextEvent() {
+    List<String> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire r = redwire(metrics);
+    Orders orders = RedwireOrders.wrap(new PlacedOrdersForTests(), r);
+    Subscription first = RedwireInventory.subscribe(e -> runs.add(e.orderId()), r);
+    orders.place("o1", 1);
+    Await.until(Duration.ofSeconds(10), () -> runs.equals(List.of("o1")), () -> "ran " + runs);
+    first.close();
+    first.close();
+    subscriptions.add(RedwireInventory.subscribe(e -> runs.add(e.orderId()), r));
+    orders.place("o2", 2);
+    Await.until(Duration.ofSeconds(10), () -> runs.equals(List.of("o1", "o2")) && pending("inventory") == 0,
+        () -> "ran " + runs);
+    assertEquals(2, metrics.count("eventAcked", "orders/inventory"), metrics.summary());
   }
 }

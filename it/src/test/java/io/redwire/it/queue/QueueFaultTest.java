@@ -154,6 +154,40 @@ class QueueFaultTest {
     Await.until(Duration.ofSeconds(10), () -> ran.equals(List.of(1, 3)), () -> "ran " + ran);
   }
 
+  /**
+   * Review (stream-batching): the dead-letter script read the job's unique key with a plain GET, so a
+   * key of another type there failed the script after it had already added the dead letter and
+   * acknowledged the job; retried until it landed, every retry added another dead letter. The ack
+   * script already tolerates such a key (pcall); dead-lettering now does the same.
+   */
+  @Test
+  void aUniqueJobDeadLetteredOnceEvenWhenItsUniqueKeyIsOfAnotherType() {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = redwire(metrics);
+    java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean spoiled = new java.util.concurrent.atomic.AtomicBoolean();
+    Mailer spoiling = new Mailer() {
+      @Override
+      public void confirmation(String orderId, Duration after) {}
+
+      @Override
+      public void reminder(String orderId, int times) {
+        if (spoiled.compareAndSet(false, true)) { // something else writes the unique key as a hash
+          String key = server.command("KEYS", namespace + ":queue:mail:*unique*").trim();
+          redwire.client().del(key);
+          redwire.client().hset(key, "x", "y");
+        }
+        throw new IllegalStateException("smtp down");
+      }
+    };
+    started(RedwireMailer.work(spoiling, redwire, 1));
+    QueueAdmin<Mailer> admin = RedwireMailer.admin(redwire);
+    RedwireMailer.client(redwire).reminder("o-9", 1);
+    Await.until(Duration.ofSeconds(10), () -> metrics.count("jobDead", "mail") == 1,
+        () -> "dead: " + admin.counts() + "; " + metrics.summary());
+    assertEquals(1, admin.counts().dead(), "one dead letter per dead job");
+  }
+
   @Test
   void aDeadUniqueJobStaysDeadWhenAnotherJobHoldsItsKey() {
     CountingMetrics metrics = new CountingMetrics();

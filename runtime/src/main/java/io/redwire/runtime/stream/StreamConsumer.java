@@ -41,7 +41,9 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  * schedules retries. The entries this consumer holds are renewed on {@link Redwire#renewals()}. None of
  * these but the handler threads runs user code. An entry a live consumer holds (read ahead, running,
  * waiting for a retry or for its ack), however long it waits, is therefore never reclaimed: only a
- * stopped consumer's entries are.
+ * stopped consumer's entries are. An entry read ahead that waited locally for a handler thread for the
+ * whole reclaim time (the handlers are slow or hung) is given back to the group, its delivery not
+ * counted, for another consumer to take over.
  *
  * <p>Reading ahead: the reader keeps up to {@code concurrency} plus a read-ahead of entries read for the
  * handler threads, the read-ahead being what the handlers get through in about 50 ms by their recent
@@ -268,7 +270,9 @@ public final class StreamConsumer implements AutoCloseable {
       end
       local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
       if ARGV[4] == '1' then redis.call('XDEL', KEYS[1], ARGV[2]) end
-      if KEYS[5] and redis.call('GET', KEYS[5]) == ARGV[5] then redis.call('DEL', KEYS[5]) end
+      -- pcall: a key of another type there must not fail the script after the XADD (its retry would
+      -- add the dead letter again), as in stream.acks
+      if KEYS[5] and redis.pcall('GET', KEYS[5]) == ARGV[5] then redis.call('DEL', KEYS[5]) end
       return n
       """);
 
@@ -307,12 +311,21 @@ public final class StreamConsumer implements AutoCloseable {
   private volatile long lastTrim;
   /** Entries handed to the handler pool but not started yet (read ahead), by id. */
   private final Map<String, StreamEntry> waiting = new ConcurrentHashMap<>();
+  /** When each entry in {@link #waiting} was handed to the pool ({@link System#nanoTime()}). */
+  private final Map<String, Long> waitingSince = new ConcurrentHashMap<>();
   /** Entries whose handler is running. */
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   /** Whether the last read found fewer entries than it asked for: the next one blocks for new entries. */
   private boolean drained = true; // reader thread only
   /** The lease renewal of held entries, on {@link Redwire#renewals()}. */
   private volatile java.util.concurrent.ScheduledFuture<?> renewal;
+  /**
+   * Whether the heartbeat renews held entries: until close hands entries back (not merely until it
+   * starts), so entries whose handlers still run within the close wait are not taken over meanwhile.
+   * Cleared under {@link #renewLock}, so no renewal is on the wire when the hand-back makes entries idle.
+   */
+  private volatile boolean renewing = true;
+  private final Object renewLock = new Object();
   /**
    * Entries this consumer holds: waiting locally, running, waiting for a retry, or handled and waiting
    * for their ack to land (renewed by the heartbeat, so never reclaimed by another consumer meanwhile).
@@ -322,6 +335,12 @@ public final class StreamConsumer implements AutoCloseable {
   private final Map<String, Integer> unstarted = new ConcurrentHashMap<>();
   private final io.redwire.runtime.Throttle refusals = new io.redwire.runtime.Throttle(java.time.Duration.ofSeconds(10));
   private volatile boolean running = true;
+  /**
+   * Set by close just before it interrupts the handlers that overran the close wait: a failure from then
+   * on is the interrupt's, not the entry's, so the entry is neither retried nor dead-lettered here but
+   * handed back (its delivery counted) for another consumer to run.
+   */
+  private volatile boolean interrupting;
   private final Object closeLock = new Object();
   private boolean closed; // guarded by closeLock
 
@@ -569,17 +588,70 @@ public final class StreamConsumer implements AutoCloseable {
    * code.
    */
   private void heartbeat() {
-    if (held.isEmpty() || !running) {
+    if (held.isEmpty() || !renewing) {
       return;
     }
-    byte[][] ids = held.stream().map(StreamConsumer::bytes).toArray(byte[][]::new);
-    try {
-      redwire.client().xclaimJustId(s.stream(), s.group(), consumer, Math.max(1, s.reclaimIdleMillis() / 3 - 10),
-          XClaimParams.xClaimParams(), ids);
-    } catch (RuntimeException e) {
-      if (running && !redwire.isClosed()) {
-        redwire.failed(s.name(), "heartbeat", e);
+    if (running) {
+      giveBackStale();
+    }
+    synchronized (renewLock) {
+      if (!renewing) {
+        return;
       }
+      byte[][] ids = held.stream().map(StreamConsumer::bytes).toArray(byte[][]::new);
+      if (ids.length == 0) {
+        return;
+      }
+      try {
+        redwire.client().xclaimJustId(s.stream(), s.group(), consumer,
+            Math.max(1, s.reclaimIdleMillis() / 3 - 10), XClaimParams.xClaimParams(), ids);
+      } catch (RuntimeException e) {
+        if (renewing && !redwire.isClosed()) {
+          redwire.failed(s.name(), "heartbeat", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Entries read ahead that waited locally for longer than the reclaim time (every handler thread busy
+   * for that long, e.g. hung) are given back to the group, their delivery not counted
+   * ({@code XCLAIM ... IDLE <reclaim time> RETRYCOUNT <deliveries before> JUSTID}), so another consumer
+   * takes them over at its next scan instead of their waiting here as long as the handlers do. Their
+   * pool task finds them gone and only gives back the reader's slot.
+   */
+  private void giveBackStale() {
+    long limit = s.reclaimIdleMillis() * 1_000_000L;
+    long now = System.nanoTime();
+    Map<Integer, List<byte[]>> byCount = new HashMap<>();
+    int n = 0;
+    for (Map.Entry<String, Long> w : waitingSince.entrySet()) {
+      if (now - w.getValue() < limit) {
+        continue;
+      }
+      StreamEntry e = waiting.remove(w.getKey());
+      waitingSince.remove(w.getKey());
+      if (e == null) {
+        continue; // started meanwhile
+      }
+      held.remove(e.id());
+      byCount.computeIfAbsent(Math.max(0, e.delivery() - 1), k -> new ArrayList<>()).add(bytes(e.id()));
+      n++;
+    }
+    if (n == 0) {
+      return;
+    }
+    try {
+      for (Map.Entry<Integer, List<byte[]>> e : byCount.entrySet()) {
+        redwire.client().xclaimJustId(s.stream(), s.group(), consumer, 0,
+            XClaimParams.xClaimParams().idle(s.reclaimIdleMillis()).retryCount(e.getKey()),
+            e.getValue().toArray(new byte[0][]));
+      }
+      log.info("Stream consumer {} ({}): gave back {} entries read ahead that waited longer than the reclaim"
+          + " time for a handler thread", s.name(), consumerName, n);
+    } catch (RuntimeException e) {
+      // not renewed any more: reclaimed by the others after the reclaim time all the same
+      redwire.failed(s.name(), "give back", e);
     }
   }
 
@@ -756,12 +828,23 @@ public final class StreamConsumer implements AutoCloseable {
               verdict == 1 && (s.deleteOnAck() || s.releaseField() != null)));
           continue;
         }
+        waitingSince.put(e.id(), System.nanoTime());
         waiting.put(e.id(), e);
         try {
-          handlers.execute(() -> process(e, counted));
+          handlers.execute(() -> {
+            if (waiting.remove(e.id()) == null) {
+              // given back by the heartbeat after waiting locally for the reclaim time (see giveBackStale)
+              if (counted) {
+                release(1);
+              }
+              return;
+            }
+            process(e, counted);
+          });
           started++;
         } catch (RejectedExecutionException closing) {
           waiting.remove(e.id());
+          waitingSince.remove(e.id());
           held.remove(e.id());
           unstarted.put(e.id(), e.delivery());
         }
@@ -777,6 +860,7 @@ public final class StreamConsumer implements AutoCloseable {
 
   private void process(StreamEntry e, boolean holdsSlot) {
     waiting.remove(e.id());
+    waitingSince.remove(e.id());
     boolean keep = false;
     long begun = System.nanoTime();
     try {
@@ -804,6 +888,12 @@ public final class StreamConsumer implements AutoCloseable {
         return;
       } catch (Exception | LinkageError | AssertionError | StackOverflowError failure) {
         events.handled(System.nanoTime() - start, false);
+        if (interrupting) {
+          // interrupted by the close: left pending, handed back by the close (not a failed delivery)
+          log.debug("Stream consumer {}: entry {} was interrupted by the close; handed back", s.name(),
+              e.id(), failure);
+          return;
+        }
         if (e.delivery() >= s.maxDeliveries()) {
           deadLetter(e, describe(failure));
         } else {
@@ -1212,10 +1302,6 @@ public final class StreamConsumer implements AutoCloseable {
     synchronized (room) {
       room.notifyAll();
     }
-    java.util.concurrent.ScheduledFuture<?> r = renewal;
-    if (r != null) {
-      r.cancel(false);
-    }
     timers.shutdownNow();
     List<String> unfinished = List.of();
     try {
@@ -1226,6 +1312,7 @@ public final class StreamConsumer implements AutoCloseable {
         unfinished = new ArrayList<>(inFlight);
         log.warn("Stream consumer {}: {} handlers still running after {} ms; interrupting them (their entries"
             + " are handed back to the group)", s.name(), unfinished.size(), s.closeWaitMillis());
+        interrupting = true;
         handlers.shutdownNow();
         handlers.awaitTermination(1, TimeUnit.SECONDS);
       }
@@ -1238,11 +1325,21 @@ public final class StreamConsumer implements AutoCloseable {
       held.remove(id);
     });
     waiting.clear();
+    waitingSince.clear();
     ackerStop = true;
     try {
       acker.join(s.closeWaitMillis() + 2_000L);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    // renewed until here (handlers within the close wait, acks being sent); none after: the hand-back
+    // makes entries idle for the reclaim time, a renewal would undo that
+    synchronized (renewLock) {
+      renewing = false;
+    }
+    java.util.concurrent.ScheduledFuture<?> r = renewal;
+    if (r != null) {
+      r.cancel(false);
     }
     handBack(unfinished);
     giveBackUnstarted();
