@@ -558,6 +558,11 @@ public final class StreamConsumer implements AutoCloseable {
   }
 
   private int readAhead() {
+    if (s.maxDeliveries() <= 1) {
+      // an entry read ahead by a consumer that is then killed has a delivery counted when another
+      // consumer reclaims it, though it never ran: with one delivery it would be dead-lettered unrun
+      return 0;
+    }
     long perEntry = Math.max(1_000, handlerNanos);
     return (int) Math.min(MAX_READ_AHEAD, READ_AHEAD_WAIT_NANOS * s.concurrency() / perEntry);
   }
