@@ -1,5 +1,6 @@
 package io.redwire.runtime.cache;
 
+import io.redwire.runtime.Failures;
 import io.redwire.runtime.Redwire;
 import io.redwire.runtime.pubsub.Subscriber;
 import java.nio.charset.StandardCharsets;
@@ -194,41 +195,18 @@ final class NearInvalidation implements AutoCloseable {
     while (!closed) {
       Session s = new Session();
       Connection connection = null;
+      String fallback = null; // why tracking cannot work here: messages instead, once this session is over
       try {
         connection = open(redwire.client());
         if (connection == null) {
-          fallBack("no connection of its own");
-          return;
-        }
-        s.connection = connection;
-        live = s;
-        if (connection.getRedisProtocol() == RedisProtocol.RESP3) {
-          // invalidations must arrive as pub/sub messages (RESP2 with REDIRECT), which this
-          // connection's subscription reads like any other; the connection never goes back to the pool
-          try {
-            connection.executeCommand(new CommandArguments(Protocol.Command.HELLO).add(2));
-          } catch (JedisDataException unsupported) {
-            fallBack(unsupported.getMessage());
-            return;
+          fallback = "no connection of its own";
+        } else {
+          s.connection = connection;
+          live = s;
+          fallback = startTracking(connection);
+          if (fallback == null && !closed) {
+            s.proceed(connection, INVALIDATE);
           }
-        }
-        try {
-          // a user whose ACL refuses CLIENT (NOPERM), or a server without one of these, cannot have
-          // tracking at all: retrying would bypass the near cache for good, so fall back to messages
-          long id = (Long) connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("ID"));
-          connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("SETNAME")
-              .add("redwire-near"));
-          connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("TRACKING").add("ON")
-              .add("REDIRECT").add(id).add("BCAST").add("PREFIX").add(prefix));
-        } catch (JedisDataException refused) {
-          if (transientError(refused)) {
-            throw refused; // a server loading or busy: try again later
-          }
-          fallBack(refused.getMessage());
-          return;
-        }
-        if (!closed) {
-          s.proceed(connection, INVALIDATE);
         }
       } catch (RuntimeException e) {
         if (!closed) {
@@ -247,6 +225,11 @@ final class NearInvalidation implements AutoCloseable {
           }
         }
       }
+      if (fallback != null) {
+        // after this session disabled the near cache: the messages' subscription enables it
+        fallBack(fallback);
+        return;
+      }
       if (s.confirmed) {
         backoff = MIN_BACKOFF_MS;
       }
@@ -264,11 +247,35 @@ final class NearInvalidation implements AutoCloseable {
     }
   }
 
-  /** A command error that passes (the server is loading, busy, failing over), not a refusal. */
-  private static boolean transientError(JedisDataException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("MASTERDOWN")
-        || m.startsWith("TRYAGAIN") || m.startsWith("READONLY") || m.startsWith("CLUSTERDOWN");
+  /**
+   * Switches {@code connection} to RESP2 and turns tracking on, redirected to itself; returns why
+   * tracking cannot work here (a server without it, or a user whose ACL refuses CLIENT), or null.
+   */
+  private String startTracking(Connection connection) {
+    if (connection.getRedisProtocol() == RedisProtocol.RESP3) {
+      // invalidations must arrive as pub/sub messages (RESP2 with REDIRECT), which this
+      // connection's subscription reads like any other; the connection never goes back to the pool
+      try {
+        connection.executeCommand(new CommandArguments(Protocol.Command.HELLO).add(2));
+      } catch (JedisDataException unsupported) {
+        return unsupported.getMessage();
+      }
+    }
+    try {
+      // a user whose ACL refuses CLIENT (NOPERM), or a server without one of these, cannot have
+      // tracking at all: retrying would bypass the near cache for good, so fall back to messages
+      long id = (Long) connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("ID"));
+      connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("SETNAME")
+          .add("redwire-near"));
+      connection.executeCommand(new CommandArguments(Protocol.Command.CLIENT).add("TRACKING").add("ON")
+          .add("REDIRECT").add(id).add("BCAST").add("PREFIX").add(prefix));
+      return null;
+    } catch (JedisDataException refused) {
+      if (Failures.isOutage(refused)) {
+        throw refused; // a server loading, busy or failing over (not a refusal): try again later
+      }
+      return refused.getMessage();
+    }
   }
 
   private void fallBack(String why) {
