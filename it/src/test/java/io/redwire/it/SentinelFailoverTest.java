@@ -14,9 +14,7 @@ import io.redwire.testing.RedisSentinel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisSentinelClient;
 
@@ -50,7 +47,7 @@ class SentinelFailoverTest {
   @Test
   void cacheRateLimitAndLockSurviveAFailover() throws Exception {
     try (RedisSentinel deployment = RedisSentinel.start("redwire-main");
-        RedisSentinelClient client = sentinelClient(deployment);
+        RedisSentinelClient client = Sentinels.client(deployment, 500);
         Redwire redwire = redwireOn(client, new CountingMetrics())) {
       CountingMetrics metrics = (CountingMetrics) redwire.metrics();
       assertEquals(new HostAndPort("127.0.0.1", deployment.master().port()), client.getCurrentMaster());
@@ -176,21 +173,6 @@ class SentinelFailoverTest {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  static RedisSentinelClient sentinelClient(RedisSentinel deployment) {
-    Set<HostAndPort> sentinels = new HashSet<>();
-    for (String address : deployment.sentinelAddresses()) {
-      sentinels.add(HostAndPort.from(address));
-    }
-    return RedisSentinelClient.builder()
-        .masterName(deployment.masterName())
-        .sentinels(sentinels)
-        .clientConfig(DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(500)
-            .socketTimeoutMillis(500)
-            .build())
-        .build();
-  }
 
   static Redwire redwireOn(RedisSentinelClient client, CountingMetrics metrics) {
     return Redwire.builder().client(client).namespace(NS).metrics(metrics)

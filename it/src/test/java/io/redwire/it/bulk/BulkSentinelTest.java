@@ -2,19 +2,17 @@ package io.redwire.it.bulk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.redwire.it.Sentinels;
 import io.redwire.runtime.Redwire;
 import io.redwire.testing.Await;
 import io.redwire.testing.RedisSentinel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisSentinelClient;
 
 /** A bulk method through Jedis' {@link RedisSentinelClient}: one MGET and pipelined stores on the primary. */
@@ -23,16 +21,7 @@ class BulkSentinelTest {
   @Test
   void aBulkReadsAndWritesThroughTheSentinelClient() {
     try (RedisSentinel deployment = RedisSentinel.start("redwire-bulk")) {
-      Set<HostAndPort> sentinels = new HashSet<>();
-      for (String address : deployment.sentinelAddresses()) {
-        sentinels.add(HostAndPort.from(address));
-      }
-      try (RedisSentinelClient client = RedisSentinelClient.builder()
-              .masterName(deployment.masterName())
-              .sentinels(sentinels)
-              .clientConfig(DefaultJedisClientConfig.builder().connectionTimeoutMillis(500)
-                  .socketTimeoutMillis(500).build())
-              .build();
+      try (RedisSentinelClient client = Sentinels.client(deployment, 500);
           Redwire redwire = Redwire.builder().client(client).namespace("s").build()) {
         CountingProducts delegate = new CountingProducts();
         Products products = RedwireProducts.wrap(delegate, redwire);

@@ -2,6 +2,7 @@ package io.redwire.it.queue;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redwire.it.Sentinels;
 import io.redwire.runtime.CountingMetrics;
 import io.redwire.runtime.Redwire;
 import io.redwire.runtime.queue.QueueCounts;
@@ -21,8 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisSentinelClient;
 
 /**
@@ -40,7 +39,7 @@ class QueueSentinelTest {
   void jobsBeforeDuringAndAfterAFailoverAllRunAndOnlyThoseRunningAtTheKillMayRunTwice() throws Exception {
     CountingMetrics metrics = new CountingMetrics();
     try (RedisSentinel deployment = RedisSentinel.start("redwire-queue");
-        RedisSentinelClient client = sentinelClient(deployment);
+        RedisSentinelClient client = Sentinels.client(deployment, 1000);
         Redwire redwire = Redwire.builder().client(client).namespace("qs").metrics(metrics)
             .circuitBreaker(3, Duration.ofMillis(200)).build()) {
       Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
@@ -125,20 +124,5 @@ class QueueSentinelTest {
   private static long offset(Pattern p, String info) {
     Matcher m = p.matcher(info);
     return m.find() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  static RedisSentinelClient sentinelClient(RedisSentinel deployment) {
-    Set<HostAndPort> sentinels = new HashSet<>();
-    for (String address : deployment.sentinelAddresses()) {
-      sentinels.add(HostAndPort.from(address));
-    }
-    return RedisSentinelClient.builder()
-        .masterName(deployment.masterName())
-        .sentinels(sentinels)
-        .clientConfig(DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(500)
-            .socketTimeoutMillis(1000)
-            .build())
-        .build();
   }
 }
