@@ -35,39 +35,55 @@ public final class BoardRegion<M> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BoardRegion.class);
 
-  /** Adds or raises a member's score, then expires and trims the key: one round trip. */
+  /**
+   * Adds or raises a member's score, then expires and trims the key: one round trip. An {@code add} on
+   * a shared-ties board whose range is at most 2^52 (ARGV[10] = '1') is one {@code ZINCRBY} (the
+   * stored value is the negated score), taken back in the same script when the new score leaves the
+   * range: the old score and the points are each within 2^52 (the points are checked before the call),
+   * so the sum and its reversal are exact integers below 2^53. Other writes read the score first.
+   */
   private static final Script WRITE = new Script("redwire-board-write", """
       local key, member = KEYS[1], ARGV[2]
       local range = tonumber(ARGV[4])
-      local current = redis.call('ZSCORE', key, member)
-      local score = nil
-      if current then
-        current = tonumber(current)
-        if range > 0 then score = -math.floor(current / range) else score = -current end
-      end
       local new
-      if ARGV[1] == 'add' then
-        new = (score or 0) + tonumber(ARGV[3])
-      elseif score ~= nil and score >= tonumber(ARGV[3]) then
-        return score
+      if ARGV[10] == '1' then
+        local points = tonumber(ARGV[3])
+        new = -tonumber(redis.call('ZINCRBY', key, -points, member))
+        if math.abs(new) > tonumber(ARGV[9]) then
+          redis.call('ZINCRBY', key, points, member)
+          return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
+            .. ' is outside the board range of +-' .. ARGV[9])
+        end
       else
-        new = tonumber(ARGV[3])
+        local current = redis.call('ZSCORE', key, member)
+        local score = nil
+        if current then
+          current = tonumber(current)
+          if range > 0 then score = -math.floor(current / range) else score = -current end
+        end
+        if ARGV[1] == 'add' then
+          new = (score or 0) + tonumber(ARGV[3])
+        elseif score ~= nil and score >= tonumber(ARGV[3]) then
+          return score
+        else
+          new = tonumber(ARGV[3])
+        end
+        if score ~= nil and new == score then
+          return score -- unchanged: a first-come member keeps the moment it reached its score
+        end
+        if math.abs(new) > tonumber(ARGV[9]) then
+          return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
+            .. ' is outside the board range of +-' .. ARGV[9])
+        end
+        local stored = -new
+        if range > 0 then
+          local t = redis.call('TIME')
+          local into = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[5])
+          if into < 0 then into = 0 elseif into >= range then into = range - 1 end
+          stored = -new * range + into
+        end
+        redis.call('ZADD', key, string.format('%.0f', stored), member)
       end
-      if score ~= nil and new == score then
-        return score -- unchanged: a first-come member keeps the moment it reached its score
-      end
-      if math.abs(new) > tonumber(ARGV[9]) then
-        return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
-          .. ' is outside the board range of +-' .. ARGV[9])
-      end
-      local stored = -new
-      if range > 0 then
-        local t = redis.call('TIME')
-        local into = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[5])
-        if into < 0 then into = 0 elseif into >= range then into = range - 1 end
-        stored = -new * range + into
-      end
-      redis.call('ZADD', key, string.format('%.0f', stored), member)
       if ARGV[6] ~= '0' then
         redis.call('PEXPIREAT', key, ARGV[6])
       elseif ARGV[7] ~= '0' then
@@ -132,6 +148,8 @@ public final class BoardRegion<M> {
   private final byte[] keep;
   private final byte[] ttl;
   private final byte[] maxScore;
+  /** '1' when an {@code add} may be one {@code ZINCRBY} (shared ties, range at most 2^52). */
+  private final byte[] increments;
   private final Throttle decodeWarnings = new Throttle(Duration.ofSeconds(10));
 
   private BoardRegion(Redwire redwire, BoardSettings settings, MemberCodec<M> codec) {
@@ -149,6 +167,7 @@ public final class BoardRegion<M> {
     this.ttl = settings.period().kind() == BoardSettings.Period.Kind.NONE
         ? ascii(Long.toString(settings.period().millis())) : ZERO;
     this.maxScore = ascii(Long.toString(settings.maxScore()));
+    this.increments = range == 0 && settings.maxScore() <= 1L << 52 ? ONE : ZERO;
   }
 
   /** The region of {@code settings.name()} in {@code redwire}; no I/O. */
@@ -175,8 +194,12 @@ public final class BoardRegion<M> {
     return name;
   }
 
+  /** A period and its key (never written to: a key goes to Jedis only as an argument). */
+  private record PeriodKey(Periods.Current period, byte[] key) {}
+
   private final class Handle implements Board<M> {
     private final byte[] key;
+    private volatile PeriodKey lastKey;
 
     Handle(byte[] key) {
       this.key = key;
@@ -184,15 +207,15 @@ public final class BoardRegion<M> {
 
     @Override
     public long add(M member, long points) {
-      return write(ADD, member, points, "add");
+      return write(ADD, member, points, "add", increments);
     }
 
     @Override
     public long best(M member, long score) {
-      return write(BEST, member, score, "best");
+      return write(BEST, member, score, "best", ZERO);
     }
 
-    private long write(byte[] mode, M member, long points, String operation) {
+    private long write(byte[] mode, M member, long points, String operation, byte[] increment) {
       redwire.ensureOpen();
       Objects.requireNonNull(member, "member");
       if (points > settings.maxScore() || points < -settings.maxScore()) {
@@ -202,7 +225,7 @@ public final class BoardRegion<M> {
       Periods.Current p = periods.at(System.currentTimeMillis());
       try {
         Object reply = WRITE.run(jedis, 1, keyOf(p), mode, codec.encode(member), ascii(Long.toString(points)),
-            rangeArg, p.startArg(), p.expireAtArg(), ttl, keep, maxScore);
+            rangeArg, p.startArg(), p.expireAtArg(), ttl, keep, maxScore, increment);
         redwire.metrics().boardOperation(name, operation);
         return ((Number) reply).longValue();
       } catch (JedisDataException e) {
@@ -387,9 +410,21 @@ public final class BoardRegion<M> {
       return keyOf(periods.at(System.currentTimeMillis()));
     }
 
-    /** The key of a period (the handle's own key when the board has none). */
+    /**
+     * The key of a period (the handle's own key when the board has none); the last period's key is
+     * kept, so calls within one period build it once.
+     */
     private byte[] keyOf(Periods.Current p) {
-      return p.suffix().length == 0 ? key : Keys.withSuffix(key, p.suffix());
+      if (p.suffix().length == 0) {
+        return key;
+      }
+      PeriodKey last = lastKey;
+      if (last != null && last.period() == p) {
+        return last.key();
+      }
+      byte[] k = Keys.withSuffix(key, p.suffix());
+      lastKey = new PeriodKey(p, k);
+      return k;
     }
 
     @Override

@@ -293,6 +293,26 @@ class BoardTest {
   }
 
   @Test
+  void aSharedAddOutsideTheRangeIsTakenBackInTheSameScript() {
+    BoardRegion<Long> region = BoardRegion.of(redwire, settings("range-shared", BoardSettings.Ties.SHARED),
+        MemberCodec.LONG);
+    Board<Long> board = board(region, "g");
+    assertEquals(999_999, board.add(1L, 999_999));
+    assertEquals(-999_999, board.add(2L, -999_999));
+    RuntimeException up = assertThrows(RuntimeException.class, () -> board.add(1L, 2));
+    assertTrue(up.getMessage().contains("score 1000001 is outside the board range"), up.getMessage());
+    RuntimeException down = assertThrows(RuntimeException.class, () -> board.add(2L, -2));
+    assertTrue(down.getMessage().contains("score -1000001 is outside the board range"), down.getMessage());
+    assertEquals(OptionalLong.of(999_999), board.score(1L), "taken back");
+    assertEquals(OptionalLong.of(-999_999), board.score(2L), "taken back");
+    assertEquals(List.of(new Ranked<>(1L, 1, 999_999), new Ranked<>(2L, 2, -999_999)), board.top(5));
+    assertEquals(1_000_000, board.add(1L, 1), "the edge itself is in range");
+    assertEquals(OptionalLong.empty(), board.score(3L));
+    assertEquals(0, board.add(3L, 0), "an add of nothing puts an absent member on the board at 0");
+    assertEquals(3, board.size());
+  }
+
+  @Test
   void firstComeRangeThatCannotBeExactIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BoardSettings("huge",
         BoardSettings.Ties.FIRST_COME, BoardSettings.Period.rolling(Duration.ofDays(7), Duration.ZERO),
