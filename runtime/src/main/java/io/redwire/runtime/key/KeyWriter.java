@@ -72,6 +72,11 @@ public final class KeyWriter {
   private boolean afterPart;
   /** Whether {@link #seal} closed the key (end() then does not close it again). */
   private boolean sealed;
+  /**
+   * The last prefix found free of braces: a region's prefix is one array for as long as it is valid,
+   * so a writer checks it once, not on every key (prefixes are never modified after they are built).
+   */
+  private byte[] checkedPrefix;
   private final Stack stack;
   /** This writer's index in its thread's stack. */
   private final int level;
@@ -100,7 +105,14 @@ public final class KeyWriter {
     w.pos = 0;
     w.afterPart = false;
     w.sealed = false;
-    w.appendChecked(prefix, "prefix");
+    if (prefix == w.checkedPrefix) {
+      w.ensure(prefix.length); // the prefix this writer began with last time: checked then
+      System.arraycopy(prefix, 0, w.buf, 0, prefix.length);
+      w.pos = prefix.length;
+    } else {
+      w.appendChecked(prefix, "prefix");
+      w.checkedPrefix = prefix;
+    }
     w.ensure(1);
     w.buf[w.pos++] = '{';
     w.tagStart = w.pos;
