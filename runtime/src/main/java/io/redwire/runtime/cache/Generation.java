@@ -57,6 +57,12 @@ final class Generation {
   private volatile byte[] prefix;
   /** When a caller next triggers a re-read (ms, wall clock); also the earliest retry of a failed first read. */
   private volatile long checkAt;
+  /**
+   * Whether the next call should look at {@link #checkAt}: set by a timer tick once a second when the
+   * time has come (and when announcements resume), so the hit path reads no clock.
+   */
+  private volatile boolean due = true;
+  private final AtomicBoolean ticking = new AtomicBoolean();
   /** Whether the announcement channel is subscribed. */
   private volatile boolean announced;
   private final AtomicBoolean subscribed = new AtomicBoolean();
@@ -92,11 +98,11 @@ final class Generation {
 
   /**
    * The key prefix of the current generation (or the placeholder, see {@link #isPlaceholder}). On the
-   * hit path: a clock read and two volatile reads unless a re-read is due.
+   * hit path: two volatile reads unless a re-read is due.
    */
   byte[] prefix() {
     byte[] p = prefix;
-    if (p != null && System.currentTimeMillis() < checkAt) {
+    if (p != null && !due) {
       return p;
     }
     return slowPrefix();
@@ -136,6 +142,7 @@ final class Generation {
 
   private byte[] slowPrefix() {
     subscribe();
+    tick();
     long now = System.currentTimeMillis();
     byte[] p = prefix;
     if (p == null) {
@@ -154,7 +161,30 @@ final class Generation {
         refreshing.set(false);
       }
     }
+    if (now < checkAt && ticking.get()) {
+      due = false; // the tick sets it again when checkAt has passed
+    }
     return p;
+  }
+
+  /**
+   * Starts, on first use, the once-a-second tick on {@code Redwire.renewals()} that marks a re-read
+   * as due when {@link #checkAt} has passed (it only writes a flag: the re-read itself runs on a
+   * worker, started by the next call). Without the tick (Redwire closing) every call checks the clock.
+   */
+  private void tick() {
+    if (ticking.get() || !ticking.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      redwire.renewals().scheduleWithFixedDelay(() -> {
+        if (System.currentTimeMillis() >= checkAt) {
+          due = true;
+        }
+      }, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException closed) {
+      ticking.set(false);
+    }
   }
 
   /** Subscribes to announcements on first use: the shared subscriber does the I/O on its thread. */
@@ -173,6 +203,7 @@ final class Generation {
         public void onActive() {
           announced = true;
           checkAt = 0; // announcements may have been missed: re-read on the next call
+          due = true;
         }
 
         @Override
