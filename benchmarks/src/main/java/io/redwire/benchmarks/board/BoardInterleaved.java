@@ -72,14 +72,18 @@ public final class BoardInterleaved {
         for (int r = 0; r < rounds; r++) {
           ratio[r] = rates[p][r] / rates[jedis][r];
         }
-        double mean = Arrays.stream(ratio).average().orElse(0);
-        double sd = Math.sqrt(Arrays.stream(ratio).map(x -> (x - mean) * (x - mean)).sum() / (rounds - 1));
+        // ratios average on a log scale (geometric mean): a round at half speed and one at double cancel
+        double[] logs = Arrays.stream(ratio).map(Math::log).toArray();
+        double mean = Arrays.stream(logs).average().orElse(0);
+        double sd = Math.sqrt(Arrays.stream(logs).map(x -> (x - mean) * (x - mean)).sum() / (rounds - 1));
         double half = 2.0 * sd / Math.sqrt(rounds); // ~95 % for 30 rounds (t = 2.05)
         double[] sorted = ratio.clone();
         Arrays.sort(sorted);
         System.out.printf(Locale.ROOT,
-            "%s / jedis: mean %.3f ± %.3f (95 %%), median %.3f, per-round 10th-90th percentile %.3f-%.3f%n",
-            peers.get(p).name(), mean, half, median(ratio), sorted[rounds / 10], sorted[rounds - 1 - rounds / 10]);
+            "%s / jedis: geometric mean %.3f (95 %% interval %.3f-%.3f), median %.3f, per-round 10th-90th"
+                + " percentile %.3f-%.3f%n",
+            peers.get(p).name(), Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half), median(ratio),
+            sorted[rounds / 10], sorted[rounds - 1 - rounds / 10]);
       }
       long total = 0;
       for (long s : sink) {
