@@ -602,9 +602,8 @@ public final class StreamConsumer implements AutoCloseable {
       readerWaiting = true;
       try {
         while (running) {
-          int extra = readAhead();
-          int free = s.concurrency() + extra - outstanding.get();
-          if (free >= Math.max(1, extra / 2) && acks.size() <= MAX_ACK_BACKLOG) {
+          int free = readable();
+          if (free > 0) {
             return free;
           }
           long left = deadline - System.nanoTime();
@@ -622,6 +621,13 @@ public final class StreamConsumer implements AutoCloseable {
         readerWaiting = false;
       }
     }
+  }
+
+  /** How many entries a read may ask for now (see {@link #room()}); 0 when it is not worth making yet. */
+  private int readable() {
+    int extra = readAhead();
+    int free = s.concurrency() + extra - outstanding.get();
+    return free >= Math.max(1, extra / 2) && acks.size() <= MAX_ACK_BACKLOG ? free : 0;
   }
 
   private int readAhead() {
@@ -643,8 +649,14 @@ public final class StreamConsumer implements AutoCloseable {
     wakeReader();
   }
 
+  /**
+   * Wakes the reader if it waits for room and a read is now worth making: not on every entry finished or
+   * every ack batch landed, which would wake it for nothing while it waits for half its read-ahead. The
+   * condition is read after the change that could satisfy it, and the reader sets {@link #readerWaiting}
+   * before it reads the condition, so a change it missed wakes it.
+   */
   private void wakeReader() {
-    if (readerWaiting) {
+    if (readerWaiting && readable() > 0) {
       synchronized (room) {
         room.notifyAll();
       }
