@@ -77,6 +77,8 @@ public final class Redwire implements AutoCloseable {
   private final Map<String, Duration> leases;
   private final RedwireMetrics metrics;
   private final boolean cluster;
+  /** The socket timeout of the client Redwire built; null for a client it was given. */
+  private final Duration socketTimeout;
   private final CircuitBreaker breaker;
   private final Duration pubSubPingInterval;
   private final Duration pubSubPongTimeout;
@@ -90,9 +92,10 @@ public final class Redwire implements AutoCloseable {
   private volatile ThreadPoolExecutor workers; // created under lock
   private volatile boolean closed; // written under lock
 
-  private Redwire(Builder b, UnifiedJedis client, boolean ownsClient) {
+  private Redwire(Builder b, UnifiedJedis client, boolean ownsClient, Duration socketTimeout) {
     this.client = client;
     this.ownsClient = ownsClient;
+    this.socketTimeout = socketTimeout;
     this.namespace = b.namespace;
     this.ttls = Map.copyOf(b.ttls);
     this.limits = Map.copyOf(b.limits);
@@ -151,6 +154,15 @@ public final class Redwire implements AutoCloseable {
   /** The Jedis client every pattern uses. */
   public UnifiedJedis client() {
     return client;
+  }
+
+  /**
+   * The socket (read) timeout of the client, when Redwire built it from a URI; empty for a client it
+   * was given (its timeout is not known here). Blocking reads sent in a pipeline (which Jedis does not
+   * exempt from the socket timeout) stay below it.
+   */
+  public java.util.Optional<Duration> socketTimeout() {
+    return java.util.Optional.ofNullable(socketTimeout);
   }
 
   /** The first segment of every key. */
@@ -725,7 +737,7 @@ public final class Redwire implements AutoCloseable {
                 + (client == null ? "; neither was set" : "; both were set"));
       }
       if (client != null) {
-        Redwire redwire = new Redwire(this, client, false);
+        Redwire redwire = new Redwire(this, client, false, null);
         if (startupCheck) {
           redwire.checkEvictionPolicyWithin(
               connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT);
@@ -739,7 +751,7 @@ public final class Redwire implements AutoCloseable {
           : parsed.socketTimeout() != null ? parsed.socketTimeout() : DEFAULT_SOCKET_TIMEOUT;
       DefaultJedisClientConfig config = clientConfig(parsed, connect, socket);
       ConnectCheck probe = ConnectCheck.run(parsed, config, connect, startupCheck);
-      Redwire redwire = new Redwire(this, newClient(parsed, config), true);
+      Redwire redwire = new Redwire(this, newClient(parsed, config), true, socket);
       if (startupCheck && probe.answered()) {
         warnAboutEviction(probe.policy());
       }

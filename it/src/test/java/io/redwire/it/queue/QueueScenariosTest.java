@@ -127,6 +127,40 @@ class QueueScenariosTest {
     assertEquals(1, metrics.count("jobRan", "Reports.nightly"));
   }
 
+  /**
+   * An idle worker waits for its next job in a blocking read sent in a pipeline with the admission
+   * script, which the client's socket timeout bounds (Jedis lifts it only for a blocking command sent
+   * alone): the wait stays below a short socket timeout, and with one too short for it the worker blocks
+   * in XREADGROUP as before. Either way jobs enqueued one at a time after idle waits that timed out run
+   * once each, and no read fails.
+   */
+  @Test
+  void anIdleWorkerWaitsWithinTheSocketTimeout() {
+    for (long socketMillis : new long[] {300, 80}) {
+      CountingMetrics metrics = new CountingMetrics();
+      Redwire redwire = Redwire.builder().uri(server.uri()).namespace(namespace + "s" + socketMillis)
+          .socketTimeout(Duration.ofMillis(socketMillis)).metrics(metrics).build();
+      redwires.add(redwire);
+      Mailer mail = RedwireMailer.client(redwire);
+      Recorded done = new Recorded();
+      Worker w = started(RedwireMailer.work(done, redwire, 2));
+      // the idle read: XREAD (pipelined wait, 150 ms below a 300 ms timeout) or XREADGROUP (BLOCK 500)
+      String waits = socketMillis == 300 ? "xread" : "xreadgroup";
+      for (int i = 0; i < 3; i++) {
+        long before = server.commandCalls(waits);
+        Await.until(Duration.ofSeconds(5), () -> server.commandCalls(waits) >= before + 2,
+            () -> "idle waits time out and start again (" + waits + ")");
+        mail.confirmation("idle" + socketMillis + "-" + i, null);
+        int expected = i + 1;
+        Await.until(Duration.ofSeconds(5), () -> done.calls.size() == expected,
+            () -> "each job runs once it is enqueued: " + done.calls);
+      }
+      assertEquals(3, done.calls.size(), "each job ran once: " + done.calls);
+      assertEquals(0, metrics.count("redisError"), "no read failed: " + metrics.summary());
+      w.close();
+    }
+  }
+
   @Test
   void twoQueuesOnOneRedwireEachRunTheirOwnJobs() {
     Redwire redwire = redwire(new CountingMetrics());

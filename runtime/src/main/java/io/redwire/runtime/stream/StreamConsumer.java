@@ -20,12 +20,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntryBinary;
 
 /**
@@ -50,8 +53,12 @@ import redis.clients.jedis.resps.StreamEntryBinary;
  * times (none for slow handlers, at most {@value #MAX_READ_AHEAD}), and reads the next batch when half
  * of it is free, so handlers rarely wait for a read. While reads come back full, one script
  * ({@link #READ}) reads a batch ({@code XREADGROUP} without {@code BLOCK}) and admits it; once the stream
- * is drained the reader blocks ({@code XREADGROUP ... BLOCK 500}) and admits what arrives with the same
- * script, which also reads on.
+ * is drained the reader waits for the next entry with a plain {@code XREAD BLOCK} after the stream's last
+ * id and the same script pipelined behind it on the connection, so that the server reads and admits the
+ * new entries as soon as the wait ends: one round trip from an idle consumer's wake-up to its admitted
+ * entries. That wait stays below the client's socket timeout (which Jedis does not lift in a pipeline);
+ * with a client given to Redwire, whose timeout is not known here, the reader blocks in
+ * {@code XREADGROUP ... BLOCK 500} and admits what arrives with the script, a second round trip.
  *
  * <p>For each entry: if its id (field {@code idField}) is in the group's handled record, it is
  * acknowledged without running the handler. Else the handler runs; when it returns, its ack joins the
@@ -83,6 +90,8 @@ public final class StreamConsumer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
   private static final int BLOCK_MILLIS = 500;
+  /** The shortest pipelined wait worth making (see {@link #waitMillis}). */
+  private static final int MIN_WAIT_MILLIS = 50;
   private static final long MAX_BACKOFF_MS = 2000;
   private static final int ERROR_TEXT_LIMIT = 2000;
   /** Most ids the handled record keeps, whatever the window. */
@@ -165,9 +174,12 @@ public final class StreamConsumer implements AutoCloseable {
    * when the entry is a dead letter replayed for another group (acknowledge, do not run); 2 when another
    * entry carrying the same id is still pending in the group (a copy: a publisher that retried an add
    * whose reply it lost, or a copy added by hand; acknowledge it, the pending one runs, retries or
-   * dead-letters); else 0 (run it), after recording this entry as the id's owner.
+   * dead-letters); else 0 (run it), after recording this entry as the id's owner. When the read found
+   * fewer entries than it asked for (everything was delivered), it also answers the id of the stream's
+   * last entry ('0-0' when it is empty): a plain {@code XREAD BLOCK} after that id wakes on the next
+   * entry added, and on nothing already there.
    * KEYS: stream, handled, owners. ARGV: group, owners' time to live, consumer, count, id field, replay
-   * field. Returns {verdicts of the given entries, the entries read, their verdicts}.
+   * field. Returns {verdicts of the given entries, the entries read, their verdicts, that last id or ''}.
    */
   static final Script READ = new Script("stream.read", """
       local group = ARGV[1]
@@ -189,7 +201,7 @@ public final class StreamConsumer implements AutoCloseable {
       for i = 7, #ARGV, 3 do
         given[#given + 1] = admit(ARGV[i], ARGV[i + 1], ARGV[i + 2])
       end
-      local read, verdicts = {}, {}
+      local read, verdicts, last = {}, {}, ''
       if tonumber(ARGV[4]) > 0 then
         local r = redis.call('XREADGROUP', 'GROUP', group, ARGV[3], 'COUNT', ARGV[4], 'STREAMS', KEYS[1], '>')
         if r then
@@ -203,11 +215,15 @@ public final class StreamConsumer implements AutoCloseable {
             verdicts[#verdicts + 1] = admit(e[1], id, replay)
           end
         end
+        if #read < tonumber(ARGV[4]) then
+          local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+          last = top[1] and top[1][1] or '0-0'
+        end
       end
       if owned then
         redis.call('PEXPIRE', KEYS[3], ARGV[2])
       end
-      return {given, read, verdicts}
+      return {given, read, verdicts, last}
       """);
 
   /**
@@ -317,6 +333,17 @@ public final class StreamConsumer implements AutoCloseable {
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   /** Whether the last read found fewer entries than it asked for: the next one blocks for new entries. */
   private boolean drained = true; // reader thread only
+  /**
+   * The id of the stream's last entry when the last read drained it (see {@link #READ}); null when not
+   * known, and the next read does not block.
+   */
+  private byte[] lastSeen; // reader thread only
+  /**
+   * How long the pipelined wait ({@link #awaitAndAdmit}) blocks: below the client's socket timeout,
+   * which Jedis does not lift for a command in a pipeline; 0 when that timeout is not known (a client
+   * given to Redwire) or too short, and the idle read is a blocking {@code XREADGROUP}, then {@link #READ}.
+   */
+  private final int waitMillis;
   /** The lease renewal of held entries, on {@link Redwire#renewals()}. */
   private volatile java.util.concurrent.ScheduledFuture<?> renewal;
   /**
@@ -361,6 +388,9 @@ public final class StreamConsumer implements AutoCloseable {
     t.setRemoveOnCancelPolicy(true);
     this.timers = t;
     this.reader = daemon(this::readLoop, "redwire-stream-" + settings.name());
+    long socket = redwire.socketTimeout().map(java.time.Duration::toMillis).orElse(0L);
+    int wait = (int) Math.min(BLOCK_MILLIS, socket / 2);
+    this.waitMillis = wait >= MIN_WAIT_MILLIS ? wait : 0;
     this.acker = daemon(this::ackLoop, "redwire-stream-" + settings.name() + "-acks");
   }
 
@@ -472,6 +502,7 @@ public final class StreamConsumer implements AutoCloseable {
   private void createGroup() {
     try {
       // from the start of what the stream retains: events published before the group existed are kept
+      lastSeen = null; // a group created anew delivers the stream from its start
       redwire.client().xgroupCreate(s.stream(), s.group(), START, true);
       log.debug("Stream consumer {}: created group", s.name());
     } catch (JedisDataException e) {
@@ -483,9 +514,12 @@ public final class StreamConsumer implements AutoCloseable {
 
   /**
    * Reads the next batch once there is room for it (see {@link #room()}), so that the handler threads
-   * still have entries read ahead while it is read. When the last read found everything there was, this
-   * one blocks ({@code XREADGROUP ... BLOCK}) and admits what it found with {@link #READ}, which also
-   * reads on without blocking; while reads come back full, each is one {@link #READ} (read and admit).
+   * still have entries read ahead while it is read. While reads come back full, each is one
+   * {@link #READ} (read and admit). Once the stream is drained, the next read waits for a new entry and
+   * admits it in one round trip ({@link #awaitAndAdmit}: {@code XREAD BLOCK} after the last id, with
+   * {@link #READ} pipelined behind it, which the server runs as soon as the wait ends); without a known
+   * socket timeout it blocks in {@code XREADGROUP ... BLOCK} and admits what it found with {@link #READ},
+   * which also reads on.
    */
   private void readNew() {
     int want = room();
@@ -496,29 +530,62 @@ public final class StreamConsumer implements AutoCloseable {
     int dispatched = 0;
     try {
       List<StreamEntry> found = new ArrayList<>();
-      if (drained) {
-        List<Map.Entry<byte[], List<StreamEntryBinary>>> reply = redwire.client().xreadGroupBinary(s.group(),
-            consumer, XReadGroupParams.xReadGroupParams().count(want).block(BLOCK_MILLIS),
-            Map.of(s.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-        if (reply != null) {
-          for (Map.Entry<byte[], List<StreamEntryBinary>> e : reply) {
-            for (StreamEntryBinary b : e.getValue()) {
-              found.add(new StreamEntry(b.getID().toString(), Replies.fields(b.getFields()), 1));
+      Admitted a;
+      if (drained && lastSeen != null && waitMillis > 0) {
+        a = awaitAndAdmit(want);
+      } else {
+        if (drained && waitMillis == 0) {
+          List<Map.Entry<byte[], List<StreamEntryBinary>>> reply = redwire.client().xreadGroupBinary(s.group(),
+              consumer, XReadGroupParams.xReadGroupParams().count(want).block(BLOCK_MILLIS),
+              Map.of(s.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+          if (reply != null) {
+            for (Map.Entry<byte[], List<StreamEntryBinary>> e : reply) {
+              for (StreamEntryBinary b : e.getValue()) {
+                found.add(new StreamEntry(b.getID().toString(), Replies.fields(b.getFields()), 1));
+              }
             }
           }
+          if (found.isEmpty()) {
+            return;
+          }
         }
-        if (found.isEmpty()) {
-          return;
-        }
+        a = readAndAdmit(found, want - found.size());
       }
       int more = want - found.size();
-      Admitted a = readAndAdmit(found, more);
       drained = a.read() < more || more == 0 && found.size() < want;
+      lastSeen = a.last();
       dispatched = a.entries().size();
       dispatch(a.entries(), a.verdicts(), true);
     } finally {
       release(want - dispatched);
     }
+  }
+
+  /**
+   * The idle read, one round trip once an entry arrives: a plain {@code XREAD BLOCK} after
+   * {@link #lastSeen} (which does not deliver anything to the group, and returns at once when an entry
+   * was added since) and, pipelined behind it on the same connection, {@link #READ} for up to
+   * {@code want} new entries, which the server runs as soon as the wait ends (or times out). The admission
+   * stays in the script, before anything runs.
+   */
+  private Admitted awaitAndAdmit(int want) {
+    byte[][] keysAndArgs = readArgs(List.of(), want);
+    Object reply;
+    try (AbstractPipeline p = redwire.client().pipelined()) {
+      p.xread(XReadParams.xReadParams().count(1).block(waitMillis), Map.entry(s.stream(), lastSeen));
+      Response<Object> read = READ.queue(p, 3, keysAndArgs);
+      p.sync();
+      try {
+        reply = read.get();
+      } catch (RuntimeException e) {
+        if (!Script.missing(e)) {
+          throw e;
+        }
+        // the script did not run (nothing was read): once more, sending its source
+        reply = READ.run(redwire.client(), 3, keysAndArgs);
+      }
+    }
+    return admitted(List.of(), (List<?>) reply);
   }
 
   /**
@@ -535,9 +602,8 @@ public final class StreamConsumer implements AutoCloseable {
       readerWaiting = true;
       try {
         while (running) {
-          int extra = readAhead();
-          int free = s.concurrency() + extra - outstanding.get();
-          if (free >= Math.max(1, extra / 2) && acks.size() <= MAX_ACK_BACKLOG) {
+          int free = readable();
+          if (free > 0) {
             return free;
           }
           long left = deadline - System.nanoTime();
@@ -555,6 +621,13 @@ public final class StreamConsumer implements AutoCloseable {
         readerWaiting = false;
       }
     }
+  }
+
+  /** How many entries a read may ask for now (see {@link #room()}); 0 when it is not worth making yet. */
+  private int readable() {
+    int extra = readAhead();
+    int free = s.concurrency() + extra - outstanding.get();
+    return free >= Math.max(1, extra / 2) && acks.size() <= MAX_ACK_BACKLOG ? free : 0;
   }
 
   private int readAhead() {
@@ -576,8 +649,14 @@ public final class StreamConsumer implements AutoCloseable {
     wakeReader();
   }
 
+  /**
+   * Wakes the reader if it waits for room and a read is now worth making: not on every entry finished or
+   * every ack batch landed, which would wake it for nothing while it waits for half its read-ahead. The
+   * condition is read after the change that could satisfy it, and the reader sets {@link #readerWaiting}
+   * before it reads the condition, so a change it missed wakes it.
+   */
   private void wakeReader() {
-    if (readerWaiting) {
+    if (readerWaiting && readable() > 0) {
       synchronized (room) {
         room.notifyAll();
       }
@@ -763,14 +842,22 @@ public final class StreamConsumer implements AutoCloseable {
     return counts;
   }
 
-  /** Entries with their verdicts (0 run, 1 already handled, 2 a copy); {@code read} of them were new. */
-  private record Admitted(List<StreamEntry> entries, List<Long> verdicts, int read) {}
+  /**
+   * Entries with their verdicts (0 run, 1 already handled, 2 a copy); {@code read} of them were new;
+   * {@code last}: the stream's last id when the read drained it, else null.
+   */
+  private record Admitted(List<StreamEntry> entries, List<Long> verdicts, int read, byte[] last) {}
 
   /**
    * One {@link #READ}: admits {@code given} (already read) and, when {@code more} is positive, reads up to
    * that many new entries and admits them too.
    */
   private Admitted readAndAdmit(List<StreamEntry> given, int more) {
+    return admitted(given, (List<?>) READ.run(redwire.client(), 3, readArgs(given, more)));
+  }
+
+  /** The keys and arguments of a {@link #READ} call. */
+  private byte[][] readArgs(List<StreamEntry> given, int more) {
     byte[][] keysAndArgs = new byte[9 + 3 * given.size()][];
     keysAndArgs[0] = s.stream();
     keysAndArgs[1] = s.handled();
@@ -788,7 +875,11 @@ public final class StreamConsumer implements AutoCloseable {
       keysAndArgs[10 + 3 * i] = id != null ? id : new byte[0];
       keysAndArgs[11 + 3 * i] = replay != null ? replay : new byte[0];
     }
-    List<?> reply = (List<?>) READ.run(redwire.client(), 3, keysAndArgs);
+    return keysAndArgs;
+  }
+
+  /** {@link #READ}'s reply, with the {@code given} entries it admitted first. */
+  private static Admitted admitted(List<StreamEntry> given, List<?> reply) {
     List<StreamEntry> entries = new ArrayList<>(given);
     List<Long> verdicts = new ArrayList<>(given.size());
     for (Object o : (List<?>) reply.get(0)) {
@@ -805,7 +896,8 @@ public final class StreamConsumer implements AutoCloseable {
       throw new IllegalStateException("stream.read answered " + verdicts.size() + " verdicts for "
           + entries.size() + " entries");
     }
-    return new Admitted(entries, verdicts, read.size());
+    byte[] last = reply.size() > 3 ? Replies.bytes(reply.get(3)) : null;
+    return new Admitted(entries, verdicts, read.size(), last == null || last.length == 0 ? null : last);
   }
 
   /**
