@@ -16,6 +16,11 @@ public abstract class ServerPeer {
 
   protected RedisServer server;
 
+  /** The peer's server (null before {@link #setUp}). */
+  public RedisServer server() {
+    return server;
+  }
+
   /** Connects the peer to {@link #server}. */
   protected abstract void open();
 

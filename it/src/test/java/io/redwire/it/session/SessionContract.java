@@ -597,6 +597,28 @@ abstract class SessionContract {
   }
 
   @Test
+  void aLongIncrementBeyondTheLongRangeWritesNothing() {
+    Cart c = RedwireCart.store(redwire).create();
+    assertEquals(Long.MAX_VALUE - 1, c.addItems(Long.MAX_VALUE - 1));
+    ArithmeticException e = assertThrows(ArithmeticException.class, () -> c.addItems(2));
+    assertTrue(e.getMessage().contains("items"), e.getMessage());
+    assertEquals(Long.MAX_VALUE - 1, c.items(), "the refused increment wrote nothing");
+    assertEquals(Long.MAX_VALUE, c.addItems(1));
+    assertEquals(0, metrics.count("sessionDecodeFailure", "cart"));
+  }
+
+  @Test
+  void anIncrementOfDigitsBeyondTheLongRangeStartsFromAbsent() {
+    // digits the pattern of a decimal integer matches but HINCRBY refuses (a read reports them too)
+    Cart c = RedwireCart.store(redwire).create();
+    raw().hset(key("cart", c.id()), "items".getBytes(StandardCharsets.UTF_8),
+        "123456789012345678901234".getBytes(StandardCharsets.UTF_8));
+    assertEquals(3, c.addItems(3), "counted as absent, as a read counts them");
+    assertEquals(3, c.items());
+    assertEquals(1, metrics.count("sessionDecodeFailureField", "cart.items"), "the increment reported them");
+  }
+
+  @Test
   void aCompareAndSetOfASetOrMapMatchesAnEqualValueInAnyOrder() {
     Tally t = RedwireTally.store(redwire).create();
     t.tags(new LinkedHashSet<>(List.of("b", "a"))); // as another instance's Set.of may order them

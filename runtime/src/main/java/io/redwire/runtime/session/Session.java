@@ -59,7 +59,9 @@ public final class Session {
       store.redwire.ensureOpen();
       return null;
     }
-    Object reply = store.access("get", key, SessionOps.GET, field.bytes);
+    byte[][] args = store.args(key, SessionOps.GET, 1);
+    args[SessionStore.ARGS] = field.bytes;
+    Object reply = store.access("get", args);
     if (end(reply)) {
       return null;
     }
@@ -72,11 +74,11 @@ public final class Session {
       store.redwire.ensureOpen();
       return null;
     }
-    byte[][] names = new byte[fields.length][];
+    byte[][] args = store.args(key, SessionOps.GET, fields.length);
     for (int i = 0; i < fields.length; i++) {
-      names[i] = fields[i].bytes;
+      args[SessionStore.ARGS + i] = fields[i].bytes;
     }
-    Object reply = store.access("get", key, SessionOps.GET, names);
+    Object reply = store.access("get", args);
     if (end(reply)) {
       return null;
     }
@@ -149,11 +151,16 @@ public final class Session {
 
   /** Writes {@code field} ({@code null}: deletes it). */
   public void set(SessionField field, byte[] value) {
-    live("set " + field);
-    Object reply = value == null
-        ? store.access("set", key, SessionOps.DEL, field.bytes)
-        : store.access("set", key, SessionOps.SET, field.bytes, value);
-    ended(reply, "set " + field);
+    live("set ", field);
+    byte[][] args;
+    if (value == null) {
+      args = store.args(key, SessionOps.DEL, 1);
+    } else {
+      args = store.args(key, SessionOps.SET, 2);
+      args[SessionStore.ARGS + 1] = value;
+    }
+    args[SessionStore.ARGS] = field.bytes;
+    ended(store.access("set", args), "set ", field);
   }
 
   /** Writes an integral field as a decimal integer. */
@@ -168,10 +175,13 @@ public final class Session {
    * @throws ArithmeticException when the sum overflows a long; nothing was written
    */
   public long add(SessionField field, long delta) {
-    live("add to " + field);
+    live("add to ", field);
+    byte[][] args = store.args(key, SessionOps.ADD, 2);
+    args[SessionStore.ARGS] = field.bytes;
+    args[SessionStore.ARGS + 1] = SessionStore.ascii(delta);
     Object reply;
     try {
-      reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta));
+      reply = store.access("add", args);
     } catch (redis.clients.jedis.exceptions.JedisDataException e) {
       if (e.getMessage() != null && e.getMessage().contains("overflow")) {
         throw new ArithmeticException("long overflow: adding " + delta + " to session field " + store.name + "."
@@ -189,9 +199,13 @@ public final class Session {
    * @throws ArithmeticException when the sum overflows an int; nothing was written
    */
   public int addInt(SessionField field, int delta) {
-    live("add to " + field);
-    Object reply = store.access("add", key, SessionOps.ADD, field.bytes, SessionStore.ascii(delta), INT_MIN,
-        INT_MAX);
+    live("add to ", field);
+    byte[][] args = store.args(key, SessionOps.ADD, 4);
+    args[SessionStore.ARGS] = field.bytes;
+    args[SessionStore.ARGS + 1] = SessionStore.ascii(delta);
+    args[SessionStore.ARGS + 2] = INT_MIN;
+    args[SessionStore.ARGS + 3] = INT_MAX;
+    Object reply = store.access("add", args);
     long v = added(reply, field);
     if (((List<?>) reply).size() > 2) {
       throw new ArithmeticException("integer overflow: session field " + store.name + "." + field + " holds " + v
@@ -204,13 +218,15 @@ public final class Session {
   private static final byte[] INT_MAX = SessionStore.ascii(Integer.MAX_VALUE);
 
   private long added(Object reply, SessionField field) {
-    ended(reply, "add to " + field);
+    ended(reply, "add to ", field);
     List<?> r = (List<?>) reply;
     if (r.size() > 1 && ((Number) r.get(1)).longValue() == 1) {
       store.redwire.metrics().sessionDecodeFailure(store.name, field.name(),
           new CodecException("not a decimal integer (an older shape of the field): the increment started from 0"));
     }
-    return ((Number) r.get(0)).longValue();
+    // beyond 2^53 the script answers the stored digits (Lua numbers are doubles)
+    return r.get(0) instanceof byte[] digits ? Long.parseLong(new String(digits, StandardCharsets.US_ASCII))
+        : ((Number) r.get(0)).longValue();
   }
 
   /**
@@ -259,11 +275,16 @@ public final class Session {
 
   /** 1 when written, else a list holding the field's current bytes (empty when absent). */
   private Object casReply(SessionField field, byte[] mode, byte[] expect, byte[] update) {
-    live("compare-and-set " + field);
-    Object reply = store.access("compareAndSet", key, SessionOps.CAS, field.bytes, mode,
-        expect == null ? SessionOps.NO : SessionOps.YES, expect == null ? SessionOps.EMPTY : expect,
-        update == null ? SessionOps.NO : SessionOps.YES, update == null ? SessionOps.EMPTY : update);
-    ended(reply, "compare-and-set " + field);
+    live("compare-and-set ", field);
+    byte[][] args = store.args(key, SessionOps.CAS, 6);
+    args[SessionStore.ARGS] = field.bytes;
+    args[SessionStore.ARGS + 1] = mode;
+    args[SessionStore.ARGS + 2] = expect == null ? SessionOps.NO : SessionOps.YES;
+    args[SessionStore.ARGS + 3] = expect == null ? SessionOps.EMPTY : expect;
+    args[SessionStore.ARGS + 4] = update == null ? SessionOps.NO : SessionOps.YES;
+    args[SessionStore.ARGS + 5] = update == null ? SessionOps.EMPTY : update;
+    Object reply = store.access("compareAndSet", args);
+    ended(reply, "compare-and-set ", field);
     return reply;
   }
 
@@ -273,11 +294,14 @@ public final class Session {
    * sessions beyond {@code maxPerUser}), and one to leave the previous user's index when it changed.
    */
   public void setUser(SessionField field, byte[] value, String user) {
-    live("set " + field);
-    Object reply = store.access("setUser", key, SessionOps.USER, field.bytes,
-        value == null ? SessionOps.NO : SessionOps.YES, value == null ? SessionOps.EMPTY : value,
-        user == null ? SessionOps.EMPTY : user.getBytes(StandardCharsets.UTF_8));
-    ended(reply, "set " + field);
+    live("set ", field);
+    byte[][] args = store.args(key, SessionOps.USER, 4);
+    args[SessionStore.ARGS] = field.bytes;
+    args[SessionStore.ARGS + 1] = value == null ? SessionOps.NO : SessionOps.YES;
+    args[SessionStore.ARGS + 2] = value == null ? SessionOps.EMPTY : value;
+    args[SessionStore.ARGS + 3] = user == null ? SessionOps.EMPTY : user.getBytes(StandardCharsets.UTF_8);
+    Object reply = store.access("setUser", args);
+    ended(reply, "set ", field);
     String old = SessionStore.text(((List<?>) reply).get(0));
     try {
       if (!old.isEmpty() && !old.equals(user)) {
@@ -293,10 +317,11 @@ public final class Session {
 
   // ----------------------------------------------------------------
 
-  private void live(String operation) {
+  /** Refuses a write once the session has ended; the message ({@code verb + field}) is built only then. */
+  private void live(String verb, SessionField field) {
     store.redwire.ensureOpen();
     if (ended) {
-      throw new SessionEndedException(store.name, operation);
+      throw new SessionEndedException(store.name, verb + field);
     }
   }
 
@@ -314,9 +339,9 @@ public final class Session {
     return true;
   }
 
-  private void ended(Object reply, String operation) {
+  private void ended(Object reply, String verb, SessionField field) {
     if (end(reply)) {
-      throw new SessionEndedException(store.name, operation);
+      throw new SessionEndedException(store.name, verb + field);
     }
   }
 

@@ -14,40 +14,45 @@ final class SessionScripts {
 
   /**
    * Every access to an existing session, in one round trip. KEYS[1] the session; ARGV[1] the operation,
-   * ARGV[2] the idle TTL (ms), ARGV[3] the slack (ms), ARGV[4] the store's absolute timeout (ms, 0: none),
-   * then the operation's arguments. A session whose deadline is later than its creation plus that
-   * timeout (or that has none) was created by a build with another one: its deadline is lowered to
-   * creation plus today's timeout, so adding or shortening {@code absolute} reaches existing sessions.
+   * ARGV[2] the idle TTL (ms), ARGV[3] the store's absolute timeout (ms, 0: none), then the operation's
+   * arguments. A session whose deadline is later than its creation plus that timeout (or that has none)
+   * was created by a build with another one: its deadline is lowered to creation plus today's timeout,
+   * so adding or shortening {@code absolute} reaches existing sessions.
    *
    * <p>First, conditional on the session existing (its {@code @a} field, the absolute deadline, 0 for
    * none): a missing session answers {@link #MISSING} and nothing is written, so no access resurrects
    * a session. The deadline is checked against the server's clock ({@code TIME}); past it the session
    * is deleted and the answer is {@link #TOO_OLD}. Then the idle TTL is slid, capped at the deadline,
-   * but only when less than {@code ttl - slack} is left (or more than {@code ttl}, after an override
-   * lowered it): most accesses write no {@code PEXPIRE}, which saves replicated writes.
+   * but only when less than {@code ttl - ttl/10} (the slack taken from the uncapped TTL) is left (or
+   * more than {@code ttl}, after an override lowered it): most accesses write no {@code PEXPIRE}, which
+   * saves replicated writes.
    *
-   * <p>{@code get} (ARGV[5..] fields) answers the deadline, the creation time, then the fields' values,
-   * read with the existence check in one {@code HMGET}. {@code add} (ARGV[5] field, ARGV[6] delta, optionally ARGV[7..8] the range the result must stay
-   * in) answers {new value, 1 when the field held bytes that are no decimal integer (an older shape;
-   * counted as absent, as reads do)}, or {current value, stale, 1} without writing when the result
-   * would leave the range. An integral {@code cas} also counts such bytes as absent (0). A {@code cas}
-   * that does not match answers {the field's current bytes} (empty when absent), so the caller can
-   * tell an equal value in another encoding (a set in another order) from another value.
+   * <p>{@code get} (ARGV[4..] fields) answers the deadline, the creation time, then the fields' values,
+   * read with the existence check in one {@code HMGET}. {@code add} (ARGV[4] field, ARGV[5] delta,
+   * optionally ARGV[6..7] the range the result must stay in) answers {new value, 1 when the field held
+   * bytes that are no integer {@code HINCRBY} accepts (an older shape; counted as absent, as reads do,
+   * and replaced)}, or {current value, stale, 1} without writing when the result would leave the range.
+   * Without a range the increment is tried first and the field read only when {@code HINCRBY} refuses
+   * its bytes (one command on the common path); an overflow is answered as {@code HINCRBY}'s error,
+   * having written nothing; a new value beyond 2^53 (where Lua's doubles round) is answered as the
+   * field's digits instead of a number. An integral {@code cas} also counts such bytes as absent (0). A {@code cas}
+   * that does not match answers {the field's current bytes} (empty when absent), so the caller can tell
+   * an equal value in another encoding (a set in another order) from another value.
    */
   static final Script ACCESS = new Script("redwire-session-access", """
       local key = KEYS[1]
       local op = ARGV[1]
       local meta
       if op == 'get' then
-        meta = redis.call('HMGET', key, '@a', '@c', unpack(ARGV, 5))
-      elseif op == 'add' then
-        meta = redis.call('HMGET', key, '@a', '@c', ARGV[5])
+        meta = redis.call('HMGET', key, '@a', '@c', unpack(ARGV, 4))
+      elseif op == 'add' and ARGV[6] then
+        meta = redis.call('HMGET', key, '@a', '@c', ARGV[4])
       else
         meta = redis.call('HMGET', key, '@a', '@c')
       end
       if not meta[1] then return -1 end
       local deadline = tonumber(meta[1])
-      local absolute = tonumber(ARGV[4])
+      local absolute = tonumber(ARGV[3])
       if absolute > 0 and meta[2] then
         local capped = tonumber(meta[2]) + absolute
         if deadline == 0 or capped < deadline then
@@ -56,6 +61,7 @@ final class SessionScripts {
         end
       end
       local ttl = tonumber(ARGV[2])
+      local slack = math.floor(ttl / 10)
       if deadline > 0 then
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -71,47 +77,57 @@ final class SessionScripts {
         return {user or ''}
       end
       local left = redis.call('PTTL', key)
-      if left < ttl - tonumber(ARGV[3]) or left > ttl then
+      if left < ttl - slack or left > ttl then
         redis.call('PEXPIRE', key, ttl)
       end
       if op == 'get' then
         return meta
-      elseif op == 'set' then
-        redis.call('HSET', key, ARGV[5], ARGV[6])
-      elseif op == 'del' then
-        redis.call('HDEL', key, ARGV[5])
       elseif op == 'add' then
-        local current = meta[3]
         local stale = 0
+        if not ARGV[6] then
+          local n = redis.pcall('HINCRBY', key, ARGV[4], ARGV[5])
+          if type(n) ~= 'number' then
+            if not string.find(n.err, 'not an integer', 1, true) then return n end -- overflow: nothing written
+            redis.call('HDEL', key, ARGV[4]) -- bytes of an older shape: absent, as a read sees them
+            stale = 1
+            n = redis.call('HINCRBY', key, ARGV[4], ARGV[5])
+          end
+          -- Lua numbers are doubles: beyond 2^53 answer the stored digits, which are exact
+          if n > 9007199254740991 or n < -9007199254740991 then n = redis.call('HGET', key, ARGV[4]) end
+          return {n, stale}
+        end
+        local current = meta[3]
         if current and not string.match(current, '^%-?%d+$') then
           stale = 1 -- bytes of an older shape (no increment then): absent, as a read sees them
           current = nil
         end
-        if ARGV[7] then
-          local n = tonumber(current or '0') + tonumber(ARGV[6])
-          if n < tonumber(ARGV[7]) or n > tonumber(ARGV[8]) then
-            return {tonumber(current or '0'), stale, 1}
-          end
+        local n = tonumber(current or '0') + tonumber(ARGV[5])
+        if n < tonumber(ARGV[6]) or n > tonumber(ARGV[7]) then
+          return {tonumber(current or '0'), stale, 1}
         end
-        if stale == 1 then redis.call('HDEL', key, ARGV[5]) end
-        return {redis.call('HINCRBY', key, ARGV[5], ARGV[6]), stale}
+        if stale == 1 then redis.call('HDEL', key, ARGV[4]) end
+        return {redis.call('HINCRBY', key, ARGV[4], ARGV[5]), stale}
+      elseif op == 'set' then
+        redis.call('HSET', key, ARGV[4], ARGV[5])
+      elseif op == 'del' then
+        redis.call('HDEL', key, ARGV[4])
       elseif op == 'cas' then
-        local current = redis.call('HGET', key, ARGV[5])
-        if ARGV[6] == 'i' and (not current or not string.match(current, '^%-?%d+$')) then current = '0' end
+        local current = redis.call('HGET', key, ARGV[4])
+        if ARGV[5] == 'i' and (not current or not string.match(current, '^%-?%d+$')) then current = '0' end
         local matches
-        if ARGV[7] == '1' then matches = current == ARGV[8] else matches = not current end
+        if ARGV[6] == '1' then matches = current == ARGV[7] else matches = not current end
         if not matches then return {current} end
-        if ARGV[9] == '1' then
-          redis.call('HSET', key, ARGV[5], ARGV[10])
+        if ARGV[8] == '1' then
+          redis.call('HSET', key, ARGV[4], ARGV[9])
         else
-          redis.call('HDEL', key, ARGV[5])
+          redis.call('HDEL', key, ARGV[4])
         end
       elseif op == 'user' then
         local old = redis.call('HGET', key, '@u')
-        if ARGV[6] == '1' then
-          redis.call('HSET', key, ARGV[5], ARGV[7], '@u', ARGV[8])
+        if ARGV[5] == '1' then
+          redis.call('HSET', key, ARGV[4], ARGV[6], '@u', ARGV[7])
         else
-          redis.call('HDEL', key, ARGV[5], '@u')
+          redis.call('HDEL', key, ARGV[4], '@u')
         end
         return {old or ''}
       elseif op == 'rotate' then

@@ -41,7 +41,6 @@ public final class SessionStore<S> {
   private final byte[] indexPrefix;
   private final SessionIds ids = new SessionIds();
   final byte[] ttl;
-  final byte[] slack;
   private final byte[] absolute;
   private final byte[] bound;
 
@@ -55,7 +54,6 @@ public final class SessionStore<S> {
     this.indexPrefix = redwire.prefix("session-user", name);
     long ttlMillis = redwire.ttl(name, Duration.ofMillis(settings.ttlMillis())).toMillis();
     this.ttl = ascii(ttlMillis);
-    this.slack = ascii(ttlMillis / 10);
     this.absolute = ascii(settings.absoluteMillis());
     this.bound = ascii(settings.userBound());
   }
@@ -153,7 +151,7 @@ public final class SessionStore<S> {
       byte[] nextKey = key(next);
       Object reply;
       try {
-        reply = SessionScripts.ACCESS.run(jedis, 2, key, nextKey, SessionOps.ROTATE, ttl, slack, absolute);
+        reply = SessionScripts.ACCESS.run(jedis, 2, key, nextKey, SessionOps.ROTATE, ttl, absolute);
       } catch (RuntimeException e) {
         throw failed("rotate", e);
       }
@@ -313,19 +311,34 @@ public final class SessionStore<S> {
     jedis.zrem(indexKey(user), id.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Runs {@link SessionScripts#ACCESS}: KEYS[1], then op, ttl, slack, the absolute timeout and {@code args}. */
-  Object access(String operation, byte[] key, byte[] op, byte[]... args) {
-    redwire.ensureOpen();
-    byte[][] all = new byte[5 + args.length][];
+  /** Where {@link #args} leaves room for an operation's own arguments. */
+  static final int ARGS = 4;
+
+  /**
+   * The keys and arguments of an {@link SessionScripts#ACCESS} call on {@code key}: KEYS[1], then op,
+   * ttl and the absolute timeout, with {@code extra} empty slots from {@link #ARGS} on for the
+   * operation's arguments (filled by the caller, so one array is built per call).
+   */
+  byte[][] args(byte[] key, byte[] op, int extra) {
+    byte[][] all = new byte[ARGS + extra][];
     all[0] = key;
     all[1] = op;
     all[2] = ttl;
-    all[3] = slack;
-    all[4] = absolute;
-    System.arraycopy(args, 0, all, 5, args.length);
+    all[3] = absolute;
+    return all;
+  }
+
+  /** Runs {@link SessionScripts#ACCESS} with {@code op} and no further arguments. */
+  Object access(String operation, byte[] key, byte[] op) {
+    return access(operation, args(key, op, 0));
+  }
+
+  /** Runs {@link SessionScripts#ACCESS} with arguments built by {@link #args}. */
+  Object access(String operation, byte[][] keysAndArgs) {
+    redwire.ensureOpen();
     Object reply;
     try {
-      reply = SessionScripts.ACCESS.run(jedis, 1, all);
+      reply = SessionScripts.ACCESS.run(jedis, 1, keysAndArgs);
     } catch (RuntimeException e) {
       throw failed(operation, e);
     }
