@@ -31,6 +31,8 @@ import redis.clients.jedis.Response;
  */
 public final class BoardInterleaved {
 
+  static final int WARMUP_ROUNDS = Integer.getInteger("warmupRounds", 10);
+
   interface Op {
     void run(long member);
   }
@@ -49,8 +51,8 @@ public final class BoardInterleaved {
           jedis(closing));
       long[] sink = new long[threads];
       double[][] rates = new double[peers.size()][rounds];
-      // three untimed warm-up rounds of every peer, then the timed rounds
-      for (int r = -3; r < rounds; r++) {
+      // untimed warm-up rounds of every peer (the JIT compiles both paths), then the timed rounds
+      for (int r = -WARMUP_ROUNDS; r < rounds; r++) {
         for (int i = 0; i < peers.size(); i++) {
           int p = Math.floorMod(i + r, peers.size());
           long nanos = runBlock(peers.get(p), threads, block, r, sink);
@@ -62,6 +64,15 @@ public final class BoardInterleaved {
       System.out.printf(Locale.ROOT, "threads=%d rounds=%d block=%d (operations per thread; one operation is add + rank)%n",
           threads, rounds, block);
       int jedis = peers.size() - 1;
+      if (Boolean.getBoolean("perRound")) {
+        for (int r = 0; r < rounds; r++) {
+          StringBuilder line = new StringBuilder("round " + r + ":");
+          for (int p = 0; p < peers.size(); p++) {
+            line.append(String.format(Locale.ROOT, " %,.0f", rates[p][r]));
+          }
+          System.out.println(line);
+        }
+      }
       for (int p = 0; p < peers.size(); p++) {
         double[] r = rates[p];
         System.out.printf(Locale.ROOT, "%-22s ops/s median %,.0f (min %,.0f, max %,.0f)%n", peers.get(p).name(),
@@ -108,7 +119,7 @@ public final class BoardInterleaved {
       int thread = t;
       Thread worker = new Thread(() -> {
         try {
-          long member = ((thread + 1L) * 7919 + (long) (round + 3) * 104_729) % BoardBenchmark.MEMBERS;
+          long member = ((thread + 1L) * 7919 + (long) (round + WARMUP_ROUNDS) * 104_729) % BoardBenchmark.MEMBERS;
           start.await();
           for (int i = 0; i < block; i++) {
             peer.op().run(member);
