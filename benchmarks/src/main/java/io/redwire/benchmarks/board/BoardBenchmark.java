@@ -40,8 +40,12 @@ import redis.clients.jedis.resps.Tuple;
  *   <li>{@code redwire}: {@link BoardRegion} with {@code SHARED} ties ({@code add}: one script;
  *       {@code rank}: one script, rank and score together; {@code top}: one script);
  *   <li>{@code redwireFirstCome}: the same with the first-come tie-break folded into the score;
+ *   <li>{@code redwireOneCall}, {@code redwireFirstComeOneCall}: {@code Board.addAndRank}, the add and
+ *       the rank it gave in one script;
  *   <li>{@code jedis}: hand-written {@code ZINCRBY}, then {@code ZREVRANK} + {@code ZSCORE} pipelined
  *       (one round trip), and {@code ZREVRANGE WITHSCORES}; plain ranks (ties by member bytes);
+ *   <li>{@code jedisPipelined}: hand-written {@code ZINCRBY}, {@code ZREVRANK} and {@code ZSCORE} in one
+ *       pipeline (one round trip);
  *   <li>{@code redisson}: {@code RScoredSortedSet} with its {@code StringCodec}: {@code addScore}
  *       (the new score), {@code revRank} ({@code revRankEntry}, rank and score in one call, needs
  *       {@code ZREVRANK WITHSCORE} of Redis 7.2+), {@code entryRangeReversed(0, 9)}.
@@ -188,6 +192,32 @@ public class BoardBenchmark {
     long member = m.next();
     bh.consume(p.board.add(member, 1));
     bh.consume(p.board.rank(member));
+  }
+
+  /** The same in one call: {@code addAndRank}, one script (the add, then the rank it gave). */
+  @Benchmark
+  public void addRank_redwireOneCall(RedwireShared p, Member m, Blackhole bh) {
+    bh.consume(p.board.addAndRank(m.next(), 1));
+  }
+
+  @Benchmark
+  public void addRank_redwireFirstComeOneCall(RedwireFirstCome p, Member m, Blackhole bh) {
+    bh.consume(p.board.addAndRank(m.next(), 1));
+  }
+
+  /** Hand-written in one round trip: {@code ZINCRBY}, {@code ZREVRANK} and {@code ZSCORE} pipelined. */
+  @Benchmark
+  public void addRank_jedisPipelined(Jedis p, Member m, Blackhole bh) {
+    byte[] member = PLAIN.encode(m.next());
+    try (AbstractPipeline pipe = p.jedis.pipelined()) {
+      Response<Double> added = pipe.zincrby(p.key, 1, member);
+      Response<Long> rank = pipe.zrevrank(p.key, member);
+      Response<Double> score = pipe.zscore(p.key, member);
+      pipe.sync();
+      bh.consume(added.get());
+      bh.consume(rank.get());
+      bh.consume(score.get());
+    }
   }
 
   @Benchmark

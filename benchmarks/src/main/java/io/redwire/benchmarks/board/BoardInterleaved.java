@@ -20,7 +20,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 
 /**
- * {@code add} + {@code rank} of {@link BoardBenchmark}, with the peers interleaved: each round runs a
+ * {@code add} + {@code rank} of {@link BoardBenchmark} (and each side in one round trip), with the peers interleaved: each round runs a
  * block of operations of every peer (its own server and million-member board, as in the JMH
  * benchmark), in an order that rotates every round, and the ratio Redwire / hand-written Jedis is taken
  * per round. A load that drifts (other processes on a two-core machine) then moves both sides of each
@@ -45,10 +45,10 @@ public final class BoardInterleaved {
     int block = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
     List<AutoCloseable> closing = new ArrayList<>();
     try {
-      List<Peer> peers = List.of(
-          redwire(BoardSettings.Ties.SHARED, closing),
-          redwire(BoardSettings.Ties.FIRST_COME, closing),
-          jedis(closing));
+      List<Peer> peers = new ArrayList<>();
+      peers.addAll(redwire(BoardSettings.Ties.SHARED, closing));
+      peers.addAll(redwire(BoardSettings.Ties.FIRST_COME, closing));
+      peers.addAll(jedis(closing));
       long[] sink = new long[threads];
       double[][] rates = new double[peers.size()][rounds];
       // untimed warm-up rounds of every peer (the JIT compiles both paths), then the timed rounds
@@ -63,7 +63,6 @@ public final class BoardInterleaved {
       }
       System.out.printf(Locale.ROOT, "threads=%d rounds=%d block=%d (operations per thread; one operation is add + rank)%n",
           threads, rounds, block);
-      int jedis = peers.size() - 1;
       if (Boolean.getBoolean("perRound")) {
         for (int r = 0; r < rounds; r++) {
           StringBuilder line = new StringBuilder("round " + r + ":");
@@ -75,10 +74,11 @@ public final class BoardInterleaved {
       }
       for (int p = 0; p < peers.size(); p++) {
         double[] r = rates[p];
-        System.out.printf(Locale.ROOT, "%-22s ops/s median %,.0f (min %,.0f, max %,.0f)%n", peers.get(p).name(),
+        System.out.printf(Locale.ROOT, "%-32s ops/s median %,.0f (min %,.0f, max %,.0f)%n", peers.get(p).name(),
             median(r), Arrays.stream(r).min().orElse(0), Arrays.stream(r).max().orElse(0));
       }
-      for (int p = 0; p < jedis; p++) {
+      for (int jedis = peers.size() - 2; jedis < peers.size(); jedis++) {
+      for (int p = 0; p < peers.size() - 2; p++) {
         double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) {
           ratio[r] = rates[p][r] / rates[jedis][r];
@@ -91,10 +91,11 @@ public final class BoardInterleaved {
         double[] sorted = ratio.clone();
         Arrays.sort(sorted);
         System.out.printf(Locale.ROOT,
-            "%s / jedis: geometric mean %.3f (95 %% interval %.3f-%.3f), median %.3f, per-round 10th-90th"
+            "%s / %s: geometric mean %.3f (95 %% interval %.3f-%.3f), median %.3f, per-round 10th-90th"
                 + " percentile %.3f-%.3f%n",
-            peers.get(p).name(), Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half), median(ratio),
+            peers.get(p).name(), peers.get(jedis).name(), Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half), median(ratio),
             sorted[rounds / 10], sorted[rounds - 1 - rounds / 10]);
+      }
       }
       long total = 0;
       for (long s : sink) {
@@ -144,7 +145,8 @@ public final class BoardInterleaved {
     return elapsed;
   }
 
-  static Peer redwire(BoardSettings.Ties ties, List<AutoCloseable> closing) {
+  /** Two peers on one server and board: {@code add} then {@code rank}, and {@code addAndRank}. */
+  static List<Peer> redwire(BoardSettings.Ties ties, List<AutoCloseable> closing) {
     RedisServer server = RedisServer.start();
     closing.add(server);
     Redwire redwire = Redwire.builder().uri(server.uri()).namespace("bench").build();
@@ -160,22 +162,27 @@ public final class BoardInterleaved {
       BoardBenchmark.fill(plain, periodKey, true,
           ties == BoardSettings.Ties.FIRST_COME ? Duration.ofDays(7).toMillis() : 0, MemberCodec.LONG);
     }
-    String name = ties == BoardSettings.Ties.SHARED ? "redwire (shared ties)" : "redwire (first come)";
-    return new Peer(name, member -> {
+    String name = ties == BoardSettings.Ties.SHARED ? "redwire shared" : "redwire first-come";
+    return List.of(new Peer(name + " add, rank", member -> {
       if (board.add(member, 1) == Long.MIN_VALUE || board.rank(member).isEmpty()) {
         throw new IllegalStateException("not on the board: " + member);
       }
-    });
+    }), new Peer(name + " addAndRank", member -> {
+      if (board.addAndRank(member, 1).isEmpty()) {
+        throw new IllegalStateException("not on the board: " + member);
+      }
+    }));
   }
 
-  static Peer jedis(List<AutoCloseable> closing) {
+  /** Two peers on one server: {@code ZINCRBY}, then {@code ZREVRANK} + {@code ZSCORE}; all three in one pipeline. */
+  static List<Peer> jedis(List<AutoCloseable> closing) {
     RedisServer server = RedisServer.start();
     closing.add(server);
     RedisClient jedis = RedisClient.create(server.host(), server.port());
     closing.add(jedis);
     byte[] key = BoardBenchmark.KEY.getBytes(StandardCharsets.UTF_8);
     BoardBenchmark.fill(jedis, key, false, 0, BoardBenchmark.PLAIN);
-    return new Peer("jedis (hand-written)", m -> {
+    return List.of(new Peer("jedis 2 round trips", m -> {
       byte[] member = BoardBenchmark.PLAIN.encode(m);
       jedis.zincrby(key, 1, member);
       try (AbstractPipeline pipe = jedis.pipelined()) {
@@ -186,7 +193,18 @@ public final class BoardInterleaved {
           throw new IllegalStateException("not on the board: " + m);
         }
       }
-    });
+    }), new Peer("jedis 1 pipeline", m -> {
+      byte[] member = BoardBenchmark.PLAIN.encode(m);
+      try (AbstractPipeline pipe = jedis.pipelined()) {
+        Response<Double> added = pipe.zincrby(key, 1, member);
+        Response<Long> rank = pipe.zrevrank(key, member);
+        Response<Double> score = pipe.zscore(key, member);
+        pipe.sync();
+        if (added.get() == null || rank.get() == null || score.get() == null) {
+          throw new IllegalStateException("not on the board: " + m);
+        }
+      }
+    }));
   }
 
   static double median(double[] values) {

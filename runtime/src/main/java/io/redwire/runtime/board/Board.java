@@ -18,6 +18,13 @@ public interface Board<M> {
   /** Adds {@code points} (may be negative) to the member's score (0 if absent); returns the new score. */
   long add(M member, long points);
 
+  /**
+   * Adds {@code points} like {@link #add} and returns the member's new rank and score, read in the same
+   * script right after the write (one round trip; no other write comes between them). Empty only when
+   * the board keeps its top {@code keep} members and the member is not among them.
+   */
+  Optional<Ranked<M>> addAndRank(M member, long points);
+
   /** Sets the member's score to {@code score} if that is higher than its current one; returns the (new) best. */
   long best(M member, long score);
 

@@ -41,10 +41,22 @@ public final class BoardRegion<M> {
    * stored value is the negated score), taken back in the same script when the new score leaves the
    * range: the old score and the points are each within 2^52 (the points are checked before the call),
    * so the sum and its reversal are exact integers below 2^53. Other writes read the score first.
+   * Returns the new score; with ARGV[11] = '1' {new score, members ranked before it} read after the
+   * write ({new score, -1} when trimming took the member off the board).
    */
   private static final Script WRITE = new Script("redwire-board-write", """
       local key, member = KEYS[1], ARGV[2]
       local range = tonumber(ARGV[4])
+      local function answer(new)
+        if ARGV[11] ~= '1' then return new end
+        local before
+        if range > 0 then
+          before = redis.call('ZRANK', key, member)
+        elseif ARGV[8] == '0' or redis.call('ZSCORE', key, member) then
+          before = redis.call('ZCOUNT', key, '-inf', '(' .. string.format('%.0f', -new))
+        end
+        return {new, before or -1}
+      end
       local new
       if ARGV[10] == '1' then
         local points = tonumber(ARGV[3])
@@ -64,12 +76,12 @@ public final class BoardRegion<M> {
         if ARGV[1] == 'add' then
           new = (score or 0) + tonumber(ARGV[3])
         elseif score ~= nil and score >= tonumber(ARGV[3]) then
-          return score
+          return answer(score)
         else
           new = tonumber(ARGV[3])
         end
         if score ~= nil and new == score then
-          return score -- unchanged: a first-come member keeps the moment it reached its score
+          return answer(score) -- unchanged: a first-come member keeps the moment it reached its score
         end
         if math.abs(new) > tonumber(ARGV[9]) then
           return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
@@ -92,7 +104,7 @@ public final class BoardRegion<M> {
       if ARGV[8] ~= '0' then
         redis.call('ZREMRANGEBYRANK', key, tonumber(ARGV[8]), -1)
       end
-      return new
+      return answer(new)
       """);
 
   /** {stored, rank - 1} of one member, or nil. */
@@ -207,15 +219,23 @@ public final class BoardRegion<M> {
 
     @Override
     public long add(M member, long points) {
-      return write(ADD, member, points, "add", increments);
+      return ((Number) write(ADD, member, points, "add", increments, ZERO)).longValue();
     }
 
     @Override
     public long best(M member, long score) {
-      return write(BEST, member, score, "best", ZERO);
+      return ((Number) write(BEST, member, score, "best", ZERO, ZERO)).longValue();
     }
 
-    private long write(byte[] mode, M member, long points, String operation, byte[] increment) {
+    @Override
+    public Optional<Ranked<M>> addAndRank(M member, long points) {
+      List<?> r = (List<?>) write(ADD, member, points, "addAndRank", increments, ONE);
+      long before = ((Number) r.get(1)).longValue();
+      long score = ((Number) r.get(0)).longValue();
+      return before < 0 ? Optional.empty() : Optional.of(new Ranked<>(member, before + 1, score));
+    }
+
+    private Object write(byte[] mode, M member, long points, String operation, byte[] increment, byte[] rank) {
       redwire.ensureOpen();
       Objects.requireNonNull(member, "member");
       if (points > settings.maxScore() || points < -settings.maxScore()) {
@@ -225,9 +245,9 @@ public final class BoardRegion<M> {
       Periods.Current p = periods.at(System.currentTimeMillis());
       try {
         Object reply = WRITE.run(jedis, 1, keyOf(p), mode, codec.encode(member), ascii(Long.toString(points)),
-            rangeArg, p.startArg(), p.expireAtArg(), ttl, keep, maxScore, increment);
+            rangeArg, p.startArg(), p.expireAtArg(), ttl, keep, maxScore, increment, rank);
         redwire.metrics().boardOperation(name, operation);
-        return ((Number) reply).longValue();
+        return reply;
       } catch (JedisDataException e) {
         if (e.getMessage() != null && e.getMessage().startsWith("ERR redwire: ")) {
           throw new IllegalArgumentException("board " + name + ": " + e.getMessage().substring(13), e);

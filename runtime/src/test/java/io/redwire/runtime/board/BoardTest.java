@@ -111,7 +111,11 @@ class BoardTest {
           Thread.onSpinWait();
         }
       }
-      if (op < 25) {
+      if (op < 25 && (i & 1) == 1) {
+        Optional<Ranked<Long>> ranked = board.addAndRank(member, points);
+        model.set(member, model.score.getOrDefault(member, 0L) + points);
+        assertEquals(model.rank(member), ranked, "addAndRank of " + member);
+      } else if (op < 25) {
         long score = board.add(member, points);
         assertEquals(model.score.getOrDefault(member, 0L) + points, score, "add");
         model.set(member, score);
@@ -280,6 +284,9 @@ class BoardTest {
     }
     assertEquals(3, board.size());
     assertEquals(List.of(10L, 9L, 8L), members(board.top(5)));
+    assertEquals(Optional.empty(), board.addAndRank(4L, 1), "trimmed off at once: not on the board");
+    assertEquals(Optional.of(new Ranked<>(7L, 2, 9)), board.addAndRank(7L, 9), "now second of the three");
+    assertEquals(List.of(10L, 7L, 9L), members(board.top(5)));
   }
 
   @Test
@@ -376,6 +383,7 @@ class BoardTest {
       board.around("warm", 1);
       counter.reset();
       board.add("a", 5);
+      board.addAndRank("a", -1);
       board.best("a", 9);
       board.score("a");
       board.rank("a");
@@ -384,7 +392,7 @@ class BoardTest {
       board.around("a", 3);
       board.size();
       board.remove("a");
-      assertEquals(List.of("EVALSHA", "EVALSHA", "ZSCORE", "EVALSHA", "ZRANGE", "ZRANGE", "EVALSHA",
+      assertEquals(List.of("EVALSHA", "EVALSHA", "EVALSHA", "ZSCORE", "EVALSHA", "ZRANGE", "ZRANGE", "EVALSHA",
           "ZCARD", "ZREM"), counter.commands());
 
       // shared ties: the first page is positions too; a later page counts who is better in the script
