@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"Catalog", "Shapes", "Orders", "Games", "Shop", "ShopEvents", "CartSession", "Mailer", "Prices", "NearCatalog"})
+  @ValueSource(strings = {"Catalog", "Shapes", "Orders", "Games", "Shop", "ShopEvents", "CartSession", "VisitSession", "Mailer", "Prices", "NearCatalog"})
   void generatedSourceMatchesTheGoldenFile(String name) throws IOException {
     JavaFileObject input = JavaFileObjects.forResource("golden/" + name + ".java");
     String generated = generate(input, "golden.Redwire" + name);

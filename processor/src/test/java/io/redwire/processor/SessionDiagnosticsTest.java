@@ -33,6 +33,8 @@ class SessionDiagnosticsTest {
           Optional<UUID> order();
           void order(Optional<UUID> order);
           View view();
+          long hits();
+          View addHits(long delta);
           default boolean empty() { return items() == 0; }
         }
         """));
@@ -181,6 +183,63 @@ class SessionDiagnosticsTest {
             + " Cart.addTotal(double) returns the new value: long addX(long delta) for a long field, int"
             + " addX(int delta) for an int field; field \"total\" is double. Make the field long or int"
             + " and the increment match it.");
+  }
+
+  @Test
+  void incrementReturningAViewOnANonIntegralField() {
+    assertOnlyError("Cart", """
+        @SessionScoped(ttl = "30m")
+        public interface Cart {
+          record View(double total) {}
+          double total();
+          View addTotal(double delta);
+        }
+        """, 5, "[Redwire/SessionIncrementType] increments add to integral fields; Cart.addTotal(double)"
+            + " adds its delta to field \"total\", which is double, and then reads its view. Make the field"
+            + " long or int and the delta match it: R addX(long delta) for a long field, R addX(int delta)"
+            + " for an int field.");
+  }
+
+  @Test
+  void incrementReturningAViewWithADeltaOfAnotherType() {
+    assertOnlyError("Cart", """
+        @SessionScoped(ttl = "30m")
+        public interface Cart {
+          record View(int visits) {}
+          int visits();
+          View addVisits(long delta);
+        }
+        """, 5, "[Redwire/SessionIncrementType] increments add to integral fields; Cart.addVisits(long)"
+            + " adds its delta to field \"visits\", which is int, and then reads its view. Make the field"
+            + " long or int and the delta match it: R addX(long delta) for a long field, R addX(int delta)"
+            + " for an int field.");
+  }
+
+  @Test
+  void incrementReturningAViewWhoseComponentNamesNoAccessor() {
+    assertOnlyError("Cart", """
+        @SessionScoped(ttl = "30m")
+        public interface Cart {
+          record View(long items, String cupon) {}
+          long items();
+          String coupon();
+          View addItems(long delta);
+        }
+        """, 6, "[Redwire/SessionViewComponent] a view record's components name the getters they read;"
+            + " component cupon of View names no getter of Cart. Did you mean coupon?");
+  }
+
+  @Test
+  void incrementReturningAViewWithoutAGetter() {
+    assertOnlyError("Cart", """
+        @SessionScoped(ttl = "30m")
+        public interface Cart {
+          record View(String coupon) {}
+          String coupon();
+          View addItems(long delta);
+        }
+        """, 5, "[Redwire/SessionNoGetter] an increment writes session field \"items\", which is read"
+            + " through its getter items(); Cart has none. Add the getter, or fix the name.");
   }
 
   @Test

@@ -11,7 +11,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A typical request on a session (read 3 fields, add 1 to a counter, slide the idle TTL), per peer on
- * its own server: Redwire ({@code @SessionScoped}, two round trips) against Spring Session Data Redis'
+ * its own server: Redwire ({@code @SessionScoped}: one round trip through an increment returning the
+ * request's view; {@code redwireTwoCalls}: the view, then the increment) against Spring Session Data Redis'
  * {@code RedisSessionRepository} with its defaults (JDK serialization) and with a non-JDK serializer
  * (four round trips each; see {@link SessionPeers}). Round trips per request: {@link SessionRoundTrips}.
  * Run at 1 and 8 threads ({@code -t}).
@@ -25,6 +26,11 @@ public class SessionBenchmark {
 
   @Benchmark
   public long redwire(SessionPeers.RedwirePeer peer) {
+    return peer.request();
+  }
+
+  @Benchmark
+  public long redwireTwoCalls(SessionPeers.RedwireTwoCallsPeer peer) {
     return peer.request();
   }
 

@@ -34,6 +34,7 @@ public final class SessionCpu {
         + " | total us | in commands us |");
     System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
     measure("redwire", new SessionPeers.RedwirePeer(), threads, perThread, rounds);
+    measure("redwireTwoCalls", new SessionPeers.RedwireTwoCallsPeer(), threads, perThread, rounds);
     measure("springSessionDefault", new SessionPeers.SpringDefaultPeer(), threads, perThread, rounds);
     measure("springSessionText", new SessionPeers.SpringTextPeer(), threads, perThread, rounds);
   }

@@ -30,21 +30,10 @@ public final class SessionPeers {
     long request();
   }
 
-  /**
-   * Redwire: {@code store.view(id)} (no I/O), the {@code Request} record view (one script reads the three
-   * fields and slides the TTL) and {@code addVisits(1)} (one script): two round trips.
-   */
-  @State(Scope.Benchmark)
-  public static class RedwirePeer extends ServerPeer implements Peer {
+  /** A Redwire peer: its own {@code Redwire} on the peer's server. */
+  abstract static class RedwireBase extends ServerPeer implements Peer {
     Redwire redwire;
-    SessionStore<BenchSession> store;
     final ThreadLocal<String> ids = new ThreadLocal<>();
-
-    public RedwirePeer() {}
-
-    RedwirePeer(String uri) {
-      connect(uri);
-    }
 
     @Override
     protected void open() {
@@ -53,6 +42,34 @@ public final class SessionPeers {
 
     void connect(String uri) {
       redwire = Redwire.builder().uri(uri).namespace("bench").startupCheck(false).build();
+      stores();
+    }
+
+    /** Builds the peer's session store on {@link #redwire}. */
+    abstract void stores();
+
+    @Override
+    protected void close() {
+      redwire.close();
+    }
+  }
+
+  /**
+   * Redwire: {@code store.view(id)} (no I/O) and {@code addVisits(1)} returning the {@code Request}
+   * record (one script adds to the counter, reads the three fields and slides the TTL): one round trip.
+   */
+  @State(Scope.Benchmark)
+  public static class RedwirePeer extends RedwireBase {
+    SessionStore<BenchSession> store;
+
+    public RedwirePeer() {}
+
+    RedwirePeer(String uri) {
+      connect(uri);
+    }
+
+    @Override
+    void stores() {
       store = RedwireBenchSession.store(redwire);
     }
 
@@ -66,15 +83,45 @@ public final class SessionPeers {
         id = s.id();
         ids.set(id);
       }
-      BenchSession session = store.view(id);
-      BenchSession.Request r = session.request();
-      session.addVisits(1);
+      BenchSession.Request r = store.view(id).addVisits(1);
       return r.visits() + r.userId().length() + r.locale().length();
+    }
+  }
+
+  /**
+   * Redwire as two calls: {@code store.view(id)} (no I/O), the {@code Request} record view (one script
+   * reads the three fields and slides the TTL) and {@code addVisits(1)} answering the new value (one
+   * script): two round trips.
+   */
+  @State(Scope.Benchmark)
+  public static class RedwireTwoCallsPeer extends RedwireBase {
+    SessionStore<BenchSessionTwoCalls> store;
+
+    public RedwireTwoCallsPeer() {}
+
+    RedwireTwoCallsPeer(String uri) {
+      connect(uri);
     }
 
     @Override
-    protected void close() {
-      redwire.close();
+    void stores() {
+      store = RedwireBenchSessionTwoCalls.store(redwire);
+    }
+
+    @Override
+    public long request() {
+      String id = ids.get();
+      if (id == null) {
+        BenchSessionTwoCalls s = store.create();
+        s.userId("user-" + Thread.currentThread().getId());
+        s.locale("en-GB");
+        id = s.id();
+        ids.set(id);
+      }
+      BenchSessionTwoCalls session = store.view(id);
+      BenchSessionTwoCalls.Request r = session.request();
+      session.addVisits(1);
+      return r.visits() + r.userId().length() + r.locale().length();
     }
   }
 

@@ -28,6 +28,9 @@ public final class SessionRoundTrips {
       SessionPeers.RedwirePeer redwire = new SessionPeers.RedwirePeer(counter.uri());
       row(out, "redwire", redwire, counter, requests);
       redwire.close();
+      SessionPeers.RedwireTwoCallsPeer twoCalls = new SessionPeers.RedwireTwoCallsPeer(counter.uri());
+      row(out, "redwireTwoCalls", twoCalls, counter, requests);
+      twoCalls.close();
       for (SessionPeers.SpringPeer spring : List.of(new SessionPeers.SpringDefaultPeer(),
           new SessionPeers.SpringTextPeer())) {
         spring.connect("127.0.0.1", counter.port());

@@ -678,4 +678,119 @@ abstract class SessionContract {
     after.address(new Cart.Address("2 High St", "Shelbyville"));
     assertEquals(new Cart.Address("2 High St", "Shelbyville"), after.address());
   }
+
+  // ---------------------------------------------------------------- increments returning a view
+
+  @Test
+  void anIncrementReturningAViewAddsAndReadsTheViewInOneAccess() {
+    SessionStore<Visit> visits = RedwireVisit.store(redwire);
+    Visit v = visits.create();
+    Visit.Address home = new Visit.Address("1 Main St", "Springfield");
+    v.userId("ann");
+    v.address(home);
+    assertEquals(new Visit.Request("ann", 1, home, 0), v.addVisits(1), "the incremented value and the others");
+    assertEquals(new Visit.Request("ann", 5, home, 0), v.addVisits(4));
+    assertEquals(new Visit.Request("ann", 3, home, 0), v.addVisits(-2));
+    assertEquals(3, v.visits());
+    assertEquals(new Visit.Pages(2, 3), v.addPages(2), "an int field");
+    assertEquals(new Visit.Who("ann"), v.addHits(7), "a record without the incremented field");
+    assertEquals(7, v.hits());
+    Visit byId = visits.view(v.id());
+    assertEquals(new Visit.Request("ann", 4, home, 2), byId.addVisits(1), "a view by id: its first access");
+    assertEquals(0, metrics.count("sessionDecodeFailure", "visit"));
+  }
+
+  @Test
+  void anIncrementReturningAViewSlidesTheIdleTtlAndChecksTheAbsoluteDeadline() {
+    SessionStore<Visit> visits = RedwireVisit.store(redwire);
+    Visit v = visits.create();
+    byte[] key = key("visit", v.id());
+    raw().pexpire(key, 10_000);
+    v.addVisits(1);
+    long pttl = raw().pttl(key);
+    assertTrue(pttl > 30 * 60_000 - 60_000, "the idle TTL was slid: pttl " + pttl);
+    raw().hset(key, "@a".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8));
+    assertThrows(SessionEndedException.class, () -> v.addVisits(1));
+    assertFalse(raw().exists(key), "past its absolute deadline the session was deleted");
+    assertEquals(1, metrics.count("sessionExpiredOnRead", "visit"));
+    assertThrows(SessionEndedException.class, () -> v.addPages(1), "and the view remembers it");
+  }
+
+  @Test
+  void anIncrementReturningAViewOfAnEndedSessionThrowsAndWritesNothing() {
+    SessionStore<Visit> visits = RedwireVisit.store(redwire);
+    Visit v = visits.create();
+    v.addVisits(1);
+    assertTrue(visits.invalidate(v.id()));
+    SessionEndedException e = assertThrows(SessionEndedException.class, () -> v.addVisits(1));
+    assertTrue(e.getMessage().contains("visits"), e.getMessage());
+    assertThrows(SessionEndedException.class, () -> v.addPages(1));
+    assertFalse(raw().exists(key("visit", v.id())), "no write brought it back");
+    Visit unknown = visits.view("C".repeat(47));
+    assertThrows(SessionEndedException.class, () -> unknown.addVisits(1));
+    assertFalse(raw().exists(key("visit", "C".repeat(47))), "nothing was created");
+    Visit malformed = visits.view("not an id");
+    assertThrows(SessionEndedException.class, () -> malformed.addVisits(1));
+  }
+
+  @Test
+  void concurrentIncrementsReturningAViewAreExact() throws Exception {
+    String id = RedwireVisit.store(redwire).create().id();
+    int threadCount = 8;
+    int perThread = 500;
+    Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < threadCount; t++) {
+      Visit v = RedwireVisit.store(t % 2 == 0 ? redwire : instance(new CountingMetrics())).view(id);
+      done.add(threads.submit(() -> {
+        start.await();
+        for (int i = 0; i < perThread; i++) {
+          assertTrue(seen.add(v.addVisits(1).visits()), "each increment answers its own value");
+        }
+        return null;
+      }));
+    }
+    start.countDown();
+    for (Future<?> f : done) {
+      f.get(120, TimeUnit.SECONDS);
+    }
+    Visit v = RedwireVisit.store(redwire).view(id);
+    assertEquals(threadCount * perThread, v.visits(), "every increment counted once");
+    assertEquals(threadCount * perThread, seen.size());
+    assertEquals(threadCount * perThread, java.util.Collections.max(seen));
+  }
+
+  @Test
+  void anIncrementReturningAViewIsExactBeyondTwoToThe53AndRefusesOverflow() {
+    Visit v = RedwireVisit.store(redwire).create();
+    long big = (1L << 53) + 1; // not a double
+    assertEquals(big, v.addVisits(big).visits());
+    assertEquals(big + 2, v.addVisits(2).visits());
+    assertEquals(Long.MAX_VALUE, v.addVisits(Long.MAX_VALUE - big - 2).visits());
+    ArithmeticException e = assertThrows(ArithmeticException.class, () -> v.addVisits(1));
+    assertTrue(e.getMessage().contains("visits"), e.getMessage());
+    assertEquals(Long.MAX_VALUE, v.visits(), "the refused increment wrote nothing");
+    assertEquals(new Visit.Pages(Integer.MAX_VALUE, Long.MAX_VALUE), v.addPages(Integer.MAX_VALUE));
+    assertThrows(ArithmeticException.class, () -> v.addPages(1));
+    assertEquals(Integer.MAX_VALUE, v.pages(), "the refused int increment wrote nothing");
+    assertEquals(0, metrics.count("sessionDecodeFailure", "visit"));
+  }
+
+  @Test
+  void anIncrementReturningAViewReadsAFieldOfAnOlderShapeAsAbsentAndTheOthersStill() {
+    OldVisit before = RedwireOldVisit.store(instance(new CountingMetrics())).create();
+    before.userId("eve");
+    before.visits(7); // stored by its codec: no increment in the older build
+    before.address(new OldVisit.Address("1 Main St"));
+    Visit after = RedwireVisit.store(redwire).view(before.id());
+    assertEquals(new Visit.Request("eve", 2, null, 0), after.addVisits(2),
+        "the increment starts from absent, the older address reads absent, the user still reads");
+    assertEquals(1, metrics.count("sessionDecodeFailureField", "visit.visits"), "the increment reported it");
+    assertEquals(1, metrics.count("sessionDecodeFailureField", "visit.address"), "the view reported it");
+    assertEquals(new Visit.Request("eve", 3, null, 0), after.addVisits(1));
+    assertEquals(1, metrics.count("sessionDecodeFailureField", "visit.visits"), "replaced: reported once");
+    after.address(new Visit.Address("2 High St", "Shelbyville"));
+    assertEquals(new Visit.Request("eve", 4, new Visit.Address("2 High St", "Shelbyville"), 0), after.addVisits(1));
+  }
 }

@@ -67,6 +67,12 @@ class SessionStandaloneTest extends SessionContract {
       byId.summary();
       byId.addItems(1);
       assertEquals(List.of("EVALSHA", "EVALSHA"), counter.commands(), "a typical request: two round trips");
+      Visit visit = RedwireVisit.store(counted).create();
+      counter.reset();
+      visit.addVisits(1);
+      visit.addPages(1);
+      assertEquals(List.of("EVALSHA", "EVALSHA"), counter.commands(),
+          "an increment returning a view: one round trip");
       counter.reset();
       assertEquals(Optional.empty(), carts.find("not-an-id"));
       assertEquals(List.of(), counter.commands(), "a malformed id is refused without a round trip");

@@ -33,6 +33,9 @@ import javax.lang.model.type.TypeMirror;
  * }
  * }</pre>
  *
+ * An increment returning a view record ({@code Summary addItems(long delta)}) calls {@code
+ * session.addAndGet(ITEMS, delta, ADD_ITEMS_FIELDS)} and decodes the record as a view does.
+ *
  * Fields with an increment hold decimal integers (so {@code HINCRBY} works); the others hold their
  * codec's bytes behind the value header. Absent values: null, {@code Optional.empty()}, 0 or false.
  */
@@ -100,7 +103,7 @@ final class SessionMethods implements Step {
       }
     }
     for (Accessor a : spec.accessors()) {
-      if (a.kind() != SessionSpec.Kind.VIEW) {
+      if (a.kind() != SessionSpec.Kind.VIEW && a.kind() != SessionSpec.Kind.ADD_VIEW) {
         continue;
       }
       String constant = c.members().newName(ProxyWriter.constant(a.methodName()) + "_FIELDS");
@@ -162,6 +165,7 @@ final class SessionMethods implements Step {
         }
       }
       case VIEW -> view(mc, a);
+      case ADD_VIEW -> addView(mc, a, f);
       default -> throw new IllegalStateException("validated: " + a.kind());
     }
     return true;
@@ -172,6 +176,23 @@ final class SessionMethods implements Step {
     String raw = mc.names().newName("raw");
     m.addStatement("byte[][] $N = this.session.getAll($N)", raw, viewFields.get(a.methodName()));
     m.beginControlFlow("if ($N == null)", raw).addStatement("return null").endControlFlow();
+    construct(mc, a, raw);
+  }
+
+  /** The increment returning a view: one round trip that adds, then reads the view's fields. */
+  private void addView(MethodContext mc, Accessor a, String field) {
+    MethodSpec.Builder m = mc.method();
+    String raw = mc.names().newName("raw");
+    String p = mc.model().params().get(0).name();
+    m.addStatement("byte[][] $N = this.session.$L($N, $N, $N)", raw,
+        spec.fields().get(a.field()).type().getKind() == TypeKind.INT ? "addIntAndGet" : "addAndGet", field, p,
+        viewFields.get(a.methodName()));
+    construct(mc, a, raw);
+  }
+
+  /** Decodes a view's components from {@code raw} and returns its record. */
+  private void construct(MethodContext mc, Accessor a, String raw) {
+    MethodSpec.Builder m = mc.method();
     CodeBlock.Builder args = CodeBlock.builder();
     for (int i = 0; i < a.components().size(); i++) {
       String component = a.components().get(i);

@@ -35,6 +35,11 @@ public record SessionSpec(
     SET,
     /** {@code long addX(long delta)} (or {@code int}). */
     ADD,
+    /**
+     * {@code R addX(long delta)} (or {@code int delta}) with {@code R} a view record: the increment,
+     * then the view's fields read in the same round trip.
+     */
+    ADD_VIEW,
     /** {@code boolean compareAndSetX(T expect, T update)}. */
     CAS,
     /** {@code R x()} with {@code R} a record whose components name getters, and no setter {@code x}. */
@@ -51,9 +56,9 @@ public record SessionSpec(
    * @param field the field it reads or writes ({@code items} for {@code addItems}); null for ID, VIEW,
    *     UNKNOWN
    * @param type the getter's return type, the setter's parameter type, the increment's return type, or
-   *     the compare-and-set's first parameter type; the record of a VIEW
+   *     the compare-and-set's first parameter type; the record of a VIEW or ADD_VIEW
    * @param value how a getter's field is encoded (GET only; unsupported types reported)
-   * @param components a VIEW's record component names, in order
+   * @param components a VIEW's or ADD_VIEW's record component names, in order
    */
   public record Accessor(
       ExecutableElement method,
@@ -72,7 +77,7 @@ public record SessionSpec(
   /** Whether field {@code name} has an increment (it is then stored as a decimal integer). */
   public boolean integral(String name) {
     for (Accessor a : accessors) {
-      if (a.kind() == Kind.ADD && name.equals(a.field())) {
+      if ((a.kind() == Kind.ADD || a.kind() == Kind.ADD_VIEW) && name.equals(a.field())) {
         return true;
       }
     }

@@ -93,14 +93,7 @@ public final class SessionReader {
     if (params.isEmpty() && returned.getKind() != TypeKind.VOID) {
       TypeElement record = record(returned);
       if (record != null && !setters.contains(name)) {
-        List<String> components = new ArrayList<>();
-        List<TypeMirror> types = new ArrayList<>();
-        for (RecordComponentElement c : ElementFilter.recordComponentsIn(record.getEnclosedElements())) {
-          components.add(c.getSimpleName().toString());
-          types.add(c.asType());
-        }
-        return new Accessor(m.element(), Kind.VIEW, null, returned, null, List.copyOf(components),
-            List.copyOf(types));
+        return view(m, Kind.VIEW, null, returned, record);
       }
       ValueType value = values.read(returned, m.element());
       return new Accessor(m.element(), Kind.GET, name, returned, value, List.of(), List.of());
@@ -109,6 +102,9 @@ public final class SessionReader {
       return new Accessor(m.element(), Kind.SET, name, params.get(0), null, List.of(), List.of());
     }
     String added = suffix(name, "add");
+    if (params.size() == 1 && added != null && record(returned) != null) {
+      return view(m, Kind.ADD_VIEW, added, returned, record(returned));
+    }
     if (params.size() == 1 && added != null) {
       return new Accessor(m.element(), Kind.ADD, added, returned, null, List.of(), List.of());
     }
@@ -118,6 +114,17 @@ public final class SessionReader {
           List.of(), List.of());
     }
     return new Accessor(m.element(), Kind.UNKNOWN, null, returned, null, List.of(), List.of());
+  }
+
+  /** A method returning view record {@code record}: its components name the fields it reads. */
+  private static Accessor view(MethodModel m, Kind kind, String field, TypeMirror returned, TypeElement record) {
+    List<String> components = new ArrayList<>();
+    List<TypeMirror> types = new ArrayList<>();
+    for (RecordComponentElement c : ElementFilter.recordComponentsIn(record.getEnclosedElements())) {
+      components.add(c.getSimpleName().toString());
+      types.add(c.asType());
+    }
+    return new Accessor(m.element(), kind, field, returned, null, List.copyOf(components), List.copyOf(types));
   }
 
   /** {@code "Items"} of {@code addItems} as {@code "items"}; null when {@code name} is not prefix + Capital. */

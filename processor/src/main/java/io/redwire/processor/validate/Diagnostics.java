@@ -485,9 +485,9 @@ public final class Diagnostics {
           + " void %s(value), with no get or set prefix.", plain, plain, plain);
     }
     error(Origin.of(method), null, "SessionNoGetter",
-        "a %s writes session field \"%s\", which is read through its getter %s(); %s has none. Add"
+        "%s %s writes session field \"%s\", which is read through its getter %s(); %s has none. Add"
             + " the getter, or fix the name.%s",
-        what, field, field, describe(method.getEnclosingElement()), bean);
+        what.startsWith("i") ? "an" : "a", what, field, field, describe(method.getEnclosingElement()), bean);
   }
 
   public void sessionTypeMismatch(Element method, String field, String getterType, String found) {
@@ -501,6 +501,15 @@ public final class Diagnostics {
         "increments add to integral fields, and %s returns the new value: long addX(long delta) for a"
             + " long field, int addX(int delta) for an int field; field \"%s\" is %s. Make the field long"
             + " or int and the increment match it.",
+        describe(method), field, simpleType(getterType));
+  }
+
+  /** {@link #sessionIncrementType} of an increment returning a view record. */
+  public void sessionIncrementViewType(Element method, String field, String getterType) {
+    error(Origin.of(method), null, "SessionIncrementType",
+        "increments add to integral fields; %s adds its delta to field \"%s\", which is %s, and then reads"
+            + " its view. Make the field long or int and the delta match it: R addX(long delta) for a long"
+            + " field, R addX(int delta) for an int field.",
         describe(method), field, simpleType(getterType));
   }
 

@@ -123,6 +123,19 @@ public final class SessionValidator {
           diagnostics.sessionIncrementType(a.method(), a.field(), getter.type().toString());
         }
       }
+      case ADD_VIEW -> {
+        Accessor getter = s.fields().get(a.field());
+        if (getter == null) {
+          diagnostics.sessionNoGetter(a.method(), "increment", a.field());
+        } else {
+          TypeKind k = getter.type().getKind();
+          TypeMirror param = a.method().getParameters().get(0).asType();
+          if (k != TypeKind.LONG && k != TypeKind.INT || param.getKind() != k) {
+            diagnostics.sessionIncrementViewType(a.method(), a.field(), getter.type().toString());
+          }
+        }
+        components(s, a);
+      }
       case CAS -> {
         Accessor getter = s.fields().get(a.field());
         if (getter == null) {
@@ -136,18 +149,21 @@ public final class SessionValidator {
           diagnostics.sessionCompareAndSet(a.method(), a.field(), getter.type().toString());
         }
       }
-      case VIEW -> {
-        String record = ((javax.lang.model.type.DeclaredType) a.type()).asElement().getSimpleName().toString();
-        for (int i = 0; i < a.components().size(); i++) {
-          String c = a.components().get(i);
-          Accessor getter = s.fields().get(c);
-          if (getter == null) {
-            diagnostics.sessionViewComponent(a.method(), record, c, s.fields().keySet());
-          } else if (!types.isSameType(getter.type(), a.componentTypes().get(i))) {
-            diagnostics.sessionTypeMismatch(a.method(), c, getter.type().toString(),
-                a.componentTypes().get(i).toString());
-          }
-        }
+      case VIEW -> components(s, a);
+    }
+  }
+
+  /** Each component of a view's record names a getter of its type. */
+  private void components(SessionSpec s, Accessor a) {
+    String record = ((javax.lang.model.type.DeclaredType) a.type()).asElement().getSimpleName().toString();
+    for (int i = 0; i < a.components().size(); i++) {
+      String c = a.components().get(i);
+      Accessor getter = s.fields().get(c);
+      if (getter == null) {
+        diagnostics.sessionViewComponent(a.method(), record, c, s.fields().keySet());
+      } else if (!types.isSameType(getter.type(), a.componentTypes().get(i))) {
+        diagnostics.sessionTypeMismatch(a.method(), c, getter.type().toString(),
+            a.componentTypes().get(i).toString());
       }
     }
   }

@@ -214,19 +214,97 @@ public final class Session {
     return (int) v;
   }
 
+  /**
+   * {@link #add(SessionField, long)}, then reads {@code fields} in the same round trip (after the
+   * increment, so {@code field} among them holds the new value): a read-modify access of one script.
+   * Answers the fields' stored bytes in order (null when absent), never null: an ended session throws
+   * {@link SessionEndedException}, as {@code add} does.
+   *
+   * @throws ArithmeticException when the sum overflows a long; nothing was written
+   */
+  public byte[][] addAndGet(SessionField field, long delta, SessionField[] fields) {
+    live("add to ", field);
+    byte[][] args = addViewArgs(field, SessionStore.ascii(delta), SessionOps.EMPTY, SessionOps.EMPTY, fields);
+    Object reply;
+    try {
+      reply = store.access("addAndGet", args);
+    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+      if (e.getMessage() != null && e.getMessage().contains("overflow")) {
+        throw new ArithmeticException("long overflow: adding " + delta + " to session field " + store.name + "."
+            + field + " would leave the long range; nothing was written");
+      }
+      throw e;
+    }
+    return viewed(reply, field, fields.length);
+  }
+
+  /**
+   * {@link #addAndGet(SessionField, long, SessionField[])} of an {@code int} field: refused, writing
+   * and reading nothing, when the sum would leave the int range.
+   *
+   * @throws ArithmeticException when the sum overflows an int; nothing was written
+   */
+  public byte[][] addIntAndGet(SessionField field, int delta, SessionField[] fields) {
+    live("add to ", field);
+    byte[][] args = addViewArgs(field, SessionStore.ascii(delta), INT_MIN, INT_MAX, fields);
+    Object reply = store.access("addAndGet", args);
+    long v = added(reply, field);
+    if (((Number) ((List<?>) reply).get(2)).longValue() == 1) {
+      throw new ArithmeticException("integer overflow: session field " + store.name + "." + field + " holds " + v
+          + "; adding " + delta + " would leave the int range, so nothing was written");
+    }
+    return values(reply, fields.length);
+  }
+
+  private byte[][] addViewArgs(SessionField field, byte[] delta, byte[] min, byte[] max, SessionField[] fields) {
+    byte[][] args = store.args(key, SessionOps.ADD_VIEW, 4 + fields.length);
+    args[SessionStore.ARGS] = field.bytes;
+    args[SessionStore.ARGS + 1] = delta;
+    args[SessionStore.ARGS + 2] = min;
+    args[SessionStore.ARGS + 3] = max;
+    for (int i = 0; i < fields.length; i++) {
+      args[SessionStore.ARGS + 4 + i] = fields[i].bytes;
+    }
+    return args;
+  }
+
+  /** The view's values of an {@code addv} reply, having noted an ended session and stale bytes. */
+  private byte[][] viewed(Object reply, SessionField field, int count) {
+    ended(reply, "add to ", field);
+    stale((List<?>) reply, field);
+    return values(reply, count);
+  }
+
+  /** Where an {@code addv} reply's values start (after the new value, stale and refused). */
+  private static final int ADDED = 3;
+
+  private static byte[][] values(Object reply, int count) {
+    List<?> r = (List<?>) reply;
+    byte[][] out = new byte[count][];
+    for (int i = 0; i < count; i++) {
+      out[i] = (byte[]) r.get(ADDED + i);
+    }
+    return out;
+  }
+
   private static final byte[] INT_MIN = SessionStore.ascii(Integer.MIN_VALUE);
   private static final byte[] INT_MAX = SessionStore.ascii(Integer.MAX_VALUE);
 
   private long added(Object reply, SessionField field) {
     ended(reply, "add to ", field);
     List<?> r = (List<?>) reply;
+    stale(r, field);
+    // beyond 2^53 the script answers the stored digits (Lua numbers are doubles)
+    return r.get(0) instanceof byte[] digits ? Long.parseLong(new String(digits, StandardCharsets.US_ASCII))
+        : ((Number) r.get(0)).longValue();
+  }
+
+  /** Reports an increment that found bytes of an older shape of the field (and started from 0). */
+  private void stale(List<?> r, SessionField field) {
     if (r.size() > 1 && ((Number) r.get(1)).longValue() == 1) {
       store.redwire.metrics().sessionDecodeFailure(store.name, field.name(),
           new CodecException("not a decimal integer (an older shape of the field): the increment started from 0"));
     }
-    // beyond 2^53 the script answers the stored digits (Lua numbers are doubles)
-    return r.get(0) instanceof byte[] digits ? Long.parseLong(new String(digits, StandardCharsets.US_ASCII))
-        : ((Number) r.get(0)).longValue();
   }
 
   /**

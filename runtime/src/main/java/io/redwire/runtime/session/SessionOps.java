@@ -12,6 +12,7 @@ final class SessionOps {
   static final byte[] SET = ascii("set");
   static final byte[] DEL = ascii("del");
   static final byte[] ADD = ascii("add");
+  static final byte[] ADD_VIEW = ascii("addv");
   static final byte[] CAS = ascii("cas");
   static final byte[] USER = ascii("user");
   static final byte[] ROTATE = ascii("rotate");

@@ -35,7 +35,11 @@ final class SessionScripts {
    * Without a range the increment is tried first and the field read only when {@code HINCRBY} refuses
    * its bytes (one command on the common path); an overflow is answered as {@code HINCRBY}'s error,
    * having written nothing; a new value beyond 2^53 (where Lua's doubles round) is answered as the
-   * field's digits instead of a number. An integral {@code cas} also counts such bytes as absent (0). A {@code cas}
+   * field's digits instead of a number. {@code addv} is {@code add} followed by reading a view's
+   * fields in the same script (ARGV[4] field, ARGV[5] delta, ARGV[6..7] the range or two empty
+   * strings, ARGV[8..] the view's fields, read after the increment): it answers {new value, stale, 0,
+   * the fields' values}, or {current value, stale, 1} without writing when the result would leave the
+   * range. An integral {@code cas} also counts such bytes as absent (0). A {@code cas}
    * that does not match answers {the field's current bytes} (empty when absent), so the caller can tell
    * an equal value in another encoding (a set in another order) from another value.
    */
@@ -45,7 +49,7 @@ final class SessionScripts {
       local meta
       if op == 'get' then
         meta = redis.call('HMGET', key, '@a', '@c', unpack(ARGV, 4))
-      elseif op == 'add' and ARGV[6] then
+      elseif (op == 'add' or op == 'addv') and ARGV[6] and ARGV[6] ~= '' then
         meta = redis.call('HMGET', key, '@a', '@c', ARGV[4])
       else
         meta = redis.call('HMGET', key, '@a', '@c')
@@ -82,10 +86,11 @@ final class SessionScripts {
       end
       if op == 'get' then
         return meta
-      elseif op == 'add' then
+      elseif op == 'add' or op == 'addv' then
         local stale = 0
-        if not ARGV[6] then
-          local n = redis.pcall('HINCRBY', key, ARGV[4], ARGV[5])
+        local n
+        if not ARGV[6] or ARGV[6] == '' then
+          n = redis.pcall('HINCRBY', key, ARGV[4], ARGV[5])
           if type(n) ~= 'number' then
             if not string.find(n.err, 'not an integer', 1, true) then return n end -- overflow: nothing written
             redis.call('HDEL', key, ARGV[4]) -- bytes of an older shape: absent, as a read sees them
@@ -94,19 +99,26 @@ final class SessionScripts {
           end
           -- Lua numbers are doubles: beyond 2^53 answer the stored digits, which are exact
           if n > 9007199254740991 or n < -9007199254740991 then n = redis.call('HGET', key, ARGV[4]) end
-          return {n, stale}
+        else
+          local current = meta[3]
+          if current and not string.match(current, '^%-?%d+$') then
+            stale = 1 -- bytes of an older shape (no increment then): absent, as a read sees them
+            current = nil
+          end
+          local sum = tonumber(current or '0') + tonumber(ARGV[5])
+          if sum < tonumber(ARGV[6]) or sum > tonumber(ARGV[7]) then
+            return {tonumber(current or '0'), stale, 1}
+          end
+          if stale == 1 then redis.call('HDEL', key, ARGV[4]) end
+          n = redis.call('HINCRBY', key, ARGV[4], ARGV[5])
         end
-        local current = meta[3]
-        if current and not string.match(current, '^%-?%d+$') then
-          stale = 1 -- bytes of an older shape (no increment then): absent, as a read sees them
-          current = nil
+        if op == 'add' then return {n, stale} end
+        local out = {n, stale, 0}
+        if ARGV[8] then
+          local values = redis.call('HMGET', key, unpack(ARGV, 8))
+          for i = 1, #values do out[3 + i] = values[i] end
         end
-        local n = tonumber(current or '0') + tonumber(ARGV[5])
-        if n < tonumber(ARGV[6]) or n > tonumber(ARGV[7]) then
-          return {tonumber(current or '0'), stale, 1}
-        end
-        if stale == 1 then redis.call('HDEL', key, ARGV[4]) end
-        return {redis.call('HINCRBY', key, ARGV[4], ARGV[5]), stale}
+        return out
       elseif op == 'set' then
         redis.call('HSET', key, ARGV[4], ARGV[5])
       elseif op == 'del' then
