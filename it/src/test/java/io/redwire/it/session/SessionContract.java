@@ -778,6 +778,22 @@ abstract class SessionContract {
   }
 
   @Test
+  void anIntIncrementCountsDigitsOutsideTheIntRangeOrRefusedByHincrbyAsAbsentAsTheReadDoes() {
+    Visit v = RedwireVisit.store(redwire).create();
+    byte[] key = key("visit", v.id());
+    byte[] pages = "pages".getBytes(StandardCharsets.UTF_8);
+    raw().hset(key, pages, "5000000000".getBytes(StandardCharsets.UTF_8)); // an older long shape of the field
+    assertEquals(0, v.pages(), "the read counts it absent");
+    assertEquals(new Visit.Pages(1, 0), v.addPages(1), "so the increment starts from absent, not refusing forever");
+    raw().hset(key, pages, "99999999999999999999".getBytes(StandardCharsets.UTF_8)); // more than a long holds
+    assertEquals(new Visit.Pages(2, 0), v.addPages(2));
+    raw().hset(key, pages, "007".getBytes(StandardCharsets.UTF_8)); // digits HINCRBY refuses
+    assertEquals(new Visit.Pages(3, 0), v.addPages(3), "no script error");
+    assertEquals(3, v.pages());
+    assertEquals(4, metrics.count("sessionDecodeFailureField", "visit.pages"), "the read and each increment reported it");
+  }
+
+  @Test
   void anIncrementReturningAViewReadsAFieldOfAnOlderShapeAsAbsentAndTheOthersStill() {
     OldVisit before = RedwireOldVisit.store(instance(new CountingMetrics())).create();
     before.userId("eve");

@@ -31,7 +31,9 @@ final class SessionScripts {
    * read with the existence check in one {@code HMGET}. {@code add} (ARGV[4] field, ARGV[5] delta,
    * optionally ARGV[6..7] the range the result must stay in) answers {new value, 1 when the field held
    * bytes that are no integer {@code HINCRBY} accepts (an older shape; counted as absent, as reads do,
-   * and replaced)}, or {current value, stale, 1} without writing when the result would leave the range.
+   * and replaced)}, or {current value, stale, 1} without writing when the result would leave the range
+   * (with a range, stored digits outside it or that {@code HINCRBY} refuses, such as a leading zero, count
+   * as absent too: an older, wider type reads absent, so its increment starts from 0 rather than failing).
    * Without a range the increment is tried first and the field read only when {@code HINCRBY} refuses
    * its bytes (one command on the common path); an overflow is answered as {@code HINCRBY}'s error,
    * having written nothing; a new value beyond 2^53 (where Lua's doubles round) is answered as the
@@ -101,13 +103,16 @@ final class SessionScripts {
           if n > 9007199254740991 or n < -9007199254740991 then n = redis.call('HGET', key, ARGV[4]) end
         else
           local current = meta[3]
-          if current and not string.match(current, '^%-?%d+$') then
-            stale = 1 -- bytes of an older shape (no increment then): absent, as a read sees them
-            current = nil
+          -- digits HINCRBY accepts (no leading zero), short enough to be exact as a double (the range is an int's)
+          local c = current and (current == '0' or string.match(current, '^%-?[1-9]%d*$')) and #current <= 17
+            and tonumber(current)
+          if current and (not c or c < tonumber(ARGV[6]) or c > tonumber(ARGV[7])) then
+            stale = 1 -- bytes of an older shape (no increment then, or a wider type): absent, as a read sees them
+            c = nil
           end
-          local sum = tonumber(current or '0') + tonumber(ARGV[5])
+          local sum = (c or 0) + tonumber(ARGV[5])
           if sum < tonumber(ARGV[6]) or sum > tonumber(ARGV[7]) then
-            return {tonumber(current or '0'), stale, 1}
+            return {c or 0, stale, 1}
           end
           if stale == 1 then redis.call('HDEL', key, ARGV[4]) end
           n = redis.call('HINCRBY', key, ARGV[4], ARGV[5])
