@@ -150,6 +150,36 @@ class CacheMissTest {
   }
 
   @Test
+  void whileMostReadsMissTheLeaseIsTheCallersOnlyRoundTripUntilHitsReturn() {
+    for (long id = 100; id < 170; id++) { // 70 misses in a row: reads start skipping the GET
+      catalog.product(id);
+    }
+    landed();
+    holdStoreOf(7, "product 7");
+    long misses = metrics.count("cacheMiss", "Catalog.product");
+    Catalog.Product p = assertTimeoutPreemptively(Duration.ofMillis(1000), () -> catalog.product(7),
+        "the caller must not wait for the store's reply");
+    assertEquals("product 7", p.name());
+    Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, () -> "the store to be sent");
+    assertEquals(List.of("EVALSHA", "EVALSHA"), about, "the lease (which would have answered an entry), then the store");
+    assertEquals(misses + 1, metrics.count("cacheMiss", "Catalog.product"));
+    counter.release();
+    landed();
+
+    // entries found by the lease script are hits, and hits bring the GET back
+    long hits = metrics.count("cacheHit", "Catalog.product");
+    for (long id = 100; id < 170; id++) {
+      assertEquals("product " + id, catalog.product(id).name());
+    }
+    assertEquals(hits + 70, metrics.count("cacheHit", "Catalog.product"));
+    assertEquals(72, delegate.calls("product"), "0, 100..169 and 7: nothing loaded twice");
+    about.clear();
+    holdStoreOf(7, "no such value");
+    assertEquals(p, catalog.product(7));
+    assertEquals(List.of("GET"), about, "a hit is one GET again");
+  }
+
+  @Test
   void anEvictThatOvertakesAStoreOnItsWayWins() throws Exception {
     holdStoreOf(7, "product 7");
     assertEquals("product 7", catalog.product(7).name());

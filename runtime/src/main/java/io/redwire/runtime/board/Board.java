@@ -19,11 +19,17 @@ public interface Board<M> {
   long add(M member, long points);
 
   /**
-   * Adds {@code points} like {@link #add} and returns the member's new rank and score, read in the same
-   * script right after the write (one round trip; no other write comes between them). Empty only when
-   * the board keeps its top {@code keep} members and the member is not among them.
+   * Adds {@code points} like {@link #add} and returns the member's new rank and score. Redwire's boards
+   * read them in the same script right after the write (one round trip; no other write comes between
+   * them); this default, for other implementations such as a test's fake, calls {@link #add} then
+   * {@link #rank}. Empty only when the board keeps its top {@code keep} members and the member is not
+   * among them (trimming cuts at a position: with {@code SHARED} ties, members tied at the cut stay or
+   * go in member order).
    */
-  Optional<Ranked<M>> addAndRank(M member, long points);
+  default Optional<Ranked<M>> addAndRank(M member, long points) {
+    add(member, points);
+    return rank(member);
+  }
 
   /** Sets the member's score to {@code score} if that is higher than its current one; returns the (new) best. */
   long best(M member, long score);

@@ -58,6 +58,18 @@ public final class CacheRegion<V> {
   private final RedwireMetrics metrics;
   private final String name;
   private final boolean xfetch;
+  /**
+   * How much misses have outnumbered hits lately: a miss adds 1 (up to {@link #MISS_RUN_MAX}), a hit
+   * takes 1 away, so it climbs only while most reads miss. From {@link #SKIP_GET} on, reads skip the GET
+   * and go straight to the lease script, which returns the entry if there is one: a miss then costs its
+   * caller one round trip instead of two, and a hit one script instead of a GET (and no early refresh:
+   * XFetch needs the GET), until hits bring it down again. A heuristic read and written without
+   * synchronisation (a lost update only shifts when it switches); written only when it changes, so
+   * steady hits never write it.
+   */
+  private int missRun;
+  static final int SKIP_GET = 64;
+  static final int MISS_RUN_MAX = 128;
   private final boolean background;
   private final long leaseMillis;
   private final EntryFormat<V> format;
@@ -122,9 +134,29 @@ public final class CacheRegion<V> {
     return generation.prefix();
   }
 
-  /** GET; null on a miss, when Redis fails, while the circuit breaker is open, or while the generation is unknown. */
+  /**
+   * GET; null on a miss, when Redis fails, while the circuit breaker is open, or while the generation is
+   * unknown; also null without a round trip while misses dominate (see {@link #missRun}).
+   */
   public byte[] get(byte[] key) {
-    return generation.known() ? store.get(key) : null;
+    if (!generation.known() || missRun >= SKIP_GET) {
+      return null;
+    }
+    byte[] raw = store.get(key);
+    if (raw == null) {
+      missRun = Math.min(MISS_RUN_MAX, missRun + 1);
+    } else if (missRun > 0) {
+      missRun--;
+    }
+    return raw;
+  }
+
+  /**
+   * Whether the GET is being skipped: then the lease script, which answers the entry when there is one
+   * and takes the lease when there is none, is the call's first and only round trip before its load.
+   */
+  private boolean skippingGet() {
+    return missRun >= SKIP_GET;
   }
 
   /**
@@ -337,10 +369,11 @@ public final class CacheRegion<V> {
     boolean first = true;
     while (true) {
       Flights.Flight<V> flight = flights.enter(key);
-      count(current, flight, first);
+      boolean skipped = first && flight.owner() && raw == null && skippingGet();
+      count(current, flight, first && !skipped);
       first = false;
       if (flight.owner()) {
-        own(flight, key, current, source, false);
+        own(flight, key, current, source, false, skipped);
       }
       Result<V> result = join(flight.future());
       if (result.isPresent()) {
@@ -367,9 +400,10 @@ public final class CacheRegion<V> {
 
   private CompletableFuture<V> loadShared(byte[] key, Result<V> current, Source<V> source, boolean first) {
     Flights.Flight<V> flight = flights.enter(key);
-    count(current, flight, first);
+    boolean skipped = first && flight.owner() && !current.isPresent() && skippingGet();
+    count(current, flight, first && !skipped);
     if (flight.owner()) {
-      own(flight, key, current, source, true);
+      own(flight, key, current, source, true, skipped);
     }
     return flight.future().thenCompose(r -> r.isPresent()
         ? CompletableFuture.completedFuture(r.value())
@@ -408,15 +442,36 @@ public final class CacheRegion<V> {
    * another instance refreshes it, or (synchronous callers) waits for another instance's load.
    * The flight is always ended, whatever happens.
    */
-  private void own(Flights.Flight<V> flight, byte[] key, Result<V> current, Source<V> source, boolean async) {
+  /**
+   * Loads for the flight's owner behind the lease. {@code skipped}: the call skipped its GET (see
+   * {@link #missRun}) and is counted here, as a hit when the lease script found the entry, else a miss.
+   */
+  private void own(Flights.Flight<V> flight, byte[] key, Result<V> current, Source<V> source, boolean async,
+      boolean skipped) {
     try {
       if (generation.isPlaceholder(key)) { // no generation known: bypass Redis entirely
+        if (skipped) {
+          metrics.cacheMiss(name);
+        }
         fly(flight, key, source, null, false, false);
         return;
       }
       Lease lease = Lease.of(key);
       // a plain miss also looks for an entry stored since our GET; an early refresh knows there is one
       CacheStore.Leased got = acquire(key, lease, !current.isPresent());
+      if (skipped) {
+        if (got.status() == CacheStore.Lease.FOUND) {
+          metrics.cacheHit(name);
+          if (missRun > 0) {
+            missRun--;
+          }
+        } else {
+          metrics.cacheMiss(name);
+          if (got.status() != CacheStore.Lease.FAILED) {
+            missRun = Math.min(MISS_RUN_MAX, missRun + 1);
+          }
+        }
+      }
       switch (got.status()) {
         case FOUND -> flight.finish(format.decode(got.entry(), decodeFailed));
         case ACQUIRED -> fly(flight, key, source, lease, true, false);
