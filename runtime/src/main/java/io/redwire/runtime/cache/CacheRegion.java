@@ -601,7 +601,7 @@ public final class CacheRegion<V> {
    * Serves {@code value} to the flight as a hit would (decoded from the bytes just encoded) and writes
    * it (when the key and the cache's null policy allow). With a lease the write goes out after the
    * flight is served, on a worker, so the caller does not wait for its reply: the miss costs the caller
-   * the GET and the lease. The flight stays joinable until the write has landed (callers arriving
+   * the GET and the lease (while most reads miss, the lease and the store, sent here: see {@link #missRun}). The flight stays joinable until the write has landed (callers arriving
    * meanwhile share the value instead of missing again), and the write is dropped by Redis if a put or
    * evict of the key came after the lease was taken (see {@link CacheStore}). When encoding or
    * decoding fails nothing is written (counted and logged) and the delegate's value is served as it is.
@@ -668,6 +668,12 @@ public final class CacheRegion<V> {
     };
     if (isBackground) {
       send.run(); // already on a worker, and nobody waits for it
+      return true;
+    }
+    if (skippingGet()) {
+      // most reads miss: the caller skipped its GET, so the store is its second round trip (as a plain
+      // GET-then-SET cache's), and a stream of misses does not queue a worker hand-off per miss
+      send.run();
       return true;
     }
     try {
