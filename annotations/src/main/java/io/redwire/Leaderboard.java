@@ -51,9 +51,10 @@ public @interface Leaderboard {
   long keep() default 0;
 
   /**
-   * The largest absolute score the board must hold exactly. 0: the largest that fits (2^53 - 1 with
-   * shared ties; with first-come ties, 2^53 divided by the period in milliseconds, minus one). A larger
-   * value than fits is a compile error that says what fits.
+   * The largest absolute score the board must hold exactly. 0: 2^52 with shared ties (then an add is one
+   * {@code ZINCRBY}; declare up to 2^53 - 1 to hold more, and an add reads the score first); with
+   * first-come ties the largest that fits, 2^53 divided by the period in milliseconds, minus one. A
+   * larger value than fits is a compile error that says what fits.
    */
   long maxScore() default 0;
 

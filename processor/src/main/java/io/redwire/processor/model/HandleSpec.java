@@ -81,8 +81,17 @@ public record HandleSpec(
     return EXACT - 1;
   }
 
-  /** The declared maximum, or the largest that fits. */
+  /**
+   * The default maximum of a shared-ties board: 2^52, where an {@code add} is one {@code ZINCRBY} whose
+   * take-back (a score leaving the range) is exact; a declared maximum may go up to 2^53 - 1.
+   */
+  public static final long SHARED_DEFAULT = 1L << 52;
+
+  /** The declared maximum, or the default: 2^52 with shared ties, else the largest that fits. */
   public long effectiveMaxScore() {
-    return maxScore == 0 ? largestScore() : maxScore;
+    if (maxScore != 0) {
+      return maxScore;
+    }
+    return "FIRST_COME".equals(ties) ? largestScore() : Math.min(SHARED_DEFAULT, largestScore());
   }
 }

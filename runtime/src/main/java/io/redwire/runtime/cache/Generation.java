@@ -163,6 +163,12 @@ final class Generation {
     }
     if (now < checkAt && ticking.get()) {
       due = false; // the tick sets it again when checkAt has passed
+      // a tick or onActive() may have set it between the clock read above and the write: look again,
+      // or the re-read waits a whole tick (the write order of onActive, checkAt then due, makes this
+      // second look see either its checkAt or its due)
+      if (System.currentTimeMillis() >= checkAt) {
+        due = true;
+      }
     }
     return p;
   }
