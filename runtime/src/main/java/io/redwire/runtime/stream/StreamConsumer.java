@@ -339,6 +339,13 @@ public final class StreamConsumer implements AutoCloseable {
    */
   private byte[] lastSeen; // reader thread only
   /**
+   * Whether a read failed without its reply (a timeout, a dropped connection): the server may have run
+   * {@link #READ} all the same (the pipelined wait's script runs as soon as the wait ends, also when the
+   * client has given up on it), leaving entries pending with this consumer that it never saw. They are
+   * adopted by {@link #adoptOrphans} before the next read.
+   */
+  private boolean orphansPossible; // reader thread only
+  /**
    * How long the pipelined wait ({@link #awaitAndAdmit}) blocks: below the client's socket timeout,
    * which Jedis does not lift for a command in a pipeline; 0 when that timeout is not known (a client
    * given to Redwire) or too short, and the idle read is a blocking {@code XREADGROUP}, then {@link #READ}.
@@ -449,6 +456,10 @@ public final class StreamConsumer implements AutoCloseable {
           reclaim();
           nextReclaim = now + reclaimEvery;
         }
+        if (orphansPossible) {
+          adoptOrphans();
+          orphansPossible = false;
+        }
         readNew();
         if (down != null) {
           log.info("Stream consumer {} ({}) reads again after: {}", s.name(), consumerName, down);
@@ -478,6 +489,7 @@ public final class StreamConsumer implements AutoCloseable {
           break;
         }
         redwire.failed(s.name(), "read", e);
+        orphansPossible = true;
         if (down == null) {
           down = String.valueOf(e);
           log.warn("Stream consumer {} ({}) cannot read: {}; retrying with backoff", s.name(), consumerName,
@@ -762,6 +774,43 @@ public final class StreamConsumer implements AutoCloseable {
   private byte[] reclaimCursor = START;
 
   /** Takes over entries idle for longer than the reclaim time, from any consumer of the group. */
+  /**
+   * Entries pending with this consumer that it does not hold: delivered by a {@link #READ} whose reply
+   * was lost (see {@link #orphansPossible}). They are run here, with the delivery that the lost read
+   * counted, instead of waiting for the reclaim time and being counted a second time (with
+   * {@code maxDeliveries = 1}, dead-lettered without ever running). Only entries idle for less than
+   * half the reclaim time are taken, so none that another consumer may be reclaiming right now.
+   */
+  private void adoptOrphans() {
+    List<Object> pending = redwire.client().xpending(s.stream(), s.group(),
+        XPendingParams.xPendingParams(START, "+".getBytes(StandardCharsets.US_ASCII), 1000).consumer(consumer));
+    List<StreamEntry> entries = new ArrayList<>();
+    for (Object o : pending) {
+      if (!(o instanceof List<?> p) || p.size() < 4) {
+        continue;
+      }
+      byte[] id = Replies.bytes(p.get(0));
+      String text = Replies.text(id);
+      long idle = ((Number) p.get(2)).longValue();
+      long count = ((Number) p.get(3)).longValue();
+      if (held.contains(text) || idle >= s.reclaimIdleMillis() / 2) {
+        continue;
+      }
+      List<Replies.Raw> found = Replies.entries(redwire.client().xrange(s.stream(), id, id, 1));
+      if (found.isEmpty() || found.get(0).fields() == null) {
+        continue; // trimmed: left to the reclaim scan, which acknowledges it
+      }
+      entries.add(new StreamEntry(text, found.get(0).fields(), (int) Math.min(Integer.MAX_VALUE, count)));
+    }
+    if (entries.isEmpty()) {
+      return;
+    }
+    log.info("Stream consumer {} ({}) runs {} entries read for it by a read whose reply was lost", s.name(),
+        consumerName, entries.size());
+    Admitted a = readAndAdmit(entries, 0);
+    dispatch(a.entries(), a.verdicts(), false);
+  }
+
   private void reclaim() {
     Object reply = redwire.client().xautoclaim(s.stream(), s.group(), consumer, s.reclaimIdleMillis(),
         reclaimCursor, XAutoClaimParams.xAutoClaimParams().count(100));
