@@ -773,7 +773,6 @@ public final class StreamConsumer implements AutoCloseable {
   /** Where the next XAUTOCLAIM scan starts; back to the start when the server says it went round. */
   private byte[] reclaimCursor = START;
 
-  /** Takes over entries idle for longer than the reclaim time, from any consumer of the group. */
   /**
    * Entries pending with this consumer that it does not hold: delivered by a {@link #READ} whose reply
    * was lost (see {@link #orphansPossible}). They are run here, with the delivery that the lost read
@@ -811,6 +810,7 @@ public final class StreamConsumer implements AutoCloseable {
     dispatch(a.entries(), a.verdicts(), false);
   }
 
+  /** Takes over entries idle for longer than the reclaim time, from any consumer of the group. */
   private void reclaim() {
     Object reply = redwire.client().xautoclaim(s.stream(), s.group(), consumer, s.reclaimIdleMillis(),
         reclaimCursor, XAutoClaimParams.xAutoClaimParams().count(100));
