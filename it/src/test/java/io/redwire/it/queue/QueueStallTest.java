@@ -12,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review: a server stall longer than socket timeout minus the idle wait, during which one job is
+ * A server stall longer than socket timeout minus the idle wait, during which one job is
  * enqueued (XADD inside a script that then keeps the server busy for 2.5 s: the blocked XREAD is served
  * after it, by which time the client gave up on the pipeline at its 2 s socket timeout).
  */
-class ReviewStallTest {
+class QueueStallTest {
   static RedisServer server;
 
   @BeforeAll
@@ -48,7 +48,7 @@ class ReviewStallTest {
     }
   }
 
-  static final class Once implements ReviewOnce {
+  static final class Once implements StallOnce {
     final List<String> ids = new CopyOnWriteArrayList<>();
 
     @Override
@@ -61,7 +61,7 @@ class ReviewStallTest {
   void stallWithOneAttempt() throws Exception {
     String ns = "once";
     Redwire prod = Redwire.builder().uri(server.uri()).namespace(ns).build();
-    RedwireReviewOnce.client(prod).run("template");
+    RedwireStallOnce.client(prod).run("template");
     String stream = null;
     for (String k : server.command("KEYS", ns + "*").split("\n")) {
       if (server.command("TYPE", k).equals("stream")) {
@@ -73,7 +73,7 @@ class ReviewStallTest {
         ns + "tmpl");
     Redwire rw = Redwire.builder().uri(server.uri()).namespace(ns).build();
     Once done = new Once();
-    Worker w = RedwireReviewOnce.work(done, rw, 1);
+    Worker w = RedwireStallOnce.work(done, rw, 1);
     long t = System.nanoTime();
     while (done.ids.isEmpty() && System.nanoTime() - t < 5_000_000_000L) {
       Thread.sleep(10);
@@ -93,8 +93,8 @@ class ReviewStallTest {
       if (done.ids.size() >= 2) {
         break;
       }
-      if (!RedwireReviewOnce.admin(rw).dead(10).isEmpty()) {
-        dead = RedwireReviewOnce.admin(rw).dead(10);
+      if (!RedwireStallOnce.admin(rw).dead(10).isEmpty()) {
+        dead = RedwireStallOnce.admin(rw).dead(10);
         break;
       }
       Thread.sleep(50);

@@ -2,8 +2,8 @@ package io.redwire.it.queue;
 
 import io.redwire.Queued;
 
-/** Review: a job tried once. */
-public interface ReviewOnce {
+/** A job tried once (QueueStallTest). */
+public interface StallOnce {
   @Queued(queue = "once", maxAttempts = 1)
   void run(String id);
 }

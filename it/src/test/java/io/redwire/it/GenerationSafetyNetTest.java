@@ -9,11 +9,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review: the safety-net re-read of a cache's generation while the announcement channel is down (a
+ * The safety-net re-read of a cache's generation while the announcement channel is down (a
  * clear-all whose announcement this instance missed) must still happen about once a second: it is the
  * once-a-second tick on renewals() that marks it due now.
  */
-class ReviewGenerationTest {
+class GenerationSafetyNetTest {
   static RedisServer server;
 
   @BeforeAll
