@@ -142,13 +142,32 @@ public final class CacheRegion<V> {
     if (!generation.known() || missRun >= SKIP_GET) {
       return null;
     }
-    byte[] raw = store.get(key);
+    byte[] raw = store.read(key);
+    if (raw == CacheStore.UNREAD) { // Redis failed or was skipped: not a miss of the data, leave the count
+      return null;
+    }
     if (raw == null) {
-      missRun = Math.min(MISS_RUN_MAX, missRun + 1);
-    } else if (missRun > 0) {
-      missRun--;
+      missed();
+    } else {
+      found();
     }
     return raw;
+  }
+
+  /** A read that missed: {@link #missRun} up by one (read once, so a race only loses an update). */
+  private void missed() {
+    int r = missRun;
+    if (r < MISS_RUN_MAX) {
+      missRun = r + 1;
+    }
+  }
+
+  /** A read that found its entry: {@link #missRun} down by one, never below 0 (read once, as above). */
+  private void found() {
+    int r = missRun;
+    if (r > 0) {
+      missRun = r - 1;
+    }
   }
 
   /**
@@ -461,14 +480,25 @@ public final class CacheRegion<V> {
       CacheStore.Leased got = acquire(key, lease, !current.isPresent());
       if (skipped) {
         if (got.status() == CacheStore.Lease.FOUND) {
-          metrics.cacheHit(name);
-          if (missRun > 0) {
-            missRun--;
+          found();
+          if (xfetch && !servable(got.entry())) {
+            // XFetch picked this caller, as it would have after a GET: an early refresh, not a hit,
+            // so a hot key keeps being refreshed ahead of its expiry while most reads miss
+            Result<V> found = format.decode(got.entry(), decodeFailed);
+            metrics.cacheEarlyRefresh(name);
+            if (background) {
+              flight.finish(found); // served the current value; then refreshed on a worker
+              refreshInBackground(key, source);
+            } else {
+              own(flight, key, found, source, async, false); // takes the lease unchecked, as an early refresh does
+            }
+            return;
           }
+          metrics.cacheHit(name);
         } else {
           metrics.cacheMiss(name);
           if (got.status() != CacheStore.Lease.FAILED) {
-            missRun = Math.min(MISS_RUN_MAX, missRun + 1);
+            missed();
           }
         }
       }
