@@ -62,10 +62,10 @@ public final class CacheRegion<V> {
    * How much misses have outnumbered hits lately: a miss adds 1 (up to {@link #MISS_RUN_MAX}), a hit
    * takes 1 away, so it climbs only while most reads miss. From {@link #SKIP_GET} on, reads skip the GET
    * and go straight to the lease script, which returns the entry if there is one: a miss then costs its
-   * caller one round trip instead of two, and a hit one script instead of a GET (and no early refresh:
-   * XFetch needs the GET), until hits bring it down again. A heuristic read and written without
-   * synchronisation (a lost update only shifts when it switches); written only when it changes, so
-   * steady hits never write it.
+   * caller the lease and the store (no GET, no worker hand-off), and a hit one script instead of a GET
+   * (XFetch still applies to the entry it returns), until hits bring it down again. Reads Redis did
+   * not answer leave it alone. A heuristic read and written without synchronisation (a lost update
+   * only shifts when it switches); written only when it changes, so steady hits never write it.
    */
   private int missRun;
   static final int SKIP_GET = 64;
