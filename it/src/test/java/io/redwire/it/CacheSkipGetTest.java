@@ -101,6 +101,10 @@ class CacheSkipGetTest {
     try {
       for (long id = 1; id <= 10; id++) catalog.product(id);
       for (long id = 1; id <= 10; id++) catalog.product(id);
+      io.redwire.testing.Await.until(Duration.ofSeconds(5), () -> {
+        String k = server.command("KEYS", "rv3:*:lease");
+        return k == null || k.isEmpty();
+      }, () -> "every store landed");
       redwire.breaker().failure(); // open for 60 s: Redis is skipped
       for (int r = 0; r < 20; r++) for (long id = 1; id <= 10; id++) catalog.product(id);
       redwire.breaker().success();
