@@ -117,4 +117,39 @@ class CacheSkipGetTest {
       redwire.close();
     }
   }
+
+  /** EARLY refresh while the GET is skipped: the hot key is recomputed before it expires, never missed. */
+  @Test
+  void hotKeyAmongMostlyNewIdsIsRecomputedEarly() throws Exception {
+    CountingMetrics metrics = new CountingMetrics();
+    Redwire redwire = Redwire.builder().uri(server.uri()).namespace("rv4").metrics(metrics).build();
+    AtomicInteger hotLoads = new AtomicInteger();
+    HotEarly hot = RedwireHotEarly.wrap(key -> {
+      if (key.equals("k")) {
+        hotLoads.incrementAndGet();
+        try { Thread.sleep(100); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+      }
+      return "v-" + key;
+    }, redwire);
+    try {
+      long calls = 0;
+      long u = 0;
+      long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (System.nanoTime() < end) {
+        for (int i = 0; i < 3; i++) { hot.value("u" + (u++)); calls++; }
+        hot.value("k"); calls++;
+        Thread.sleep(1);
+      }
+      long misses = metrics.count("cacheMiss", "HotEarly.value");
+      long early = metrics.count("cacheEarlyRefresh", "HotEarly.value");
+      long hits = metrics.count("cacheHit", "HotEarly.value");
+      System.out.println("REVIEW early: hot loads=" + hotLoads + " early=" + early + " misses=" + misses
+          + " unique=" + u + " hits=" + hits + " calls=" + calls);
+      assertTrue(early > 0, "the hot key was recomputed early");
+      assertEquals(u + 1, misses, "only the new ids and the hot key's first load missed");
+      assertEquals(calls, hits + misses + early);
+    } finally {
+      redwire.close();
+    }
+  }
 }
