@@ -62,10 +62,10 @@ public final class CacheRegion<V> {
    * How much misses have outnumbered hits lately: a miss adds 1 (up to {@link #MISS_RUN_MAX}), a hit
    * takes 1 away, so it climbs only while most reads miss. From {@link #SKIP_GET} on, reads skip the GET
    * and go straight to the lease script, which returns the entry if there is one: a miss then costs its
-   * caller one round trip instead of two, and a hit one script instead of a GET (and no early refresh:
-   * XFetch needs the GET), until hits bring it down again. A heuristic read and written without
-   * synchronisation (a lost update only shifts when it switches); written only when it changes, so
-   * steady hits never write it.
+   * caller the lease and the store (no GET, no worker hand-off), and a hit one script instead of a GET
+   * (XFetch still applies to the entry it returns), until hits bring it down again. Reads Redis did
+   * not answer leave it alone. A heuristic read and written without synchronisation (a lost update
+   * only shifts when it switches); written only when it changes, so steady hits never write it.
    */
   private int missRun;
   static final int SKIP_GET = 64;
@@ -142,13 +142,32 @@ public final class CacheRegion<V> {
     if (!generation.known() || missRun >= SKIP_GET) {
       return null;
     }
-    byte[] raw = store.get(key);
+    byte[] raw = store.read(key);
+    if (raw == CacheStore.UNREAD) { // Redis failed or was skipped: not a miss of the data, leave the count
+      return null;
+    }
     if (raw == null) {
-      missRun = Math.min(MISS_RUN_MAX, missRun + 1);
-    } else if (missRun > 0) {
-      missRun--;
+      missed();
+    } else {
+      found();
     }
     return raw;
+  }
+
+  /** A read that missed: {@link #missRun} up by one (read once, so a race only loses an update). */
+  private void missed() {
+    int r = missRun;
+    if (r < MISS_RUN_MAX) {
+      missRun = r + 1;
+    }
+  }
+
+  /** A read that found its entry: {@link #missRun} down by one, never below 0 (read once, as above). */
+  private void found() {
+    int r = missRun;
+    if (r > 0) {
+      missRun = r - 1;
+    }
   }
 
   /**
@@ -461,14 +480,25 @@ public final class CacheRegion<V> {
       CacheStore.Leased got = acquire(key, lease, !current.isPresent());
       if (skipped) {
         if (got.status() == CacheStore.Lease.FOUND) {
-          metrics.cacheHit(name);
-          if (missRun > 0) {
-            missRun--;
+          found();
+          if (xfetch && !servable(got.entry())) {
+            // XFetch picked this caller, as it would have after a GET: an early refresh, not a hit,
+            // so a hot key keeps being refreshed ahead of its expiry while most reads miss
+            Result<V> found = format.decode(got.entry(), decodeFailed);
+            metrics.cacheEarlyRefresh(name);
+            if (background) {
+              flight.finish(found); // served the current value; then refreshed on a worker
+              refreshInBackground(key, source);
+            } else {
+              own(flight, key, found, source, async, false); // takes the lease unchecked, as an early refresh does
+            }
+            return;
           }
+          metrics.cacheHit(name);
         } else {
           metrics.cacheMiss(name);
           if (got.status() != CacheStore.Lease.FAILED) {
-            missRun = Math.min(MISS_RUN_MAX, missRun + 1);
+            missed();
           }
         }
       }

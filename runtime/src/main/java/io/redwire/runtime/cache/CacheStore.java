@@ -152,10 +152,13 @@ final class CacheStore {
     return !redwire.isClosed() && redwire.breaker().allow();
   }
 
-  /** GET; null when absent, when Redis fails, or while it is skipped. */
-  byte[] get(byte[] key) {
+  /** What {@link #read} returns when Redis failed or was skipped (compared by identity). */
+  static final byte[] UNREAD = new byte[0];
+
+  /** GET; null when absent, {@link #UNREAD} when Redis fails or while it is skipped. */
+  byte[] read(byte[] key) {
     if (!available()) {
-      return null;
+      return UNREAD;
     }
     try {
       byte[] raw = jedis.get(key);
@@ -163,7 +166,7 @@ final class CacheStore {
       return raw;
     } catch (RuntimeException e) {
       failed("get", e);
-      return null;
+      return UNREAD;
     }
   }
 
