@@ -60,7 +60,7 @@ public final class BoardRegion<M> {
       local new
       if ARGV[10] == '1' then
         local points = tonumber(ARGV[3])
-        new = -tonumber(redis.call('ZINCRBY', key, -points, member))
+        new = -tonumber(redis.call('ZINCRBY', key, 0 - points, member)) -- 0 - 0 is 0, where -0 would store -0
         if math.abs(new) > tonumber(ARGV[9]) then
           redis.call('ZINCRBY', key, points, member)
           return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
@@ -94,6 +94,7 @@ public final class BoardRegion<M> {
           if into < 0 then into = 0 elseif into >= range then into = range - 1 end
           stored = -new * range + into
         end
+        if stored == 0 then stored = 0 end -- never -0, which some servers list as "-0"
         redis.call('ZADD', key, string.format('%.0f', stored), member)
       end
       if ARGV[6] ~= '0' then
@@ -372,11 +373,11 @@ public final class BoardRegion<M> {
       List<?> items = (List<?>) r.get(2);
       List<Ranked<M>> out = new ArrayList<>(items.size() / 2);
       long rank = before + 1;
-      String previous = null;
+      double previous = 0;
       for (int i = 0; i < items.size(); i += 2) {
-        String stored = text(items.get(i + 1));
+        double stored = Double.parseDouble(text(items.get(i + 1))); // below 2^53: an exact integer
         long score = scoreOf(stored);
-        if (i > 0 && (range > 0 || !stored.equals(previous))) {
+        if (i > 0 && (range > 0 || stored != previous)) { // numeric: "-0" (a -0.0 stored) equals "0"
           rank = start + i / 2 + 1; // first-come: the position; shared: a new score ranks by position
         }
         previous = stored;
