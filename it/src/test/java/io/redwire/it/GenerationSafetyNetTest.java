@@ -37,7 +37,11 @@ class GenerationSafetyNetTest {
       }
       assertTrue(delegate.calls("product") == 1, "cached: " + delegate.calls("product"));
       try {
-        server.command("ACL", "SETUSER", "default", "-subscribe", "-psubscribe", "-ssubscribe");
+        try {
+          server.command("ACL", "SETUSER", "default", "-subscribe", "-psubscribe", "-ssubscribe");
+        } catch (RedisServer.ErrorReply noShardedPubSub) { // Redis 6.2 has no SSUBSCRIBE
+          server.command("ACL", "SETUSER", "default", "-subscribe", "-psubscribe");
+        }
         server.command("CLIENT", "KILL", "TYPE", "pubsub");
         Thread.sleep(300);
         String key = server.command("KEYS", "gen:c:*generation").split("\n")[0];
@@ -52,7 +56,7 @@ class GenerationSafetyNetTest {
           }
           Thread.sleep(20);
         }
-        System.out.println("REVIEW missed clear-all picked up after " + seenAfter + " ms");
+        System.out.println("missed clear-all picked up after " + seenAfter + " ms");
         assertTrue(seenAfter >= 0 && seenAfter < 3_000, "re-read within ~2 s, got " + seenAfter);
       } finally {
         server.command("ACL", "SETUSER", "default", "+@all");
