@@ -388,11 +388,12 @@ public final class CacheRegion<V> {
     boolean first = true;
     while (true) {
       Flights.Flight<V> flight = flights.enter(key);
-      boolean skipped = first && flight.owner() && raw == null && skippingGet();
-      count(current, flight, first && !skipped);
+      boolean countHere = first && flight.owner() && !current.isPresent();
+      boolean skipped = countHere && raw == null && skippingGet();
+      count(current, flight, first && !countHere);
       first = false;
       if (flight.owner()) {
-        own(flight, key, current, source, false, skipped);
+        own(flight, key, current, source, false, countHere, skipped);
       }
       Result<V> result = join(flight.future());
       if (result.isPresent()) {
@@ -419,10 +420,11 @@ public final class CacheRegion<V> {
 
   private CompletableFuture<V> loadShared(byte[] key, Result<V> current, Source<V> source, boolean first) {
     Flights.Flight<V> flight = flights.enter(key);
-    boolean skipped = first && flight.owner() && !current.isPresent() && skippingGet();
-    count(current, flight, first && !skipped);
+    boolean countHere = first && flight.owner() && !current.isPresent();
+    boolean skipped = countHere && skippingGet();
+    count(current, flight, first && !countHere);
     if (flight.owner()) {
-      own(flight, key, current, source, true, skipped);
+      own(flight, key, current, source, true, countHere, skipped);
     }
     return flight.future().thenCompose(r -> r.isPresent()
         ? CompletableFuture.completedFuture(r.value())
@@ -462,14 +464,16 @@ public final class CacheRegion<V> {
    * The flight is always ended, whatever happens.
    */
   /**
-   * Loads for the flight's owner behind the lease. {@code skipped}: the call skipped its GET (see
-   * {@link #missRun}) and is counted here, as a hit when the lease script found the entry, else a miss.
+   * Loads for the flight's owner behind the lease. {@code countHere}: the owner of a plain miss is
+   * counted here, once the lease script has answered: a hit when it found the entry (stored since the
+   * GET, or the GET was skipped), else a miss. {@code skipped}: the call skipped its GET (see
+   * {@link #missRun}).
    */
   private void own(Flights.Flight<V> flight, byte[] key, Result<V> current, Source<V> source, boolean async,
-      boolean skipped) {
+      boolean countHere, boolean skipped) {
     try {
       if (generation.isPlaceholder(key)) { // no generation known: bypass Redis entirely
-        if (skipped) {
+        if (countHere) {
           metrics.cacheMiss(name);
         }
         fly(flight, key, source, null, false, false);
@@ -478,10 +482,12 @@ public final class CacheRegion<V> {
       Lease lease = Lease.of(key);
       // a plain miss also looks for an entry stored since our GET; an early refresh knows there is one
       CacheStore.Leased got = acquire(key, lease, !current.isPresent());
-      if (skipped) {
+      if (countHere) {
         if (got.status() == CacheStore.Lease.FOUND) {
-          found();
-          if (xfetch && !servable(got.entry())) {
+          if (skipped) {
+            found();
+          }
+          if (skipped && xfetch && !servable(got.entry())) {
             // XFetch picked this caller, as it would have after a GET: an early refresh, not a hit,
             // so a hot key keeps being refreshed ahead of its expiry while most reads miss
             Result<V> found = format.decode(got.entry(), decodeFailed);
@@ -490,14 +496,14 @@ public final class CacheRegion<V> {
               flight.finish(found); // served the current value; then refreshed on a worker
               refreshInBackground(key, source);
             } else {
-              own(flight, key, found, source, async, false); // takes the lease unchecked, as an early refresh does
+              own(flight, key, found, source, async, false, false); // takes the lease unchecked, as an early refresh does
             }
             return;
           }
           metrics.cacheHit(name);
         } else {
           metrics.cacheMiss(name);
-          if (got.status() != CacheStore.Lease.FAILED) {
+          if (skipped && got.status() != CacheStore.Lease.FAILED) {
             missed();
           }
         }
