@@ -205,11 +205,19 @@ class NearCacheTest {
           .namespace(namespace).metrics(m).pubSubHealthCheck(Duration.ofHours(1), Duration.ofHours(2))));
       nearHit(a, m, 3);
       long hits = m.count("nearHit", ITEM);
-      counter.reset();
+      // every command that names item 3's key (holding none): background work such as a new pooled
+      // connection's HELLO or the generation's safety-net re-read is not the hits' doing
+      List<String> aboutItem = new java.util.concurrent.CopyOnWriteArrayList<>();
+      counter.hold(c -> {
+        if (c.stream().anyMatch(arg -> arg.contains("{3}"))) {
+          aboutItem.add(c.get(0));
+        }
+        return false;
+      });
       for (int i = 0; i < 1000; i++) {
         assertEquals(3, a.item(3).id());
       }
-      assertEquals(List.of(), counter.commands(), "1,000 near hits sent no command");
+      assertEquals(List.of(), aboutItem, "1,000 near hits sent no command for the item");
       assertEquals(hits + 1000, m.count("nearHit", ITEM));
     }
   }
