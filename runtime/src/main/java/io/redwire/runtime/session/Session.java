@@ -179,9 +179,16 @@ public final class Session {
     byte[][] args = store.args(key, SessionOps.ADD, 2);
     args[SessionStore.ARGS] = field.bytes;
     args[SessionStore.ARGS + 1] = SessionStore.ascii(delta);
-    Object reply;
+    return added(adding("add", args, field, delta), field);
+  }
+
+  /**
+   * Runs a long increment ({@code add} or {@code addv}); the overflow Redis refuses (its
+   * {@code HINCRBY} writes nothing) becomes the documented {@link ArithmeticException}.
+   */
+  private Object adding(String operation, byte[][] args, SessionField field, long delta) {
     try {
-      reply = store.access("add", args);
+      return store.access(operation, args);
     } catch (redis.clients.jedis.exceptions.JedisDataException e) {
       if (e.getMessage() != null && e.getMessage().contains("overflow")) {
         throw new ArithmeticException("long overflow: adding " + delta + " to session field " + store.name + "."
@@ -189,7 +196,6 @@ public final class Session {
       }
       throw e;
     }
-    return added(reply, field);
   }
 
   /**
@@ -225,17 +231,7 @@ public final class Session {
   public byte[][] addAndGet(SessionField field, long delta, SessionField[] fields) {
     live("add to ", field);
     byte[][] args = addViewArgs(field, SessionStore.ascii(delta), SessionOps.EMPTY, SessionOps.EMPTY, fields);
-    Object reply;
-    try {
-      reply = store.access("addAndGet", args);
-    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
-      if (e.getMessage() != null && e.getMessage().contains("overflow")) {
-        throw new ArithmeticException("long overflow: adding " + delta + " to session field " + store.name + "."
-            + field + " would leave the long range; nothing was written");
-      }
-      throw e;
-    }
-    return viewed(reply, field, fields.length);
+    return viewed(adding("addAndGet", args, field, delta), field, fields.length);
   }
 
   /**
