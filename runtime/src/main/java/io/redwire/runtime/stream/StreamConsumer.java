@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -111,6 +112,12 @@ public final class StreamConsumer implements AutoCloseable {
    * {@link #MAX_READ_AHEAD} for fast ones.
    */
   static final long READ_AHEAD_WAIT_NANOS = 50_000_000L;
+  /** The longest a handler thread waits for other threads' acks to join its batch (see {@link #linger}). */
+  static final long MAX_LINGER_NANOS = 200_000L;
+  /** What a linger allows beyond the handlers' run times, for the other threads to be scheduled. */
+  static final long LINGER_SLACK_NANOS = 100_000L;
+  /** Sends without lingering after a linger that waited its whole bound. */
+  static final int LINGER_PAUSE = 16;
   /** Most acknowledgements in one script call. */
   static final int MAX_ACK_BATCH = 256;
   /** Acknowledgements waiting to be sent beyond which the reader stops reading. */
@@ -183,25 +190,12 @@ public final class StreamConsumer implements AutoCloseable {
    */
   static final Script READ = new Script("stream.read", """
       local group = ARGV[1]
-      local owned = false
-      local function admit(entry, id, replay)
-        if replay ~= '' and replay ~= group then return 1 end
-        if id == '' then return 0 end
-        if redis.call('ZSCORE', KEYS[2], id) then return 1 end
-        local owner = redis.call('HGET', KEYS[3], id)
-        if owner and owner ~= entry
-            and #redis.call('XPENDING', KEYS[1], group, owner, owner, 1) > 0 then
-          return 2
-        end
-        redis.call('HSET', KEYS[3], id, entry)
-        owned = true
-        return 0
-      end
-      local given = {}
+      local entries, ids, replays = {}, {}, {}
       for i = 7, #ARGV, 3 do
-        given[#given + 1] = admit(ARGV[i], ARGV[i + 1], ARGV[i + 2])
+        entries[#entries + 1], ids[#ids + 1], replays[#replays + 1] = ARGV[i], ARGV[i + 1], ARGV[i + 2]
       end
-      local read, verdicts, last = {}, {}, ''
+      local given = #entries
+      local read, last = {}, ''
       if tonumber(ARGV[4]) > 0 then
         local r = redis.call('XREADGROUP', 'GROUP', group, ARGV[3], 'COUNT', ARGV[4], 'STREAMS', KEYS[1], '>')
         if r then
@@ -212,7 +206,7 @@ public final class StreamConsumer implements AutoCloseable {
             for j = 1, #f, 2 do
               if f[j] == ARGV[5] then id = f[j + 1] elseif f[j] == ARGV[6] then replay = f[j + 1] end
             end
-            verdicts[#verdicts + 1] = admit(e[1], id, replay)
+            entries[#entries + 1], ids[#ids + 1], replays[#replays + 1] = e[1], id, replay
           end
         end
         if #read < tonumber(ARGV[4]) then
@@ -220,10 +214,59 @@ public final class StreamConsumer implements AutoCloseable {
           last = top[1] and top[1][1] or '0-0'
         end
       end
-      if owned then
+      -- one ZMSCORE and one HMGET for the whole batch (in chunks: unpack has a limit), not three
+      -- commands per entry
+      local function lookup(cmd, key, list)
+        local out = {}
+        for i = 1, #list, 1000 do
+          local r = redis.call(cmd, key, unpack(list, i, math.min(i + 999, #list)))
+          for j = 1, #r do out[#out + 1] = r[j] end
+        end
+        return out
+      end
+      local verdicts, look, lookIds = {}, {}, {}
+      for k = 1, #entries do
+        if replays[k] ~= '' and replays[k] ~= group then
+          verdicts[k] = 1
+        elseif ids[k] == '' then
+          verdicts[k] = 0
+        else
+          look[#look + 1] = k
+          lookIds[#lookIds + 1] = ids[k]
+        end
+      end
+      local owning = {}
+      if #look > 0 then
+        local handled = lookup('ZMSCORE', KEYS[2], lookIds)
+        local owners = lookup('HMGET', KEYS[3], lookIds)
+        local mine = {}
+        for n, k in ipairs(look) do
+          local id, entry = ids[k], entries[k]
+          local owner = mine[id] or owners[n]
+          if handled[n] then
+            verdicts[k] = 1
+          elseif owner and owner ~= entry
+              and (mine[id] or #redis.call('XPENDING', KEYS[1], group, owner, owner, 1) > 0) then
+            verdicts[k] = 2
+          else
+            verdicts[k] = 0
+            mine[id] = entry
+            owning[#owning + 1] = id
+            owning[#owning + 1] = entry
+          end
+        end
+      end
+      for i = 1, #owning, 1000 do
+        redis.call('HSET', KEYS[3], unpack(owning, i, math.min(i + 999, #owning)))
+      end
+      if #owning > 0 then
         redis.call('PEXPIRE', KEYS[3], ARGV[2])
       end
-      return {given, read, verdicts, last}
+      local first, rest = {}, {}
+      for k = 1, #entries do
+        if k <= given then first[k] = verdicts[k] else rest[k - given] = verdicts[k] end
+      end
+      return {first, read, rest, last}
       """);
 
   /**
@@ -237,16 +280,14 @@ public final class StreamConsumer implements AutoCloseable {
    */
   static final Script ACKS = new Script("stream.acks", """
       local now = tonumber(ARGV[2])
-      local ids = {}
-      local recorded = false
+      local ids, recorded, recordedIds, recordedEntries = {}, {}, {}, {}
       for i = 7, #ARGV, 4 do
         local entry, id, rel = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 3])
         if ARGV[i + 2] == 'a' then
-          redis.call('ZADD', KEYS[2], now, id)
-          recorded = true
-          if redis.call('HGET', KEYS[3], id) == entry then
-            redis.call('HDEL', KEYS[3], id)
-          end
+          recorded[#recorded + 1] = now
+          recorded[#recorded + 1] = id
+          recordedIds[#recordedIds + 1] = id
+          recordedEntries[#recordedEntries + 1] = entry
           if rel > 0 then
             local held = redis.pcall('GET', KEYS[3 + rel])
             if held == id then redis.call('DEL', KEYS[3 + rel]) end
@@ -254,9 +295,24 @@ public final class StreamConsumer implements AutoCloseable {
         end
         ids[#ids + 1] = entry
       end
+      if #recordedIds > 0 then
+        -- one ZADD, one HMGET and one HDEL for the batch (in chunks: unpack has a limit)
+        for i = 1, #recorded, 1000 do
+          redis.call('ZADD', KEYS[2], unpack(recorded, i, math.min(i + 999, #recorded)))
+        end
+        local drop = {}
+        for i = 1, #recordedIds, 1000 do
+          local j = math.min(i + 999, #recordedIds)
+          local owners = redis.call('HMGET', KEYS[3], unpack(recordedIds, i, j))
+          for n = 1, #owners do
+            if owners[n] == recordedEntries[i + n - 1] then drop[#drop + 1] = recordedIds[i + n - 1] end
+          end
+        end
+        if #drop > 0 then redis.call('HDEL', KEYS[3], unpack(drop)) end
+      end
       local n = redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
       if ARGV[5] == '1' then redis.call('XDEL', KEYS[1], unpack(ids)) end
-      if recorded then
+      if #recordedIds > 0 then
         if ARGV[6] == '1' then
           redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))
           redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[4]))
@@ -313,6 +369,14 @@ public final class StreamConsumer implements AutoCloseable {
   private volatile boolean readerWaiting;
   /** The handlers' recent run time, an exponential moving average (racy updates are fine). */
   private volatile long handlerNanos = READ_AHEAD_WAIT_NANOS;
+  /** The handler's own recent run time (without waiting for acks), an exponential moving average. */
+  private volatile long runNanos = READ_AHEAD_WAIT_NANOS;
+  /** The handler thread that lingers before sending an ack batch (see {@link #linger}), or null. */
+  private volatile Thread lingerer;
+  /** How many acks waiting make the lingering sender stop waiting and send. */
+  private volatile int lingerFor;
+  /** Sends left before the sender lingers again, after a linger that waited its whole bound. */
+  private int lingerPause; // guarded by sending (one sender at a time)
   /** Acknowledgements not yet sent, for the acker: handled entries, and entries skipped without running. */
   private final LinkedBlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
   /** With {@link StreamSettings#ackBeforeNext}: handled entries whose handler threads send their acks. */
@@ -1049,7 +1113,9 @@ public final class StreamConsumer implements AutoCloseable {
       } finally {
         inFlight.remove(e.id());
       }
-      events.handled(System.nanoTime() - start, true);
+      long ran = System.nanoTime() - start;
+      events.handled(ran, true);
+      runNanos += (ran - runNanos) / 4;
       keep = true; // held (and renewed) until the ack lands
       Ack a = new Ack(e, Ack.HANDLED, true);
       if (s.ackBeforeNext()) {
@@ -1136,6 +1202,10 @@ public final class StreamConsumer implements AutoCloseable {
    */
   private void ackHere(Ack a) {
     handlerAcks.add(a);
+    Thread waitingToSend = lingerer;
+    if (waitingToSend != null && handlerAcks.size() >= lingerFor) {
+      LockSupport.unpark(waitingToSend);
+    }
     List<Ack> batch = new ArrayList<>();
     while (true) {
       synchronized (sendingLock) {
@@ -1153,6 +1223,7 @@ public final class StreamConsumer implements AutoCloseable {
         sending = true;
       }
       try {
+        linger();
         handlerAcks.drainTo(batch, MAX_ACK_BATCH);
         if (!batch.isEmpty()) {
           send(batch);
@@ -1168,6 +1239,47 @@ public final class StreamConsumer implements AutoCloseable {
         return;
       }
       batch.clear();
+    }
+  }
+
+  /**
+   * Before a handler thread sends an ack batch: when entries are queued locally for every handler thread
+   * that is not waiting for its own ack, and the handlers' recent run time is short, waits (at most
+   * {@link #MAX_LINGER_NANOS}, or four run times plus {@link #LINGER_SLACK_NANOS} when that is less) for
+   * those threads' acks to join the batch. Without it, the threads released by one batch run their next
+   * entries while the thread that sends next goes out alone, and batches alternate between one ack and
+   * the rest: twice the round trips and script runs per entry for short jobs, on both sides of the wire.
+   * A linger that waited its whole bound (a handler ran long) pauses lingering for the next
+   * {@link #LINGER_PAUSE} sends. Called by the sending thread only.
+   */
+  private void linger() {
+    if (lingerPause > 0) {
+      lingerPause--;
+      return;
+    }
+    int waitingAcks = handlerAcks.size();
+    int others = s.concurrency() - waitingAcks;
+    long run = runNanos;
+    if (others <= 0 || run > MAX_LINGER_NANOS || handlers.getQueue().size() < others || !running) {
+      return;
+    }
+    long deadline = System.nanoTime() + Math.min(MAX_LINGER_NANOS, 4 * run + LINGER_SLACK_NANOS);
+    lingerFor = s.concurrency();
+    lingerer = Thread.currentThread();
+    try {
+      while (handlerAcks.size() < s.concurrency()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          lingerPause = LINGER_PAUSE;
+          return;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          return;
+        }
+        LockSupport.parkNanos(this, left);
+      }
+    } finally {
+      lingerer = null;
     }
   }
 
