@@ -14,8 +14,9 @@ import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.resps.Tuple;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.resps.Tuple;
+import redis.clients.jedis.util.KeyValue;
 
 /**
  * One leaderboard name of one {@link Redwire}: what generated {@code @Leaderboard} methods call.
@@ -164,6 +165,12 @@ public final class BoardRegion<M> {
   /** '1' when an {@code add} may be one {@code ZINCRBY} (shared ties, range at most 2^52). */
   private final byte[] increments;
   private final Throttle decodeWarnings = new Throttle(Duration.ofSeconds(10));
+  /**
+   * Whether a first-come {@code rank} is one plain {@code ZRANK key member WITHSCORE} (Redis 7.2+, Valkey
+   * 7.2+: the stored score orders ties, so the position is the rank): null until the first rank asks the
+   * server, then kept; false on servers that refuse the argument, which run {@link #RANK} instead.
+   */
+  private volatile Boolean rankWithScore;
 
   private BoardRegion(Redwire redwire, BoardSettings settings, MemberCodec<M> codec) {
     this.redwire = redwire;
@@ -277,6 +284,12 @@ public final class BoardRegion<M> {
       redwire.ensureOpen();
       Objects.requireNonNull(member, "member");
       try {
+        if (range != 0 && !Boolean.FALSE.equals(rankWithScore)) {
+          Optional<Ranked<M>> ranked = rankByPosition(member);
+          if (ranked != null) {
+            return ranked;
+          }
+        }
         Object reply = RANK.run(jedis, 1, current(), codec.encode(member), shared);
         redwire.metrics().boardOperation(name, "rank");
         if (reply == null) {
@@ -287,6 +300,27 @@ public final class BoardRegion<M> {
       } catch (RuntimeException e) {
         throw failed("rank", e);
       }
+    }
+
+    /**
+     * A first-come rank as {@code ZRANK key member WITHSCORE}; null (and never again) when the server
+     * does not know the argument: an older server answers the arity error without running anything.
+     */
+    private Optional<Ranked<M>> rankByPosition(M member) {
+      KeyValue<Long, Double> r;
+      try {
+        r = jedis.zrankWithScore(current(), codec.encode(member));
+      } catch (JedisDataException e) {
+        String m = String.valueOf(e.getMessage());
+        if (rankWithScore == null && (m.contains("wrong number of arguments") || m.contains("syntax error"))) {
+          rankWithScore = false;
+          return null;
+        }
+        throw e;
+      }
+      rankWithScore = true;
+      redwire.metrics().boardOperation(name, "rank");
+      return r == null ? Optional.empty() : Optional.of(new Ranked<>(member, r.getKey() + 1, scoreOf(r.getValue())));
     }
 
     @Override
