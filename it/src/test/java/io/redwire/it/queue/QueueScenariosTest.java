@@ -161,6 +161,42 @@ class QueueScenariosTest {
     }
   }
 
+  /**
+   * Six idle workers (instances) on one queue: the pipelined wait's plain XREAD wakes all six for each
+   * job, and five find nothing. Each worker notices that most of its wakes find nothing and waits in
+   * XREADGROUP instead, which wakes one: after the first jobs, a job costs no XREAD wake-ups at all
+   * (without the bound, about six per job), and every job still runs once.
+   */
+  @Test
+  void idleWorkersOfOneQueueStopWakingAllForEachJob() {
+    int instances = 6;
+    Recorded done = new Recorded();
+    Mailer mail = null;
+    for (int i = 0; i < instances; i++) {
+      Redwire r = redwire(new CountingMetrics());
+      mail = RedwireMailer.client(r);
+      started(RedwireMailer.work(done, r, 1));
+    }
+    Mailer client = mail;
+    java.util.function.IntConsumer oneAtATime = n -> {
+      for (int i = 0; i < n; i++) {
+        int expected = done.calls.size() + 1;
+        client.confirmation("herd-" + expected, null);
+        Await.until(Duration.ofSeconds(5), () -> done.calls.size() == expected,
+            () -> "each job runs once it is enqueued: " + done.calls.size());
+      }
+    };
+    oneAtATime.accept(30); // each worker sees 30 wakes, 25 of them for nothing
+    long xreads = server.commandCalls("xread");
+    long groupReads = server.commandCalls("xreadgroup");
+    oneAtATime.accept(40);
+    long herd = server.commandCalls("xread") - xreads;
+    assertTrue(herd < 20, "40 jobs woke idle workers through XREAD " + herd + " times (six per job is the herd)");
+    assertTrue(server.commandCalls("xreadgroup") - groupReads >= 40, "the idle workers wait in XREADGROUP");
+    assertEquals(70, done.calls.size());
+    assertEquals(70, new java.util.HashSet<>(done.calls).size(), "each job ran once");
+  }
+
   @Test
   void twoQueuesOnOneRedwireEachRunTheirOwnJobs() {
     Redwire redwire = redwire(new CountingMetrics());

@@ -118,6 +118,12 @@ public final class StreamConsumer implements AutoCloseable {
   static final long LINGER_SLACK_NANOS = 100_000L;
   /** Sends without lingering after a linger that waited its whole bound. */
   static final int LINGER_PAUSE = 16;
+  /** The number of recent wakes the herd share is averaged over (see {@link #countWake}). */
+  static final int HERD_WINDOW = 16;
+  /** The share of wakes that found nothing above which idle reads block in {@code XREADGROUP}. */
+  static final int HERD_SHARE_PERCENT = 60;
+  /** How long idle reads block in {@code XREADGROUP} once a herd was seen. */
+  static final long HERD_PAUSE_NANOS = 30_000_000_000L;
   /** Most acknowledgements in one script call. */
   static final int MAX_ACK_BATCH = 256;
   /** Acknowledgements waiting to be sent beyond which the reader stops reading. */
@@ -158,6 +164,12 @@ public final class StreamConsumer implements AutoCloseable {
      * back: made idle for the whole reclaim time, so another consumer takes them over at its next scan.
      */
     default void handedBack(int count) {}
+
+    /**
+     * Most of this consumer's idle wakes found nothing (other consumers of the group took the entries):
+     * for a while its idle reads block in {@code XREADGROUP}, which wakes one consumer per entry.
+     */
+    default void herd() {}
 
     /** The consumer recovered by itself (reconnected, or created its group again). */
     default void recovered(String what) {}
@@ -409,6 +421,10 @@ public final class StreamConsumer implements AutoCloseable {
    * adopted by {@link #adoptOrphans} before the next read.
    */
   private boolean orphansPossible; // reader thread only
+  /** The share of pipelined waits that woke and found nothing, in percent x {@link #HERD_WINDOW}. */
+  private int lostWakes; // reader thread only
+  /** Until when ({@link System#nanoTime()}) idle reads block in {@code XREADGROUP}; 0: not since start. */
+  private long herdUntil; // reader thread only
   /**
    * How long the pipelined wait ({@link #awaitAndAdmit}) blocks: below the client's socket timeout,
    * which Jedis does not lift for a command in a pipeline; 0 when that timeout is not known (a client
@@ -607,12 +623,13 @@ public final class StreamConsumer implements AutoCloseable {
     try {
       List<StreamEntry> found = new ArrayList<>();
       Admitted a;
-      if (drained && lastSeen != null && waitMillis > 0) {
+      boolean herd = herdUntil != 0 && System.nanoTime() - herdUntil < 0;
+      if (drained && lastSeen != null && waitMillis > 0 && !herd) {
         a = awaitAndAdmit(want);
       } else {
-        if (drained && waitMillis == 0) {
+        if (drained && (waitMillis == 0 || herd)) {
           List<Map.Entry<byte[], List<StreamEntryBinary>>> reply = redwire.client().xreadGroupBinary(s.group(),
-              consumer, XReadGroupParams.xReadGroupParams().count(want).block(BLOCK_MILLIS),
+              consumer, XReadGroupParams.xReadGroupParams().count(want).block(herd ? waitMillis : BLOCK_MILLIS),
               Map.of(s.stream(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
           if (reply != null) {
             for (Map.Entry<byte[], List<StreamEntryBinary>> e : reply) {
@@ -647,8 +664,9 @@ public final class StreamConsumer implements AutoCloseable {
   private Admitted awaitAndAdmit(int want) {
     byte[][] keysAndArgs = readArgs(List.of(), want);
     Object reply;
+    Response<?> woke;
     try (AbstractPipeline p = redwire.client().pipelined()) {
-      p.xread(XReadParams.xReadParams().count(1).block(waitMillis), Map.entry(s.stream(), lastSeen));
+      woke = p.xread(XReadParams.xReadParams().count(1).block(waitMillis), Map.entry(s.stream(), lastSeen));
       Response<Object> read = READ.queue(p, 3, keysAndArgs);
       p.sync();
       try {
@@ -661,7 +679,31 @@ public final class StreamConsumer implements AutoCloseable {
         reply = READ.run(redwire.client(), 3, keysAndArgs);
       }
     }
-    return admitted(List.of(), (List<?>) reply);
+    Admitted a = admitted(List.of(), (List<?>) reply);
+    countWake(woke.get() != null, a.read() > 0);
+    return a;
+  }
+
+  /**
+   * Bounds the herd of the pipelined wait: a plain {@code XREAD} wakes every idle consumer of the stream
+   * for each new entry, and all but one find nothing. Keeps the share of this consumer's wakes that found
+   * nothing (an exponential moving average over about {@value #HERD_WINDOW} wakes); above
+   * {@link #HERD_SHARE_PERCENT} percent (three or more consumers idle on the stream), the idle read is a
+   * blocking {@code XREADGROUP}, which the server serves to one consumer only, then the admission script
+   * (two round trips), for {@link #HERD_PAUSE_NANOS}; then the pipelined wait is tried again.
+   */
+  private void countWake(boolean woke, boolean found) {
+    if (!woke) {
+      return; // the wait timed out: no entry, no race
+    }
+    lostWakes += ((found ? 0 : 100 * HERD_WINDOW) - lostWakes) / HERD_WINDOW;
+    if (lostWakes > HERD_SHARE_PERCENT * HERD_WINDOW) {
+      herdUntil = System.nanoTime() + HERD_PAUSE_NANOS;
+      lostWakes = 0;
+      events.herd();
+      log.debug("Stream consumer {} ({}): most wakes found nothing (other consumers took the entries);"
+          + " waiting in XREADGROUP for {} s", s.name(), consumerName, HERD_PAUSE_NANOS / 1_000_000_000L);
+    }
   }
 
   /**
