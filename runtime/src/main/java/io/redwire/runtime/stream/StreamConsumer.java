@@ -889,23 +889,34 @@ public final class StreamConsumer implements AutoCloseable {
   private void adoptOrphans() {
     List<Object> pending = redwire.client().xpending(s.stream(), s.group(),
         XPendingParams.xPendingParams(START, "+".getBytes(StandardCharsets.US_ASCII), 1000).consumer(consumer));
+    List<String> ids = new ArrayList<>();
+    List<Integer> deliveries = new ArrayList<>();
+    List<Response<List<Object>>> bodies = new ArrayList<>();
+    try (AbstractPipeline p = redwire.client().pipelined()) { // the bodies in one round trip
+      for (Object o : pending) {
+        if (!(o instanceof List<?> e) || e.size() < 4) {
+          continue;
+        }
+        byte[] id = Replies.bytes(e.get(0));
+        String text = Replies.text(id);
+        long idle = ((Number) e.get(2)).longValue();
+        long count = ((Number) e.get(3)).longValue();
+        if (held.contains(text) || idle >= s.reclaimIdleMillis() / 2) {
+          continue;
+        }
+        ids.add(text);
+        deliveries.add((int) Math.min(Integer.MAX_VALUE, count));
+        bodies.add(p.xrange(s.stream(), id, id, 1));
+      }
+      p.sync();
+    }
     List<StreamEntry> entries = new ArrayList<>();
-    for (Object o : pending) {
-      if (!(o instanceof List<?> p) || p.size() < 4) {
-        continue;
-      }
-      byte[] id = Replies.bytes(p.get(0));
-      String text = Replies.text(id);
-      long idle = ((Number) p.get(2)).longValue();
-      long count = ((Number) p.get(3)).longValue();
-      if (held.contains(text) || idle >= s.reclaimIdleMillis() / 2) {
-        continue;
-      }
-      List<Replies.Raw> found = Replies.entries(redwire.client().xrange(s.stream(), id, id, 1));
+    for (int i = 0; i < ids.size(); i++) {
+      List<Replies.Raw> found = Replies.entries(bodies.get(i).get());
       if (found.isEmpty() || found.get(0).fields() == null) {
         continue; // trimmed: left to the reclaim scan, which acknowledges it
       }
-      entries.add(new StreamEntry(text, found.get(0).fields(), (int) Math.min(Integer.MAX_VALUE, count)));
+      entries.add(new StreamEntry(ids.get(i), found.get(0).fields(), deliveries.get(i)));
     }
     if (entries.isEmpty()) {
       return;
