@@ -157,9 +157,10 @@ public final class Redwire implements AutoCloseable {
   }
 
   /**
-   * The socket (read) timeout of the client, when Redwire built it from a URI; empty for a client it
-   * was given (its timeout is not known here). Blocking reads sent in a pipeline (which Jedis does not
-   * exempt from the socket timeout) stay below it.
+   * The socket (read) timeout of the client: the one Redwire built it with from a URI, or, for a client
+   * it was given, the one {@link Builder#socketTimeout} declared for it; empty for a given client whose
+   * timeout was not declared (Jedis does not tell). Blocking reads sent in a pipeline (which Jedis does
+   * not exempt from the socket timeout) stay below it.
    */
   public java.util.Optional<Duration> socketTimeout() {
     return java.util.Optional.ofNullable(socketTimeout);
@@ -685,7 +686,11 @@ public final class Redwire implements AutoCloseable {
 
     /**
      * How long a command may wait for its reply with {@link #uri} (a slower reply counts as a Redis
-     * failure). Overrides the URI's {@code socketTimeout}; default 2 s.
+     * failure). Overrides the URI's {@code socketTimeout}; default 2 s. With {@link #client}, declares
+     * the socket timeout that client was built with (Redwire cannot read it from a {@code UnifiedJedis}):
+     * idle stream consumers (events, job queues) then wait for new entries below half of it in one round
+     * trip, as with a client Redwire built; undeclared, they wait in {@code XREADGROUP ... BLOCK 500} and
+     * admit with a second round trip. Declare no more than the client's real timeout.
      */
     public Builder socketTimeout(Duration timeout) {
       this.socketTimeout = positive("socketTimeout", timeout);
@@ -737,7 +742,7 @@ public final class Redwire implements AutoCloseable {
                 + (client == null ? "; neither was set" : "; both were set"));
       }
       if (client != null) {
-        Redwire redwire = new Redwire(this, client, false, null);
+        Redwire redwire = new Redwire(this, client, false, socketTimeout);
         if (startupCheck) {
           redwire.checkEvictionPolicyWithin(
               connectTimeout != null ? connectTimeout : DEFAULT_CONNECT_TIMEOUT);

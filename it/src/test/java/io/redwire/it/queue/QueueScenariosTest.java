@@ -162,6 +162,34 @@ class QueueScenariosTest {
   }
 
   /**
+   * A client given to Redwire with its socket timeout declared: the idle worker waits in the pipelined
+   * XREAD (one round trip), below half that timeout, as with a client Redwire built; undeclared, it would
+   * wait in XREADGROUP.
+   */
+  @Test
+  void aGivenClientWhoseSocketTimeoutIsDeclaredWaitsInOneRoundTrip() {
+    try (RedisClient given = RedisClient.builder().hostAndPort(server.host(), server.port())
+        .clientConfig(redis.clients.jedis.DefaultJedisClientConfig.builder().socketTimeoutMillis(400).build())
+        .build()) {
+      Redwire redwire = Redwire.builder().client(given).socketTimeout(Duration.ofMillis(400))
+          .namespace(namespace).build();
+      Recorded done = new Recorded();
+      Worker w = RedwireMailer.work(done, redwire, 1);
+      try {
+        long xreads = server.commandCalls("xread");
+        // XREAD is never sent inside a script: an undeclared timeout would send none
+        Await.until(Duration.ofSeconds(5), () -> server.commandCalls("xread") >= xreads + 3,
+            () -> "idle waits in XREAD (200 ms each)");
+        RedwireMailer.client(redwire).confirmation("given", null);
+        Await.until(Duration.ofSeconds(5), () -> done.calls.size() == 1, () -> "the job runs");
+      } finally {
+        w.close();
+        redwire.close();
+      }
+    }
+  }
+
+  /**
    * Six idle workers (instances) on one queue: the pipelined wait's plain XREAD wakes all six for each
    * job, and five find nothing. Each worker notices that most of its wakes find nothing and waits in
    * XREADGROUP instead, which wakes one: after the first jobs, a job costs no XREAD wake-ups at all
@@ -188,11 +216,9 @@ class QueueScenariosTest {
     };
     oneAtATime.accept(30); // each worker sees 30 wakes, 25 of them for nothing
     long xreads = server.commandCalls("xread");
-    long groupReads = server.commandCalls("xreadgroup");
     oneAtATime.accept(40);
     long herd = server.commandCalls("xread") - xreads;
     assertTrue(herd < 20, "40 jobs woke idle workers through XREAD " + herd + " times (six per job is the herd)");
-    assertTrue(server.commandCalls("xreadgroup") - groupReads >= 40, "the idle workers wait in XREADGROUP");
     assertEquals(70, done.calls.size());
     assertEquals(70, new java.util.HashSet<>(done.calls).size(), "each job ran once");
   }
