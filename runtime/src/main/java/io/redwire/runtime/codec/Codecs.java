@@ -442,9 +442,7 @@ public final class Codecs {
       for (int i = 0; i < a.length; i++) {
         a[i] = readNullable(in, codec);
       }
-      @SuppressWarnings("unchecked")
-      List<E> list = (List<E>) Arrays.asList(a);
-      return Collections.unmodifiableList(list);
+      return new ElementList<>(a);
     });
   }
 
