@@ -305,6 +305,8 @@ public final class BoardRegion<M> {
     /**
      * A first-come rank as {@code ZRANK key member WITHSCORE}; null (and never again) when the server
      * does not know the argument: an older server answers the arity error without running anything.
+     * Also after earlier ranks went this way: the server behind the client may change (a failover to an
+     * older replica, a rollback), and the script works on every server.
      */
     private Optional<Ranked<M>> rankByPosition(M member) {
       KeyValue<Long, Double> r;
@@ -312,13 +314,19 @@ public final class BoardRegion<M> {
         r = jedis.zrankWithScore(current(), codec.encode(member));
       } catch (JedisDataException e) {
         String m = String.valueOf(e.getMessage());
-        if (rankWithScore == null && (m.contains("wrong number of arguments") || m.contains("syntax error"))) {
+        if (m.contains("wrong number of arguments") || m.contains("syntax error")) {
+          if (!Boolean.FALSE.equals(rankWithScore)) {
+            LOG.info("board {}: the server refuses ZRANK ... WITHSCORE ({}); ranks run the script from now on",
+                name, m);
+          }
           rankWithScore = false;
           return null;
         }
         throw e;
       }
-      rankWithScore = true;
+      if (rankWithScore == null) {
+        rankWithScore = true;
+      }
       redwire.metrics().boardOperation(name, "rank");
       return r == null ? Optional.empty() : Optional.of(new Ranked<>(member, r.getKey() + 1, scoreOf(r.getValue())));
     }

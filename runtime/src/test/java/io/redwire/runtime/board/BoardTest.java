@@ -408,6 +408,44 @@ class BoardTest {
     }
   }
 
+  /**
+   * A server that answered {@code ZRANK ... WITHSCORE} once may be replaced by one that refuses it (a
+   * failover to an older replica, a rollback): the rank goes to the script from then on instead of
+   * failing for the life of the Redwire.
+   */
+  @Test
+  void aFirstComeRankFallsBackWhenALaterServerRefusesWithScore() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(rankWithScore(), "the server has ZRANK ... WITHSCORE");
+    java.util.concurrent.atomic.AtomicBoolean older = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    try (redis.clients.jedis.UnifiedJedis client = new redis.clients.jedis.UnifiedJedis(
+        new redis.clients.jedis.providers.PooledConnectionProvider(
+            new redis.clients.jedis.HostAndPort(server.host(), server.port()),
+            redis.clients.jedis.DefaultJedisClientConfig.builder()
+                .protocol(redis.clients.jedis.RedisProtocol.RESP3).build()),
+        redis.clients.jedis.RedisProtocol.RESP3) {
+          @Override
+          public redis.clients.jedis.util.KeyValue<Long, Double> zrankWithScore(byte[] key, byte[] member) {
+            if (older.get()) { // what Redis 7.0 and 6.2 answer
+              refused.incrementAndGet();
+              throw new JedisDataException("ERR wrong number of arguments for 'zrank' command");
+            }
+            return super.zrankWithScore(key, member);
+          }
+        };
+        Redwire given = Redwire.builder().client(client).namespace("failover").startupCheck(false).build()) {
+      Board<String> board = board(BoardRegion.of(given, settings("failover", BoardSettings.Ties.FIRST_COME),
+          MemberCodec.STRING), "g");
+      board.add("a", 5);
+      board.add("b", 7);
+      assertEquals(Optional.of(new Ranked<>("a", 2, 5)), board.rank("a"), "asked with ZRANK ... WITHSCORE");
+      older.set(true);
+      assertEquals(Optional.of(new Ranked<>("a", 2, 5)), board.rank("a"), "the script, on the older server");
+      assertEquals(Optional.of(new Ranked<>("b", 1, 7)), board.rank("b"));
+      assertEquals(1, refused.get(), "refused once, then the script for good");
+    }
+  }
+
   /** Whether the fixture's server answers {@code ZRANK key member WITHSCORE}. */
   private boolean rankWithScore() {
     try {
