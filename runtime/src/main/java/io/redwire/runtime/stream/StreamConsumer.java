@@ -292,7 +292,7 @@ public final class StreamConsumer implements AutoCloseable {
    */
   static final Script ACKS = new Script("stream.acks", """
       local now = tonumber(ARGV[2])
-      local ids, recorded, recordedIds, recordedEntries = {}, {}, {}, {}
+      local ids, recorded, recordedIds, recordedEntries, releases = {}, {}, {}, {}, {}
       for i = 7, #ARGV, 4 do
         local entry, id, rel = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 3])
         if ARGV[i + 2] == 'a' then
@@ -301,8 +301,8 @@ public final class StreamConsumer implements AutoCloseable {
           recordedIds[#recordedIds + 1] = id
           recordedEntries[#recordedEntries + 1] = entry
           if rel > 0 then
-            local held = redis.pcall('GET', KEYS[3 + rel])
-            if held == id then redis.call('DEL', KEYS[3 + rel]) end
+            releases[#releases + 1] = rel
+            releases[#releases + 1] = id
           end
         end
         ids[#ids + 1] = entry
@@ -321,6 +321,11 @@ public final class StreamConsumer implements AutoCloseable {
           end
         end
         if #drop > 0 then redis.call('HDEL', KEYS[3], unpack(drop)) end
+        -- after the record: a failure above (a handled key of another type) leaves the unique keys held
+        for i = 1, #releases, 2 do
+          local held = redis.pcall('GET', KEYS[3 + releases[i]])
+          if held == releases[i + 1] then redis.call('DEL', KEYS[3 + releases[i]]) end
+        end
       end
       local n = redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
       if ARGV[5] == '1' then redis.call('XDEL', KEYS[1], unpack(ids)) end
