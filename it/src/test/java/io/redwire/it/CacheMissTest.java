@@ -155,15 +155,19 @@ class CacheMissTest {
       catalog.product(id);
     }
     landed();
-    holdStoreOf(7, "no such value"); // records the commands on product 7's key, holds nothing
+    holdStoreOf(7, "product 7");
     long misses = metrics.count("cacheMiss", "Catalog.product");
-    Catalog.Product p = catalog.product(7);
+    Catalog.Product p = assertTimeoutPreemptively(Duration.ofMillis(1000), () -> catalog.product(7),
+        "one round trip for the caller: it must not wait for the store's reply");
     assertEquals("product 7", p.name());
+    Await.until(Duration.ofSeconds(5), () -> counter.holding() == 1, () -> "the store to be sent");
     assertEquals(List.of("EVALSHA", "EVALSHA"), about,
-        "the lease (which would have answered an entry), then the store, both from the caller");
-    assertEquals(1, keys(":c:Catalog.product:*{7}").size(), "stored before the call returned");
+        "the lease (which would have answered an entry), then the store from a worker");
+    assertTrue(keys(":c:Catalog.product:*{7}").isEmpty(), "not stored yet");
     assertEquals(misses + 1, metrics.count("cacheMiss", "Catalog.product"));
+    counter.release();
     landed();
+    assertEquals(1, keys(":c:Catalog.product:*{7}").size());
 
     // entries found by the lease script are hits, and hits bring the GET back
     long hits = metrics.count("cacheHit", "Catalog.product");

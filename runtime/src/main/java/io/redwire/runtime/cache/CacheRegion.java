@@ -706,12 +706,6 @@ public final class CacheRegion<V> {
       send.run(); // already on a worker, and nobody waits for it
       return true;
     }
-    if (skippingGet()) {
-      // most reads miss: the caller skipped its GET, so the store is its second round trip (as a plain
-      // GET-then-SET cache's), and a stream of misses does not queue a worker hand-off per miss
-      send.run();
-      return true;
-    }
     try {
       redwire.workers().execute(send);
     } catch (RuntimeException fullOrClosed) {
