@@ -690,7 +690,8 @@ public final class Redwire implements AutoCloseable {
      * the socket timeout that client was built with (Redwire cannot read it from a {@code UnifiedJedis}):
      * idle stream consumers (events, job queues) then wait for new entries below half of it in one round
      * trip, as with a client Redwire built; undeclared, they wait in {@code XREADGROUP ... BLOCK 500} and
-     * admit with a second round trip. Declare no more than the client's real timeout.
+     * admit with a second round trip. Declare no more than the client's real timeout (a consumer
+     * whose wait the client gives up on early logs a warning and blocks in {@code XREADGROUP} from then on).
      */
     public Builder socketTimeout(Duration timeout) {
       this.socketTimeout = positive("socketTimeout", timeout);

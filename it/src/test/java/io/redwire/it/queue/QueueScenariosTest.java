@@ -196,6 +196,37 @@ class QueueScenariosTest {
    * (without the bound, about six per job), and every job still runs once.
    */
   @Test
+  void aGivenClientWhoseSocketTimeoutIsDeclaredTooLongFallsBackInsteadOfFailingEveryIdleWait()
+      throws InterruptedException {
+    try (RedisClient given = RedisClient.builder().hostAndPort(server.host(), server.port())
+        .clientConfig(redis.clients.jedis.DefaultJedisClientConfig.builder().socketTimeoutMillis(150).build())
+        .build()) {
+      CountingMetrics metrics = new CountingMetrics();
+      // declared 2 s: the pipelined wait would be 500 ms, beyond the real 150 ms
+      Redwire redwire = Redwire.builder().client(given).socketTimeout(Duration.ofSeconds(2))
+          .namespace(namespace).metrics(metrics).build();
+      Recorded done = new Recorded();
+      Worker w = RedwireMailer.work(done, redwire, 1);
+      try {
+        boolean opened = false;
+        long end = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() - end < 0) {
+          opened |= redwire.breaker().isOpen();
+          Thread.sleep(20);
+        }
+        assertFalse(opened, "idle waits that fail one after the other open the breaker for every pattern: "
+            + metrics);
+        assertTrue(metrics.count("redisError", "mail") <= 1, "one failed wait at most: " + metrics);
+        RedwireMailer.client(redwire).confirmation("declared-too-long", null);
+        Await.until(Duration.ofSeconds(2), () -> done.calls.size() == 1, () -> "the job runs");
+      } finally {
+        w.close();
+        redwire.close();
+      }
+    }
+  }
+
+  @Test
   void idleWorkersOfOneQueueStopWakingAllForEachJob() {
     int instances = 6;
     Recorded done = new Recorded();

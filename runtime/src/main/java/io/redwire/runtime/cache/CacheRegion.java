@@ -62,7 +62,7 @@ public final class CacheRegion<V> {
    * How much misses have outnumbered hits lately: a miss adds 1 (up to {@link #MISS_RUN_MAX}), a hit
    * takes 1 away, so it climbs only while most reads miss. From {@link #SKIP_GET} on, reads skip the GET
    * and go straight to the lease script, which returns the entry if there is one: a miss then costs its
-   * caller the lease and the store (no GET, no worker hand-off), and a hit one script instead of a GET
+   * caller the lease (no GET; the store follows on a worker), and a hit one script instead of a GET
    * (XFetch still applies to the entry it returns), until hits bring it down again. Reads Redis did
    * not answer leave it alone. A heuristic read and written without synchronisation (a lost update
    * only shifts when it switches); written only when it changes, so steady hits never write it.
@@ -637,7 +637,7 @@ public final class CacheRegion<V> {
    * Serves {@code value} to the flight as a hit would (decoded from the bytes just encoded) and writes
    * it (when the key and the cache's null policy allow). With a lease the write goes out after the
    * flight is served, on a worker, so the caller does not wait for its reply: the miss costs the caller
-   * the GET and the lease (while most reads miss, the lease and the store, sent here: see {@link #missRun}). The flight stays joinable until the write has landed (callers arriving
+   * the GET and the lease (while most reads miss, the lease only: see {@link #missRun}). The flight stays joinable until the write has landed (callers arriving
    * meanwhile share the value instead of missing again), and the write is dropped by Redis if a put or
    * evict of the key came after the lease was taken (see {@link CacheStore}). When encoding or
    * decoding fails nothing is written (counted and logged) and the delegate's value is served as it is.

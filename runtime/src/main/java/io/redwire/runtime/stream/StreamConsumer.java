@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XClaimParams;
@@ -434,8 +435,11 @@ public final class StreamConsumer implements AutoCloseable {
    * How long the pipelined wait ({@link #awaitAndAdmit}) blocks: below the client's socket timeout,
    * which Jedis does not lift for a command in a pipeline; 0 when that timeout is not known (a client
    * given to Redwire) or too short, and the idle read is a blocking {@code XREADGROUP}, then {@link #READ}.
+   * Set to 0 by the reader when a pipelined wait timed out before it could have ended: the client's real
+   * socket timeout is shorter than the one declared with {@code Redwire.builder().socketTimeout}, and every
+   * idle wait would fail (and open the circuit breaker for every pattern).
    */
-  private final int waitMillis;
+  private int waitMillis; // reader thread only after construction
   /** The lease renewal of held entries, on {@link Redwire#renewals()}. */
   private volatile java.util.concurrent.ScheduledFuture<?> renewal;
   /**
@@ -628,7 +632,7 @@ public final class StreamConsumer implements AutoCloseable {
     try {
       List<StreamEntry> found = new ArrayList<>();
       Admitted a;
-      boolean herd = herdUntil != 0 && System.nanoTime() - herdUntil < 0;
+      boolean herd = waitMillis > 0 && herdUntil != 0 && System.nanoTime() - herdUntil < 0;
       if (drained && lastSeen != null && waitMillis > 0 && !herd) {
         a = awaitAndAdmit(want);
       } else {
@@ -670,6 +674,7 @@ public final class StreamConsumer implements AutoCloseable {
     byte[][] keysAndArgs = readArgs(List.of(), want);
     Object reply;
     Response<?> woke;
+    long started = System.nanoTime();
     try (AbstractPipeline p = redwire.client().pipelined()) {
       woke = p.xread(XReadParams.xReadParams().count(1).block(waitMillis), Map.entry(s.stream(), lastSeen));
       Response<Object> read = READ.queue(p, 3, keysAndArgs);
@@ -683,10 +688,30 @@ public final class StreamConsumer implements AutoCloseable {
         // the script did not run (nothing was read): once more, sending its source
         reply = READ.run(redwire.client(), 3, keysAndArgs);
       }
+    } catch (JedisConnectionException e) {
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      if (waited < waitMillis && timedOut(e)) {
+        // no server stall ends a wait early: the socket timeout is shorter than the wait
+        log.warn("Stream consumer {} ({}): the client gave up on a {} ms wait after {} ms: its socket timeout is"
+            + " shorter than the one declared with Redwire.builder().socketTimeout(...); idle reads block in"
+            + " XREADGROUP from now on (declare the client's real socket timeout)", s.name(), consumerName,
+            waitMillis, waited);
+        waitMillis = 0;
+      }
+      throw e;
     }
     Admitted a = admitted(List.of(), (List<?>) reply);
     countWake(woke.get() != null, a.read() > 0);
     return a;
+  }
+
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
