@@ -61,6 +61,45 @@ class CacheSkipGetTest {
     }
   }
 
+  /**
+   * A burst of misses from many threads, then close at once: the stores still queued on the workers
+   * finish before the client closes, so no load lease is left to make another instance wait for it to
+   * expire (5 s) before it loads those ids.
+   */
+  @Test
+  void closeRightAfterABurstOfMissesLeavesNoLeaseHeld() throws Exception {
+    Redwire redwire = Redwire.builder().uri(server.uri()).namespace("rv-close").build();
+    Catalog catalog = RedwireCatalog.wrap(new CountingCatalog(), redwire);
+    int threads = 16;
+    int perThread = 400;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> burst = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      long first = 100_000L * (t + 1);
+      Thread th = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (long id = first; id < first + perThread; id++) {
+          catalog.product(id);
+        }
+      });
+      th.start();
+      burst.add(th);
+    }
+    go.countDown();
+    for (Thread th : burst) {
+      th.join(60_000);
+    }
+    redwire.close(); // at once: stores may still be queued
+    String leases = server.command("EVAL", "return #redis.call('KEYS', 'rv-close:*:lease')", "0");
+    assertEquals("0", leases, "load leases left held after close");
+    String entries = server.command("EVAL", "return #redis.call('KEYS', 'rv-close:c:Catalog.product:*}')", "0");
+    assertEquals(Integer.toString(threads * perThread), entries, "every miss stored");
+  }
+
   /** All new ids, then a hot set: the GET goes away and comes back; hits + misses == calls. */
   @Test
   void switchesBothWays() {

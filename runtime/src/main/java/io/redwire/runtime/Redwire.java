@@ -68,6 +68,8 @@ public final class Redwire implements AutoCloseable {
   private static final int WORKER_THREADS = 4;
   /** Tasks that may wait for a worker; more are refused (the caller skips the background work). */
   private static final int WORKER_QUEUE = 1024;
+  /** How long {@link #close()} lets the background work already queued finish. */
+  private static final long CLOSE_DRAIN_MILLIS = 2_000;
 
   private final UnifiedJedis client;
   private final boolean ownsClient;
@@ -91,6 +93,8 @@ public final class Redwire implements AutoCloseable {
   private volatile ScheduledExecutorService renewals; // created under lock
   private volatile ThreadPoolExecutor workers; // created under lock
   private volatile boolean closed; // written under lock
+  /** Set by the first {@link #close()} while it lets the queued background work finish. */
+  private boolean draining; // guarded by lock
 
   private Redwire(Builder b, UnifiedJedis client, boolean ownsClient, Duration socketTimeout) {
     this.client = client;
@@ -455,8 +459,10 @@ public final class Redwire implements AutoCloseable {
   }
 
   /**
-   * Closes registered resources (newest first: the shared pub/sub connection, ...), stops Redwire's
-   * threads and closes the client if Redwire created it. From then on {@link #ensureOpen()} throws,
+   * Lets the background work already queued on {@link #workers()} (cache stores, which release their
+   * load leases, and refreshes) finish for at most 2 s, accepting no new work (callers then store
+   * themselves); then closes registered resources (newest first: the shared pub/sub connection, ...),
+   * stops Redwire's threads and closes the client if Redwire created it. From then on {@link #ensureOpen()} throws,
    * so every call through a generated proxy that needs Redis, and every new {@code wrap} (through
    * {@link #claim}), throws {@link IllegalStateException}; none of that counts as a Redis error.
    * Idempotent; never throws.
@@ -467,9 +473,17 @@ public final class Redwire implements AutoCloseable {
     ScheduledExecutorService executor;
     ThreadPoolExecutor pool;
     synchronized (lock) {
-      if (closed) {
+      if (closed || draining) {
         return;
       }
+      draining = true;
+      pool = workers;
+    }
+    // the work already queued (cache stores, which also release their load leases; refreshes) gets a
+    // bounded time to finish while Redis is still usable: a store dropped here would leave its lease
+    // held, and other instances would wait for it to expire before they load the key themselves
+    drain(pool);
+    synchronized (lock) {
       closed = true;
       toClose = new ArrayList<>(closeables);
       closeables.clear();
@@ -497,6 +511,24 @@ public final class Redwire implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /** Lets {@code pool} finish its queued tasks for at most {@link #CLOSE_DRAIN_MILLIS}, accepting no new ones. */
+  private static void drain(ThreadPoolExecutor pool) {
+    if (pool == null) {
+      return;
+    }
+    pool.shutdown();
+    if (!(Thread.currentThread() instanceof RedwireThread)) {
+      try {
+        if (!pool.awaitTermination(CLOSE_DRAIN_MILLIS, TimeUnit.MILLISECONDS)) {
+          log.warn("Redwire background work still queued after {} ms at close: dropped ({} tasks; loads"
+              + " whose stores were dropped leave their leases to expire)", CLOSE_DRAIN_MILLIS, pool.getQueue().size());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   private static void stop(ExecutorService executor) {
     if (executor == null) {

@@ -123,6 +123,10 @@ public final class StreamConsumer implements AutoCloseable {
   static final int HERD_WINDOW = 16;
   /** The share of wakes that found nothing above which idle reads block in {@code XREADGROUP}. */
   static final int HERD_SHARE_PERCENT = 60;
+  /** The active consumers of a group from which on a herd is worth two round trips per wake. */
+  static final int HERD_CONSUMERS = 3;
+  /** A consumer that read within this time counts as active (see {@link #activeConsumers}). */
+  static final long HERD_ACTIVE_MILLIS = 5_000;
   /** How long idle reads block in {@code XREADGROUP} once a herd was seen. */
   static final long HERD_PAUSE_NANOS = 30_000_000_000L;
   /** Most acknowledgements in one script call. */
@@ -728,12 +732,68 @@ public final class StreamConsumer implements AutoCloseable {
     }
     lostWakes += ((found ? 0 : 100 * HERD_WINDOW) - lostWakes) / HERD_WINDOW;
     if (lostWakes > HERD_SHARE_PERCENT * HERD_WINDOW) {
-      herdUntil = System.nanoTime() + HERD_PAUSE_NANOS;
       lostWakes = 0;
+      if (activeConsumers() < HERD_CONSUMERS) {
+        // two consumers: one can lose nearly every race (the one whose reply comes second), but the
+        // herd costs one wake and one script more per entry, less than the switch's extra round trip
+        return;
+      }
+      herdUntil = System.nanoTime() + HERD_PAUSE_NANOS;
       events.herd();
       log.debug("Stream consumer {} ({}): most wakes found nothing (other consumers took the entries);"
           + " waiting in XREADGROUP for {} s", s.name(), consumerName, HERD_PAUSE_NANOS / 1_000_000_000L);
     }
+  }
+
+  /**
+   * The consumers of the group that read within the last {@link #HERD_ACTIVE_MILLIS} ({@code XINFO
+   * CONSUMERS}, their idle time); {@link Integer#MAX_VALUE} when that cannot be read (the switch is then
+   * made on the wakes alone).
+   */
+  private int activeConsumers() {
+    try {
+      int active = 0;
+      for (Object c : redwire.client().xinfoConsumers(s.stream(), s.group())) {
+        Object idle = field(c, "idle");
+        if (idle instanceof Number n && n.longValue() < HERD_ACTIVE_MILLIS) {
+          active++;
+        }
+      }
+      return active;
+    } catch (RuntimeException e) {
+      log.debug("Stream consumer {}: could not count the group's consumers: {}", s.name(), e.toString());
+      return Integer.MAX_VALUE;
+    }
+  }
+
+  /**
+   * A field of an {@code XINFO} reply element as Jedis answers it: a map (RESP3), a list of key-value
+   * pairs, or a flat list of names and values; null when absent.
+   */
+  private static Object field(Object element, String name) {
+    if (element instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (name.equals(Replies.text(e.getKey()))) {
+          return e.getValue();
+        }
+      }
+      return null;
+    }
+    if (!(element instanceof List<?> items)) {
+      return null;
+    }
+    boolean pairs = !items.isEmpty() && items.get(0) instanceof redis.clients.jedis.util.KeyValue<?, ?>;
+    for (int i = 0; i < items.size(); i += pairs ? 1 : 2) {
+      if (pairs) {
+        redis.clients.jedis.util.KeyValue<?, ?> kv = (redis.clients.jedis.util.KeyValue<?, ?>) items.get(i);
+        if (name.equals(Replies.text(kv.getKey()))) {
+          return kv.getValue();
+        }
+      } else if (i + 1 < items.size() && name.equals(Replies.text(items.get(i)))) {
+        return items.get(i + 1);
+      }
+    }
+    return null;
   }
 
   /**
