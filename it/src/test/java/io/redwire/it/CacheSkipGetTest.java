@@ -100,6 +100,13 @@ class CacheSkipGetTest {
     assertEquals(Integer.toString(threads * perThread), entries, "every miss stored");
   }
 
+  /** Waits until {@code n} entries of {@code Catalog.product} are stored in {@code namespace}. */
+  static void stored(String namespace, int n) {
+    io.redwire.testing.Await.until(Duration.ofSeconds(10), () -> server.command("EVAL",
+        "return #redis.call('KEYS', ARGV[1])", "0", namespace + ":c:Catalog.product:*}").equals(Integer.toString(n)),
+        () -> n + " entries stored");
+  }
+
   /** All new ids, then a hot set: the GET goes away and comes back; hits + misses == calls. */
   @Test
   void switchesBothWays() {
@@ -109,8 +116,10 @@ class CacheSkipGetTest {
     Catalog catalog = RedwireCatalog.wrap(delegate, redwire);
     try {
       for (long id = 1000; id < 1200; id++) catalog.product(id);
+      stored("rv2", 200); // the stores follow on workers: counted once they all landed
       long g0 = gets(), e0 = evals();
       for (long id = 2000; id < 2100; id++) catalog.product(id);
+      stored("rv2", 300);
       long missGets = gets() - g0, missEvals = evals() - e0;
       StringBuilder trace = new StringBuilder();
       for (int r = 0; r < 3; r++) { long e = evals(); for (long id = 2000; id < 2100; id++) catalog.product(id); trace.append(" round" + r + " evalsha=" + (evals() - e)); }
