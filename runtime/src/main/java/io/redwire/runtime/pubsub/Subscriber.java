@@ -266,13 +266,16 @@ public final class Subscriber implements AutoCloseable {
   }
 
   /**
-   * A connection of its own from the client's pool, so that the health check can close it; null for a
-   * kind of client that does not expose one.
+   * A connection of its own, made by the client's connection factory (so with its address,
+   * credentials, TLS and protocol) but outside its pool, so that the health check can close it and the
+   * subscription does not take one of the pool's connections for good: with Jedis' default pool of 8,
+   * 8 request threads would otherwise contend for 7 and park on every command. Null for a kind of
+   * client that does not expose one.
    */
   @SuppressWarnings("deprecation") // JedisCluster is still a client users may hand us
   private static redis.clients.jedis.Connection open(UnifiedJedis client) {
     if (client instanceof RedisClient c) {
-      return c.getPool().getResource();
+      return outside(c.getPool());
     }
     if (client instanceof RedisClusterClient c) {
       return c.getConnectionFromSlot(ThreadLocalRandom.current().nextInt(16384));
@@ -284,10 +287,22 @@ public final class Subscriber implements AutoCloseable {
       for (Object pool : c.getPrimaryNodesConnectionMap().values()) {
         @SuppressWarnings("unchecked")
         Pool<redis.clients.jedis.Connection> p = (Pool<redis.clients.jedis.Connection>) pool;
-        return p.getResource();
+        return outside(p);
       }
     }
     return null;
+  }
+
+  /** A new connection from {@code pool}'s factory, not counted in the pool; from the pool if that fails. */
+  private static redis.clients.jedis.Connection outside(Pool<redis.clients.jedis.Connection> pool) {
+    redis.clients.jedis.Connection c;
+    try {
+      c = pool.getFactory().makeObject().getObject();
+    } catch (Exception e) {
+      log.debug("Subscriber: the pool's factory made no connection ({}); taking one from the pool", e.toString());
+      return pool.getResource();
+    }
+    return c;
   }
 
   /**
