@@ -166,11 +166,11 @@ public final class BoardRegion<M> {
   private final byte[] increments;
   private final Throttle decodeWarnings = new Throttle(Duration.ofSeconds(10));
   /**
-   * Whether a first-come {@code rank} is one plain {@code ZRANK key member WITHSCORE} (Redis 7.2+, Valkey
-   * 7.2+: the stored score orders ties, so the position is the rank): null until the first rank asks the
-   * server, then kept; false on servers that refuse the argument, which run {@link #RANK} instead.
+   * Whether a first-come {@code rank} runs {@link #RANK}: set once the server refused {@code ZRANK key
+   * member WITHSCORE} (before Redis 7.2 and Valkey 7.2); until then it is that one plain command (the
+   * stored score orders ties, so the position is the rank).
    */
-  private volatile Boolean rankWithScore;
+  private volatile boolean rankByScript;
 
   private BoardRegion(Redwire redwire, BoardSettings settings, MemberCodec<M> codec) {
     this.redwire = redwire;
@@ -284,7 +284,7 @@ public final class BoardRegion<M> {
       redwire.ensureOpen();
       Objects.requireNonNull(member, "member");
       try {
-        if (range != 0 && !Boolean.FALSE.equals(rankWithScore)) {
+        if (range != 0 && !rankByScript) {
           Optional<Ranked<M>> ranked = rankByPosition(member);
           if (ranked != null) {
             return ranked;
@@ -315,17 +315,14 @@ public final class BoardRegion<M> {
       } catch (JedisDataException e) {
         String m = String.valueOf(e.getMessage());
         if (m.contains("wrong number of arguments") || m.contains("syntax error")) {
-          if (!Boolean.FALSE.equals(rankWithScore)) {
+          if (!rankByScript) {
             LOG.info("board {}: the server refuses ZRANK ... WITHSCORE ({}); ranks run the script from now on",
                 name, m);
           }
-          rankWithScore = false;
+          rankByScript = true;
           return null;
         }
         throw e;
-      }
-      if (rankWithScore == null) {
-        rankWithScore = true;
       }
       redwire.metrics().boardOperation(name, "rank");
       return r == null ? Optional.empty() : Optional.of(new Ranked<>(member, r.getKey() + 1, scoreOf(r.getValue())));

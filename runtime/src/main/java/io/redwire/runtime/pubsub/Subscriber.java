@@ -293,16 +293,19 @@ public final class Subscriber implements AutoCloseable {
     return null;
   }
 
-  /** A new connection from {@code pool}'s factory, not counted in the pool; from the pool if that fails. */
+  /**
+   * A new connection from {@code pool}'s factory, not counted in the pool. A failure is the one the pool
+   * would have met making it (the same factory): thrown, not retried through the pool, which would make
+   * a second connection attempt (up to the connect timeout again) on every retry during an outage.
+   */
   private static redis.clients.jedis.Connection outside(Pool<redis.clients.jedis.Connection> pool) {
-    redis.clients.jedis.Connection c;
     try {
-      c = pool.getFactory().makeObject().getObject();
+      return pool.getFactory().makeObject().getObject();
+    } catch (RuntimeException e) {
+      throw e;
     } catch (Exception e) {
-      log.debug("Subscriber: the pool's factory made no connection ({}); taking one from the pool", e.toString());
-      return pool.getResource();
+      throw new redis.clients.jedis.exceptions.JedisConnectionException(e);
     }
-    return c;
   }
 
   /**

@@ -395,8 +395,6 @@ public final class StreamConsumer implements AutoCloseable {
   private volatile long runNanos = READ_AHEAD_WAIT_NANOS;
   /** The handler thread that lingers before sending an ack batch (see {@link #linger}), or null. */
   private volatile Thread lingerer;
-  /** How many acks waiting make the lingering sender stop waiting and send. */
-  private volatile int lingerFor;
   /** Sends left before the sender lingers again, after a linger that waited its whole bound. */
   private int lingerPause; // guarded by sending (one sender at a time)
   /** Acknowledgements not yet sent, for the acker: handled entries, and entries skipped without running. */
@@ -754,7 +752,7 @@ public final class StreamConsumer implements AutoCloseable {
     try {
       int active = 0;
       for (Object c : redwire.client().xinfoConsumers(s.stream(), s.group())) {
-        Object idle = field(c, "idle");
+        Object idle = Replies.map(c).get("idle");
         if (idle instanceof Number n && n.longValue() < HERD_ACTIVE_MILLIS) {
           active++;
         }
@@ -764,36 +762,6 @@ public final class StreamConsumer implements AutoCloseable {
       log.debug("Stream consumer {}: could not count the group's consumers: {}", s.name(), e.toString());
       return Integer.MAX_VALUE;
     }
-  }
-
-  /**
-   * A field of an {@code XINFO} reply element as Jedis answers it: a map (RESP3), a list of key-value
-   * pairs, or a flat list of names and values; null when absent.
-   */
-  private static Object field(Object element, String name) {
-    if (element instanceof Map<?, ?> m) {
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (name.equals(Replies.text(e.getKey()))) {
-          return e.getValue();
-        }
-      }
-      return null;
-    }
-    if (!(element instanceof List<?> items)) {
-      return null;
-    }
-    boolean pairs = !items.isEmpty() && items.get(0) instanceof redis.clients.jedis.util.KeyValue<?, ?>;
-    for (int i = 0; i < items.size(); i += pairs ? 1 : 2) {
-      if (pairs) {
-        redis.clients.jedis.util.KeyValue<?, ?> kv = (redis.clients.jedis.util.KeyValue<?, ?>) items.get(i);
-        if (name.equals(Replies.text(kv.getKey()))) {
-          return kv.getValue();
-        }
-      } else if (i + 1 < items.size() && name.equals(Replies.text(items.get(i)))) {
-        return items.get(i + 1);
-      }
-    }
-    return null;
   }
 
   /**
@@ -979,6 +947,9 @@ public final class StreamConsumer implements AutoCloseable {
   private void adoptOrphans() {
     List<Object> pending = redwire.client().xpending(s.stream(), s.group(),
         XPendingParams.xPendingParams(START, "+".getBytes(StandardCharsets.US_ASCII), 1000).consumer(consumer));
+    if (pending.isEmpty()) {
+      return;
+    }
     List<String> ids = new ArrayList<>();
     List<Integer> deliveries = new ArrayList<>();
     List<Response<List<Object>>> bodies = new ArrayList<>();
@@ -1346,7 +1317,7 @@ public final class StreamConsumer implements AutoCloseable {
   private void ackHere(Ack a) {
     handlerAcks.add(a);
     Thread waitingToSend = lingerer;
-    if (waitingToSend != null && handlerAcks.size() >= lingerFor) {
+    if (waitingToSend != null && handlerAcks.size() >= s.concurrency()) {
       LockSupport.unpark(waitingToSend);
     }
     List<Ack> batch = new ArrayList<>();
@@ -1407,7 +1378,6 @@ public final class StreamConsumer implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + Math.min(MAX_LINGER_NANOS, 4 * run + LINGER_SLACK_NANOS);
-    lingerFor = s.concurrency();
     lingerer = Thread.currentThread();
     try {
       while (handlerAcks.size() < s.concurrency()) {
