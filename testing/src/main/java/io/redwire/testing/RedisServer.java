@@ -231,6 +231,11 @@ public final class RedisServer implements AutoCloseable {
     frozen = false;
   }
 
+  /** The {@code requirepass} it was started with, or null. */
+  String password() {
+    return password;
+  }
+
   /**
    * Sends one command on a new connection (authenticating first when the server was started with
    * {@code --requirepass}) and renders the reply as text: simple and bulk strings as their text,
