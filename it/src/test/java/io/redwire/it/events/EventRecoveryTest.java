@@ -59,8 +59,18 @@ class EventRecoveryTest {
     return namespace + ":events:orders:{orders}";
   }
 
+  /** Entries the group has read and not acknowledged; 0 before its consumer has created it (NOGROUP). */
   long pending(String group) {
-    return Long.parseLong(server.command("XPENDING", stream(), group).split("\n")[0]);
+    String reply;
+    try {
+      reply = server.command("XPENDING", stream(), group);
+    } catch (RuntimeException e) {
+      if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
+        return 0; // the consumer creates its group on its own thread, after subscribe() returned
+      }
+      throw e;
+    }
+    return Long.parseLong(reply.split("\n")[0]);
   }
 
   /** A fault window: how long a fault lasts, never a wait for a condition. */
@@ -252,13 +262,14 @@ class EventRecoveryTest {
     // counted) and run once, on b or on a (review: a hung handler must not keep its read-ahead for good)
     assertEquals(1, runs.get("o1").size(), "o1 ran once: " + runs);
     runs.forEach((id, by) -> assertEquals(1, by.size(), id + " ran on " + by));
-    // XPENDING lines: id, consumer, idle ms, deliveries. Neither o0 (running) nor o1 (read ahead) was
-    // ever idle for the reclaim time: no XAUTOCLAIM (by b, or by a's own scan) took them and counted a
-    // delivery
+    // XPENDING lines: id, consumer, idle ms, deliveries. o0 (running) was never idle for the reclaim
+    // time: no XAUTOCLAIM (by b, or by a's own scan) took it and counted a delivery. o1 is either still
+    // with a, its delivery not counted again, or was given back and taken by b (whose next scan can
+    // come at any time after the give-back), its give-back not counted: then at most one delivery too
     String[] p = pendingAfterTheWork.get().split("\n");
-    assertEquals(8, p.length, "o0 and o1 pending with a: " + String.join(" ", p));
+    assertTrue(p.length == 4 || p.length == 8, "o0, and perhaps o1, pending: " + String.join(" ", p));
+    assertEquals("a", p[1], "o0 pending with a: " + String.join(" ", p));
     for (int i = 0; i < p.length; i += 4) {
-      assertEquals("a", p[i + 1], String.join(" ", p));
       assertTrue(Long.parseLong(p[i + 3]) <= 1, "claimed as idle while with a: " + String.join(" ", p));
     }
   }
