@@ -128,6 +128,44 @@ class QueueScenariosTest {
   }
 
   /**
+   * Worker threads send their acks in turns, one batch on the wire at a time: a thread whose ack missed
+   * the batch on the wire waits, and is handed the turn when that batch is back. Jobs that end at
+   * scattered moments make that happen all the time; the last ones of a burst have no later job whose
+   * batch would carry their acks along, so each burst must leave nothing running soon after its last job
+   * ran (without the hand-off a thread stayed parked with its ack unsent until the next burst).
+   */
+  @Test
+  void everyJobOfABurstIsAcknowledgedWithoutALaterJobToCarryIt() {
+    Redwire redwire = redwire(new CountingMetrics());
+    Mailer mail = RedwireMailer.client(redwire);
+    AtomicInteger ran = new AtomicInteger();
+    Mailer scattered = new Mailer() {
+      @Override
+      public void confirmation(String orderId, Duration after) {
+        // the job's work: 0-300 µs, so that jobs end while another thread's ack batch is on the wire
+        java.util.concurrent.locks.LockSupport.parkNanos(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong(300_000));
+        ran.incrementAndGet();
+      }
+
+      @Override
+      public void reminder(String orderId, int times) {}
+    };
+    started(RedwireMailer.work(scattered, redwire, 4));
+    QueueAdmin<Mailer> admin = RedwireMailer.admin(redwire);
+    for (int burst = 0; burst < 30; burst++) {
+      for (int i = 0; i < 6; i++) {
+        mail.confirmation("b" + burst + "-" + i, null);
+      }
+      int expected = (burst + 1) * 6;
+      Await.until(Duration.ofSeconds(5), () -> ran.get() == expected, () -> "ran " + ran.get() + " of " + expected);
+      int b = burst;
+      Await.until(Duration.ofSeconds(3), () -> admin.counts().equals(new QueueCounts(0, 0, 0, 0)),
+          () -> "burst " + b + ": every job ran, not every ack was sent: " + admin.counts());
+    }
+  }
+
+  /**
    * An idle worker waits for its next job in a blocking read sent in a pipeline with the admission
    * script, which the client's socket timeout bounds (Jedis lifts it only for a blocking command sent
    * alone): the wait stays below a short socket timeout, and with one too short for it the worker blocks

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -401,9 +402,8 @@ public final class StreamConsumer implements AutoCloseable {
   private final LinkedBlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
   /** With {@link StreamSettings#ackBeforeNext}: handled entries whose handler threads send their acks. */
   private final LinkedBlockingQueue<Ack> handlerAcks = new LinkedBlockingQueue<>();
-  /** Guards {@link #sending}: whether a handler thread's ack batch is on the wire. */
-  private final Object sendingLock = new Object();
-  private boolean sending; // guarded by sendingLock
+  /** Whether a handler thread is sending an ack batch (lingering, or waiting for its reply). */
+  private final AtomicBoolean sending = new AtomicBoolean();
   /** Set by close once the handlers stopped: the acker sends what is left and ends. */
   private volatile boolean ackerStop;
   /** Set by the acker when it ended: a handler that finishes later sends its own ack. */
@@ -1264,7 +1264,9 @@ public final class StreamConsumer implements AutoCloseable {
     private final StreamEntry entry;
     private final int kind;
     private final boolean record;
-    private boolean sent; // guarded by this
+    private volatile boolean sent;
+    /** The handler thread waiting for it to be sent ({@link #ackHere}), or null. */
+    volatile Thread waiter;
 
     Ack(StreamEntry entry, int kind, boolean record) {
       this.entry = entry;
@@ -1284,12 +1286,19 @@ public final class StreamConsumer implements AutoCloseable {
       return record;
     }
 
-    synchronized void sent() {
-      sent = true;
-      notifyAll();
+    /** Marks it sent and wakes the thread waiting for it. */
+    void sent() {
+      synchronized (this) {
+        sent = true;
+        notifyAll();
+      }
+      Thread w = waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
     }
 
-    synchronized boolean isSent() {
+    boolean isSent() {
       return sent;
     }
 
@@ -1315,37 +1324,40 @@ public final class StreamConsumer implements AutoCloseable {
    * was interrupted). No hand-off to another thread on the way.
    */
   private void ackHere(Ack a) {
+    a.waiter = Thread.currentThread();
     handlerAcks.add(a);
     Thread waitingToSend = lingerer;
     if (waitingToSend != null && handlerAcks.size() >= s.concurrency()) {
       LockSupport.unpark(waitingToSend);
     }
     List<Ack> batch = new ArrayList<>();
-    while (true) {
-      synchronized (sendingLock) {
-        try {
-          while (sending && !a.isSent()) {
-            sendingLock.wait();
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    while (!a.isSent()) {
+      if (!sending.compareAndSet(false, true)) {
+        // another thread's batch is on its way: woken when a batch carried this ack, or when that
+        // sender is done and this ack is first in line (then this thread sends next)
+        LockSupport.park(this);
+        if (Thread.currentThread().isInterrupted()) {
           return;
         }
-        if (a.isSent()) {
-          return;
-        }
-        sending = true;
+        continue;
       }
       try {
+        if (a.isSent()) {
+          return; // sent by the batch that was on the wire; the finally hands the turn on
+        }
         linger();
         handlerAcks.drainTo(batch, MAX_ACK_BATCH);
         if (!batch.isEmpty()) {
           send(batch);
         }
       } finally {
-        synchronized (sendingLock) {
-          sending = false;
-          sendingLock.notifyAll();
+        sending.set(false);
+        // after the flag is down: an ack added before a failed compareAndSet is seen here, so its
+        // thread (or the first in line, whose batch takes it along) sends next
+        Ack next = handlerAcks.peek();
+        Thread w = next == null ? null : next.waiter;
+        if (w != null) {
+          LockSupport.unpark(w);
         }
       }
       if (batch.isEmpty()) { // taken by the close's last send
