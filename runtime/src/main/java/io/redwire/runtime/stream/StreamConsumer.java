@@ -1264,9 +1264,11 @@ public final class StreamConsumer implements AutoCloseable {
     private final StreamEntry entry;
     private final int kind;
     private final boolean record;
-    private volatile boolean sent;
-    /** The handler thread waiting for it to be sent ({@link #ackHere}), or null. */
-    volatile Thread waiter;
+    private volatile boolean sent; // written under this
+    /** Handed the next send by the thread whose send just ended (see {@link #handTurn}). */
+    private boolean turn; // guarded by this
+    /** Whether its handler thread still waits for it in {@link #ackHere}. */
+    volatile boolean waiting;
 
     Ack(StreamEntry entry, int kind, boolean record) {
       this.entry = entry;
@@ -1286,20 +1288,32 @@ public final class StreamConsumer implements AutoCloseable {
       return record;
     }
 
-    /** Marks it sent and wakes the thread waiting for it. */
-    void sent() {
-      synchronized (this) {
-        sent = true;
-        notifyAll();
-      }
-      Thread w = waiter;
-      if (w != null) {
-        LockSupport.unpark(w);
-      }
+    /**
+     * Marks it sent and wakes the thread waiting for it. The waits are on this object's monitor, never
+     * {@code LockSupport.park}: a park permit left over would cut short the first park of the thread's
+     * next job (a {@code parkNanos}, a lock or latch wait in user code).
+     */
+    synchronized void sent() {
+      sent = true;
+      notifyAll();
     }
 
     boolean isSent() {
       return sent;
+    }
+
+    /** Wakes its thread to send the next batch (it does, if no other thread started one meanwhile). */
+    synchronized void yourTurn() {
+      turn = true;
+      notifyAll();
+    }
+
+    /** Waits until it was sent or its thread was handed the next send. */
+    synchronized void awaitSentOrTurn() throws InterruptedException {
+      while (!sent && !turn) {
+        wait();
+      }
+      turn = false;
     }
 
     /** Waits until the batch that carries it was sent (landed or given up); false when interrupted. */
@@ -1324,47 +1338,74 @@ public final class StreamConsumer implements AutoCloseable {
    * was interrupted). No hand-off to another thread on the way.
    */
   private void ackHere(Ack a) {
-    a.waiter = Thread.currentThread();
+    // an interrupt status the handler left set (not the close's: that sets interrupting first) would
+    // make the wait below give up and the thread take its next entry with this ack unsent
+    boolean interrupted = !interrupting && Thread.interrupted();
+    try {
+      sendInTurn(a);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void sendInTurn(Ack a) {
+    a.waiting = true;
     handlerAcks.add(a);
     Thread waitingToSend = lingerer;
     if (waitingToSend != null && handlerAcks.size() >= s.concurrency()) {
       LockSupport.unpark(waitingToSend);
     }
     List<Ack> batch = new ArrayList<>();
-    while (!a.isSent()) {
-      if (!sending.compareAndSet(false, true)) {
-        // another thread's batch is on its way: woken when a batch carried this ack, or when that
-        // sender is done and this ack is first in line (then this thread sends next)
-        LockSupport.park(this);
-        if (Thread.currentThread().isInterrupted()) {
+    try {
+      while (!a.isSent()) {
+        if (!sending.compareAndSet(false, true)) {
+          // another thread's batch is on its way: woken when a batch carried this ack, or when this
+          // thread is handed the next send
+          try {
+            a.awaitSentOrTurn();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the close's: its last send takes the ack
+            return;
+          }
+          continue;
+        }
+        try {
+          if (a.isSent()) {
+            return; // sent by the batch that was on the wire; the finally hands the turn on
+          }
+          linger();
+          handlerAcks.drainTo(batch, MAX_ACK_BATCH);
+          if (!batch.isEmpty()) {
+            send(batch);
+          }
+        } finally {
+          sending.set(false);
+          handTurn();
+        }
+        if (batch.isEmpty()) { // taken by the close's last send
+          a.awaitSent();
           return;
         }
-        continue;
+        batch.clear();
       }
-      try {
-        if (a.isSent()) {
-          return; // sent by the batch that was on the wire; the finally hands the turn on
-        }
-        linger();
-        handlerAcks.drainTo(batch, MAX_ACK_BATCH);
-        if (!batch.isEmpty()) {
-          send(batch);
-        }
-      } finally {
-        sending.set(false);
-        // after the flag is down: an ack added before a failed compareAndSet is seen here, so its
-        // thread (or the first in line, whose batch takes it along) sends next
-        Ack next = handlerAcks.peek();
-        Thread w = next == null ? null : next.waiter;
-        if (w != null) {
-          LockSupport.unpark(w);
-        }
-      }
-      if (batch.isEmpty()) { // taken by the close's last send
-        a.awaitSent();
+    } finally {
+      a.waiting = false;
+    }
+  }
+
+  /**
+   * After a send, with {@link #sending} down: hands the next send to the first queued ack whose thread
+   * still waits. An ack queued before its thread failed to start a send is seen here, so that thread, or
+   * one whose batch takes its ack along, sends next.
+   */
+  private void handTurn() {
+    for (Ack next : handlerAcks) {
+      if (next.waiting) {
+        next.yourTurn();
         return;
       }
-      batch.clear();
     }
   }
 
