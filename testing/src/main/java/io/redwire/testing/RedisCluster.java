@@ -177,14 +177,22 @@ public final class RedisCluster implements AutoCloseable {
         }
         boolean all = true;
         for (int i = 0; i < nodes.size(); i++) {
-          sockets.get(i).setSoTimeout(50);
           while (heard.get(i).size() < nodes.size()) {
-            Object m;
+            // only the wait for a message's first byte times out, so a timeout never leaves half a
+            // message in the stream
+            InputStream in = ins.get(i);
+            sockets.get(i).setSoTimeout(50);
+            in.mark(1);
             try {
-              m = Resp.read(ins.get(i));
+              if (in.read() < 0) {
+                throw new IOException("node " + nodes.get(i).port() + " closed the probe's connection");
+              }
             } catch (SocketTimeoutException quiet) {
               break;
             }
+            in.reset();
+            sockets.get(i).setSoTimeout(2000);
+            Object m = Resp.read(in);
             if (m instanceof List<?> l && l.size() == 3) {
               heard.get(i).add(String.valueOf(l.get(2)));
             }
