@@ -395,7 +395,10 @@ public final class StreamConsumer implements AutoCloseable {
   /** The handler's own recent run time (without waiting for acks), an exponential moving average. */
   private volatile long runNanos = READ_AHEAD_WAIT_NANOS;
   /** The handler thread that lingers before sending an ack batch (see {@link #linger}), or null. */
-  private volatile Thread lingerer;
+  private final java.util.concurrent.atomic.AtomicReference<Thread> lingerer =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  /** Set by the thread that took {@link #lingerer} once it has unparked the lingering thread. */
+  private volatile boolean lingererWoken;
   /** Sends left before the sender lingers again, after a linger that waited its whole bound. */
   private int lingerPause; // guarded by sending (one sender at a time)
   /** Acknowledgements not yet sent, for the acker: handled entries, and entries skipped without running. */
@@ -1334,28 +1337,39 @@ public final class StreamConsumer implements AutoCloseable {
    * {@link StreamSettings#ackBeforeNext}: the handler threads send their acks themselves, one batch on
    * the wire at a time (group commit): a thread whose ack is not sent yet waits while another thread's
    * batch is on the wire, then sends every ack waiting, its own and those of the threads that finished
-   * meanwhile, unless that batch already carried its own. Returns once its ack was sent (or the thread
-   * was interrupted). No hand-off to another thread on the way.
+   * meanwhile, unless that batch already carried its own. Returns once its ack was sent, or when the
+   * close interrupts the thread (the close's last send takes the ack). An interrupt that is not the
+   * close's (the job left its thread's status set, or something of the job's interrupts it later) is
+   * kept aside until the ack was sent, then restored. No hand-off to another thread on the way.
    */
   private void ackHere(Ack a) {
-    // an interrupt status the handler left set (not the close's: that sets interrupting first) would
-    // make the wait below give up and the thread take its next entry with this ack unsent
     boolean interrupted = !interrupting && Thread.interrupted();
+    if (interrupted && interrupting) { // the close's interrupt came in between: it is not put aside
+      Thread.currentThread().interrupt();
+      interrupted = false;
+    }
     try {
-      sendInTurn(a);
+      interrupted |= sendInTurn(a);
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
+    if (!a.isSent() && ackerDone) {
+      sendRest(); // queued after the acker's last send (a handler that overran the close): sent here
+    }
   }
 
-  private void sendInTurn(Ack a) {
+  /** {@link #ackHere} less the interrupt status; true when an interrupt not the close's came meanwhile. */
+  private boolean sendInTurn(Ack a) {
+    boolean interruptedMeanwhile = false;
     a.waiting = true;
     handlerAcks.add(a);
-    Thread waitingToSend = lingerer;
-    if (waitingToSend != null && handlerAcks.size() >= s.concurrency()) {
+    Thread waitingToSend = lingerer.get();
+    if (waitingToSend != null && handlerAcks.size() >= s.concurrency()
+        && lingerer.compareAndSet(waitingToSend, null)) { // one wake-up per linger, by whoever takes it
       LockSupport.unpark(waitingToSend);
+      lingererWoken = true;
     }
     List<Ack> batch = new ArrayList<>();
     try {
@@ -1366,14 +1380,17 @@ public final class StreamConsumer implements AutoCloseable {
           try {
             a.awaitSentOrTurn();
           } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the close's: its last send takes the ack
-            return;
+            if (interrupting) {
+              Thread.currentThread().interrupt(); // the close's: its last send takes the ack
+              return interruptedMeanwhile;
+            }
+            interruptedMeanwhile = true;
           }
           continue;
         }
         try {
           if (a.isSent()) {
-            return; // sent by the batch that was on the wire; the finally hands the turn on
+            return interruptedMeanwhile; // sent by the batch that was on the wire; the finally hands on
           }
           linger();
           handlerAcks.drainTo(batch, MAX_ACK_BATCH);
@@ -1386,10 +1403,11 @@ public final class StreamConsumer implements AutoCloseable {
         }
         if (batch.isEmpty()) { // taken by the close's last send
           a.awaitSent();
-          return;
+          return interruptedMeanwhile;
         }
         batch.clear();
       }
+      return interruptedMeanwhile;
     } finally {
       a.waiting = false;
     }
@@ -1431,7 +1449,9 @@ public final class StreamConsumer implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + Math.min(MAX_LINGER_NANOS, 4 * run + LINGER_SLACK_NANOS);
-    lingerer = Thread.currentThread();
+    Thread me = Thread.currentThread();
+    lingererWoken = false;
+    lingerer.set(me);
     try {
       while (handlerAcks.size() < s.concurrency()) {
         long left = deadline - System.nanoTime();
@@ -1439,13 +1459,22 @@ public final class StreamConsumer implements AutoCloseable {
           lingerPause = LINGER_PAUSE;
           return;
         }
-        if (Thread.currentThread().isInterrupted()) {
+        if (me.isInterrupted()) {
           return;
         }
         LockSupport.parkNanos(this, left);
       }
     } finally {
-      lingerer = null;
+      if (!lingerer.compareAndSet(me, null)) {
+        // a handler thread took the reference to unpark this one, and its unpark may not have been
+        // used up by the park above (the loop ended on the deadline or the count): once it was made,
+        // one unpark of its own and one park leave no permit behind for the job this thread runs next
+        while (!lingererWoken) {
+          Thread.yield(); // the other thread is between taking the reference and its unpark
+        }
+        LockSupport.unpark(me);
+        LockSupport.park(this);
+      }
     }
   }
 
