@@ -152,12 +152,19 @@ class QueueScenariosTest {
       public void reminder(String orderId, int times) {}
     };
     started(RedwireMailer.work(scattered, redwire, 4));
-    QueueAdmin<Mailer> admin = RedwireMailer.admin(redwire);
-    for (int burst = 0; burst < 30; burst++) {
-      for (int i = 0; i < 6; i++) {
+    inBursts(mail, RedwireMailer.admin(redwire), ran, 30, 6);
+  }
+
+  /**
+   * Enqueues {@code bursts} bursts of {@code size} jobs, one burst at a time: each must run, and then
+   * leave nothing running (every ack sent) within 3 s, with no later job whose batch would take it along.
+   */
+  static void inBursts(Mailer mail, QueueAdmin<Mailer> admin, AtomicInteger ran, int bursts, int size) {
+    for (int burst = 0; burst < bursts; burst++) {
+      for (int i = 0; i < size; i++) {
         mail.confirmation("b" + burst + "-" + i, null);
       }
-      int expected = (burst + 1) * 6;
+      int expected = (burst + 1) * size;
       Await.until(Duration.ofSeconds(5), () -> ran.get() == expected, () -> "ran " + ran.get() + " of " + expected);
       int b = burst;
       Await.until(Duration.ofSeconds(3), () -> admin.counts().equals(new QueueCounts(0, 0, 0, 0)),
@@ -233,17 +240,7 @@ class QueueScenariosTest {
       public void reminder(String orderId, int times) {}
     };
     started(RedwireMailer.work(interrupts, redwire, 4));
-    QueueAdmin<Mailer> admin = RedwireMailer.admin(redwire);
-    for (int burst = 0; burst < 30; burst++) {
-      for (int i = 0; i < 5; i++) {
-        mail.confirmation("i" + burst + "-" + i, null);
-      }
-      int expected = (burst + 1) * 5;
-      Await.until(Duration.ofSeconds(5), () -> ran.get() == expected, () -> "ran " + ran.get() + " of " + expected);
-      int b = burst;
-      Await.until(Duration.ofSeconds(3), () -> admin.counts().equals(new QueueCounts(0, 0, 0, 0)),
-          () -> "burst " + b + ": every job ran, not every ack was sent: " + admin.counts());
-    }
+    inBursts(mail, RedwireMailer.admin(redwire), ran, 30, 5);
     assertEquals(0, stillInterrupted.get(), "a job started on a thread still interrupted by the job before");
   }
 
