@@ -1,13 +1,8 @@
 package io.redwire.testing;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -146,26 +141,12 @@ public final class RedisCluster implements AutoCloseable {
    */
   private void awaitBus(long deadline) {
     String channel = "redwire-fixture:bus-probe";
-    List<Socket> sockets = new ArrayList<>();
+    List<Resp.Conn> probes = new ArrayList<>();
     try {
-      List<InputStream> ins = new ArrayList<>();
       for (RedisServer node : nodes) {
-        Socket socket = new Socket();
-        sockets.add(socket);
-        socket.connect(new InetSocketAddress(node.host(), node.port()), 2000);
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(2000);
-        InputStream in = new BufferedInputStream(socket.getInputStream());
-        OutputStream out = socket.getOutputStream();
-        if (node.password() != null) {
-          out.write(Resp.encode("AUTH", node.password()));
-          out.flush();
-          Resp.read(in);
-        }
-        out.write(Resp.encode("SUBSCRIBE", channel));
-        out.flush();
-        Resp.read(in); // the confirmation
-        ins.add(in);
+        Resp.Conn probe = Resp.open(node.host(), node.port(), Duration.ofSeconds(2), node.password());
+        probes.add(probe);
+        probe.send("SUBSCRIBE", channel); // read: the confirmation
       }
       List<Set<String>> heard = new ArrayList<>();
       for (int i = 0; i < nodes.size(); i++) {
@@ -177,24 +158,10 @@ public final class RedisCluster implements AutoCloseable {
         }
         boolean all = true;
         for (int i = 0; i < nodes.size(); i++) {
-          while (heard.get(i).size() < nodes.size()) {
-            // only the wait for a message's first byte times out, so a timeout never leaves half a
-            // message in the stream
-            InputStream in = ins.get(i);
-            sockets.get(i).setSoTimeout(50);
-            in.mark(1);
-            try {
-              if (in.read() < 0) {
-                throw new IOException("node " + nodes.get(i).port() + " closed the probe's connection");
-              }
-            } catch (SocketTimeoutException quiet) {
-              break;
-            }
-            in.reset();
-            sockets.get(i).setSoTimeout(2000);
-            Object m = Resp.read(in);
+          Object m;
+          while (heard.get(i).size() < nodes.size() && (m = probes.get(i).poll(50)) != null) {
             if (m instanceof List<?> l && l.size() == 3) {
-              heard.get(i).add(String.valueOf(l.get(2)));
+              heard.get(i).add(String.valueOf(l.get(2))); // [message, channel, publishing node]
             }
           }
           all &= heard.get(i).size() == nodes.size();
@@ -210,9 +177,9 @@ public final class RedisCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not probe the cluster bus: " + e, e);
     } finally {
-      for (Socket s : sockets) {
+      for (Resp.Conn probe : probes) {
         try {
-          s.close();
+          probe.close();
         } catch (IOException ignored) {
           // closing a probe
         }

@@ -39,21 +39,67 @@ final class Resp {
     if (args.length == 0) {
       throw new IllegalArgumentException("no command given");
     }
-    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), millis);
-      socket.setSoTimeout(millis);
-      socket.setTcpNoDelay(true);
+    try (Conn c = open(host, port, timeout, password)) {
+      return c.send(args);
+    }
+  }
+
+  /** An open connection: its socket, and its input buffered (so it can be marked). */
+  record Conn(Socket socket, InputStream in) implements java.io.Closeable {
+    /** Sends one command and reads its reply (see {@link #read}). */
+    Object send(String... args) throws IOException {
       OutputStream out = socket.getOutputStream();
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      if (password != null) {
-        out.write(encode("AUTH", password));
-        out.flush();
-        read(in);
-      }
       out.write(encode(args));
       out.flush();
       return read(in);
+    }
+
+    /**
+     * The next reply or pushed message, or null when none starts within {@code waitMillis}: only that
+     * wait times out, never the middle of a message (which would leave the rest in the stream).
+     */
+    Object poll(int waitMillis) throws IOException {
+      int timeout = socket.getSoTimeout();
+      socket.setSoTimeout(waitMillis);
+      in.mark(1);
+      try {
+        if (in.read() < 0) {
+          throw new EOFException("connection closed by the server");
+        }
+      } catch (java.net.SocketTimeoutException quiet) {
+        return null;
+      } finally {
+        socket.setSoTimeout(timeout);
+      }
+      in.reset();
+      return read(in);
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  /**
+   * Connects with {@code timeout} as the connect and read timeout, and sends {@code AUTH password}
+   * first when a password is given.
+   */
+  static Conn open(String host, int port, Duration timeout, String password) throws IOException {
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress(host, port), millis);
+      socket.setSoTimeout(millis);
+      socket.setTcpNoDelay(true);
+      Conn c = new Conn(socket, new BufferedInputStream(socket.getInputStream()));
+      if (password != null) {
+        c.send("AUTH", password);
+      }
+      return c;
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
     }
   }
 

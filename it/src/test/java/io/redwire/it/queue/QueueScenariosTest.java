@@ -139,20 +139,27 @@ class QueueScenariosTest {
     Redwire redwire = redwire(new CountingMetrics());
     Mailer mail = RedwireMailer.client(redwire);
     AtomicInteger ran = new AtomicInteger();
-    Mailer scattered = new Mailer() {
+    Mailer scattered = confirmations(orderId -> {
+      // the job's work: 0-300 µs, so that jobs end while another thread's ack batch is on the wire
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          java.util.concurrent.ThreadLocalRandom.current().nextLong(300_000));
+      ran.incrementAndGet();
+    });
+    started(RedwireMailer.work(scattered, redwire, 4));
+    inBursts(mail, RedwireMailer.admin(redwire), ran, 30, 6);
+  }
+
+  /** A mailer whose confirmation job runs {@code job} with the order id; reminders do nothing. */
+  static Mailer confirmations(java.util.function.Consumer<String> job) {
+    return new Mailer() {
       @Override
       public void confirmation(String orderId, Duration after) {
-        // the job's work: 0-300 µs, so that jobs end while another thread's ack batch is on the wire
-        java.util.concurrent.locks.LockSupport.parkNanos(
-            java.util.concurrent.ThreadLocalRandom.current().nextLong(300_000));
-        ran.incrementAndGet();
+        job.accept(orderId);
       }
 
       @Override
       public void reminder(String orderId, int times) {}
     };
-    started(RedwireMailer.work(scattered, redwire, 4));
-    inBursts(mail, RedwireMailer.admin(redwire), ran, 30, 6);
   }
 
   /**
@@ -184,22 +191,16 @@ class QueueScenariosTest {
     Mailer mail = RedwireMailer.client(redwire);
     AtomicInteger ran = new AtomicInteger();
     AtomicInteger cutShort = new AtomicInteger();
-    Mailer waits = new Mailer() {
-      @Override
-      public void confirmation(String orderId, Duration after) {
-        // the job's own wait: 1 ms, or 50 µs (short enough that the sender lingers for the others' acks)
-        long nanos = orderId.startsWith("long") ? 1_000_000 : 50_000;
-        long start = System.nanoTime();
-        java.util.concurrent.locks.LockSupport.parkNanos(nanos);
-        if (System.nanoTime() - start < nanos * 9 / 10) {
-          cutShort.incrementAndGet();
-        }
-        ran.incrementAndGet();
+    Mailer waits = confirmations(orderId -> {
+      // the job's own wait: 1 ms, or 50 µs (short enough that the sender lingers for the others' acks)
+      long nanos = orderId.startsWith("long") ? 1_000_000 : 50_000;
+      long start = System.nanoTime();
+      java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+      if (System.nanoTime() - start < nanos * 9 / 10) {
+        cutShort.incrementAndGet();
       }
-
-      @Override
-      public void reminder(String orderId, int times) {}
-    };
+      ran.incrementAndGet();
+    });
     for (int i = 0; i < 300; i++) {
       mail.confirmation("long" + i, null);
     }
@@ -224,21 +225,15 @@ class QueueScenariosTest {
     Mailer mail = RedwireMailer.client(redwire);
     AtomicInteger ran = new AtomicInteger();
     AtomicInteger stillInterrupted = new AtomicInteger();
-    Mailer interrupts = new Mailer() {
-      @Override
-      public void confirmation(String orderId, Duration after) {
-        if (Thread.currentThread().isInterrupted()) {
-          stillInterrupted.incrementAndGet(); // the status of the job before was not handed on
-        }
-        java.util.concurrent.locks.LockSupport.parkNanos(
-            java.util.concurrent.ThreadLocalRandom.current().nextLong(200_000));
-        Thread.currentThread().interrupt();
-        ran.incrementAndGet();
+    Mailer interrupts = confirmations(orderId -> {
+      if (Thread.currentThread().isInterrupted()) {
+        stillInterrupted.incrementAndGet(); // the status of the job before was not handed on
       }
-
-      @Override
-      public void reminder(String orderId, int times) {}
-    };
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          java.util.concurrent.ThreadLocalRandom.current().nextLong(200_000));
+      Thread.currentThread().interrupt();
+      ran.incrementAndGet();
+    });
     started(RedwireMailer.work(interrupts, redwire, 4));
     inBursts(mail, RedwireMailer.admin(redwire), ran, 30, 5);
     assertEquals(0, stillInterrupted.get(), "a job started on a thread still interrupted by the job before");

@@ -19,7 +19,6 @@ import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.util.Pool;
 
 /**
  * Keeps one {@link NearCache} coherent with Redis. Two modes, chosen once:
@@ -197,7 +196,9 @@ final class NearInvalidation implements AutoCloseable {
       Connection connection = null;
       String fallback = null; // why tracking cannot work here: messages instead, once this session is over
       try {
-        connection = open(redwire.client());
+        // never from the pool: it lives as long as the near cache, and as many near caches as the pool
+        // has connections (8 by Jedis' default) would otherwise starve every other command for good
+        connection = Subscriber.unpooled(redwire.client());
         if (connection == null) {
           fallback = "no connection of its own";
         } else {
@@ -303,36 +304,6 @@ final class NearInvalidation implements AutoCloseable {
       s.kill();
     } else if (s.confirmed) {
       s.sendPing();
-    }
-  }
-
-  /**
-   * A new connection of the client's own configuration (address, credentials, database, TLS), made by
-   * its pool's factory but never part of the pool: the tracking connection lives as long as the near
-   * cache, and taking it from the pool would leave one connection fewer for every other command, for
-   * good (as many near caches as the pool has connections, 8 by Jedis' default, would starve the
-   * application). Closing it disconnects it.
-   */
-  @SuppressWarnings("unchecked")
-  private static Connection open(UnifiedJedis client) {
-    Pool<Connection> pool = null;
-    if (client instanceof RedisClient c) {
-      pool = c.getPool();
-    } else if (client instanceof RedisSentinelClient c) {
-      for (Object p : c.getPrimaryNodesConnectionMap().values()) {
-        pool = (Pool<Connection>) p;
-        break;
-      }
-    }
-    if (pool == null) {
-      return null;
-    }
-    try {
-      return pool.getFactory().makeObject().getObject();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new redis.clients.jedis.exceptions.JedisConnectionException(e);
     }
   }
 

@@ -269,13 +269,14 @@ public final class Subscriber implements AutoCloseable {
    * A connection of its own, made by the client's connection factory (so with its address,
    * credentials, TLS and protocol) but outside its pool, so that the health check can close it and the
    * subscription does not take one of the pool's connections for good: with Jedis' default pool of 8,
-   * 8 request threads would otherwise contend for 7 and park on every command. Null for a kind of
-   * client that does not expose one.
+   * 8 request threads would otherwise contend for 7 and park on every command ({@link #unpooled}). On a
+   * Cluster, a connection of a random node's pool. Null for a kind of client that does not expose one.
    */
   @SuppressWarnings("deprecation") // JedisCluster is still a client users may hand us
   private static redis.clients.jedis.Connection open(UnifiedJedis client) {
-    if (client instanceof RedisClient c) {
-      return outside(c.getPool());
+    redis.clients.jedis.Connection own = unpooled(client);
+    if (own != null) {
+      return own;
     }
     if (client instanceof RedisClusterClient c) {
       return c.getConnectionFromSlot(ThreadLocalRandom.current().nextInt(16384));
@@ -283,28 +284,39 @@ public final class Subscriber implements AutoCloseable {
     if (client instanceof JedisCluster c) {
       return c.getConnectionFromSlot(ThreadLocalRandom.current().nextInt(16384));
     }
-    if (client instanceof RedisSentinelClient c) {
-      for (Object pool : c.getPrimaryNodesConnectionMap().values()) {
-        @SuppressWarnings("unchecked")
-        Pool<redis.clients.jedis.Connection> p = (Pool<redis.clients.jedis.Connection>) pool;
-        return outside(p);
-      }
-    }
     return null;
   }
 
   /**
-   * A new connection from {@code pool}'s factory, not counted in the pool. A failure is the one the pool
-   * would have met making it (the same factory): thrown, not retried through the pool, which would make
-   * a second connection attempt (up to the connect timeout again) on every retry during an outage.
+   * A new connection of the client's own configuration (address, credentials, database, TLS,
+   * protocol), made by the factory of its pool (a {@code RedisClient}'s, or a {@code
+   * RedisSentinelClient}'s primary's) but not counted in it: for a connection that lives as long as a
+   * subscription and would otherwise leave the pool one connection short for good. Closing it
+   * disconnects it. Null for other kinds of client. A failure is the one the pool would have met making
+   * it (the same factory): thrown, not retried through the pool, which would make a second connection
+   * attempt (up to the connect timeout again) on every retry during an outage.
    */
-  private static redis.clients.jedis.Connection outside(Pool<redis.clients.jedis.Connection> pool) {
+  public static redis.clients.jedis.Connection unpooled(UnifiedJedis client) {
+    Pool<redis.clients.jedis.Connection> pool = null;
+    if (client instanceof RedisClient c) {
+      pool = c.getPool();
+    } else if (client instanceof RedisSentinelClient c) {
+      for (Object p : c.getPrimaryNodesConnectionMap().values()) {
+        @SuppressWarnings("unchecked")
+        Pool<redis.clients.jedis.Connection> primary = (Pool<redis.clients.jedis.Connection>) p;
+        pool = primary;
+        break;
+      }
+    }
+    if (pool == null) {
+      return null;
+    }
     try {
       return pool.getFactory().makeObject().getObject();
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new redis.clients.jedis.exceptions.JedisConnectionException(e);
+      throw new JedisConnectionException(e);
     }
   }
 

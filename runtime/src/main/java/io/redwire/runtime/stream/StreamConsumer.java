@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -395,8 +396,7 @@ public final class StreamConsumer implements AutoCloseable {
   /** The handler's own recent run time (without waiting for acks), an exponential moving average. */
   private volatile long runNanos = READ_AHEAD_WAIT_NANOS;
   /** The handler thread that lingers before sending an ack batch (see {@link #linger}), or null. */
-  private final java.util.concurrent.atomic.AtomicReference<Thread> lingerer =
-      new java.util.concurrent.atomic.AtomicReference<>();
+  private final AtomicReference<Thread> lingerer = new AtomicReference<>();
   /** Set by the thread that took {@link #lingerer} once it has unparked the lingering thread. */
   private volatile boolean lingererWoken;
   /** Sends left before the sender lingers again, after a linger that waited its whole bound. */

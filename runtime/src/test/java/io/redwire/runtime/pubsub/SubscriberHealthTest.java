@@ -29,20 +29,7 @@ class SubscriberHealthTest {
           .build()) {
         AtomicInteger active = new AtomicInteger();
         AtomicInteger inactive = new AtomicInteger();
-        Subscriber.of(redwire).subscribe("health".getBytes(StandardCharsets.UTF_8), new Subscriber.Listener() {
-          @Override
-          public void onMessage(byte[] channel, byte[] message) {}
-
-          @Override
-          public void onActive() {
-            active.incrementAndGet();
-          }
-
-          @Override
-          public void onInactive() {
-            inactive.incrementAndGet();
-          }
-        });
+        subscribeCounting(redwire, "health", active, inactive);
         long frozenUntil = System.nanoTime() + Duration.ofMillis(1200).toNanos();
         while (System.nanoTime() < frozenUntil) {
           Thread.onSpinWait(); // the fault lasts longer than the pong timeout while the connection opens
@@ -77,21 +64,32 @@ class SubscriberHealthTest {
         redis.clients.jedis.RedisClient client = redis.clients.jedis.RedisClient.create(server.host(), server.port());
         Redwire redwire = Redwire.builder().client(client).build()) {
       AtomicInteger active = new AtomicInteger();
-      Subscriber.of(redwire).subscribe("pool".getBytes(StandardCharsets.UTF_8), new Subscriber.Listener() {
-        @Override
-        public void onMessage(byte[] channel, byte[] message) {}
-
-        @Override
-        public void onActive() {
-          active.incrementAndGet();
-        }
-      });
+      subscribeCounting(redwire, "pool", active, new AtomicInteger());
       await(() -> active.get() >= 1, Duration.ofSeconds(10), "subscribed");
       assertTrue(client.getPool().getNumActive() == 0,
           "connections borrowed from the client's pool while subscribed: " + client.getPool().getNumActive());
       client.set("k", "v"); // the pool still serves
       assertTrue("v".equals(client.get("k")));
     }
+  }
+
+  /** Subscribes to {@code channel} with a listener that counts its confirmations and its drops. */
+  private static void subscribeCounting(Redwire redwire, String channel, AtomicInteger active,
+      AtomicInteger inactive) {
+    Subscriber.of(redwire).subscribe(channel.getBytes(StandardCharsets.UTF_8), new Subscriber.Listener() {
+      @Override
+      public void onMessage(byte[] ch, byte[] message) {}
+
+      @Override
+      public void onActive() {
+        active.incrementAndGet();
+      }
+
+      @Override
+      public void onInactive() {
+        inactive.incrementAndGet();
+      }
+    });
   }
 
   private static void await(BooleanSupplier condition, Duration bound, String what) throws InterruptedException {
