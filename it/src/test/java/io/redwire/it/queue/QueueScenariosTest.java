@@ -214,6 +214,43 @@ class QueueScenariosTest {
   }
 
   /**
+   * A thread that lingers for the others' acks before sending a batch is taken over by the thread whose
+   * ack fills the batch: that one sends it and then releases the lingering thread. Thousands of short
+   * jobs make that happen all the time; afterwards every one of the worker's threads must be free again,
+   * which four jobs that wait for each other show (a lingering thread left waiting for its release would
+   * leave three).
+   */
+  @Test
+  void everyThreadIsFreeAgainAfterItsLingerWasTakenOver() {
+    Redwire redwire = redwire(new CountingMetrics());
+    Mailer mail = RedwireMailer.client(redwire);
+    AtomicInteger ran = new AtomicInteger();
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(4);
+    AtomicInteger metTheOthers = new AtomicInteger();
+    Mailer jobs = confirmations(orderId -> {
+      if (orderId.startsWith("together")) {
+        try {
+          together.await(20, java.util.concurrent.TimeUnit.SECONDS);
+          metTheOthers.incrementAndGet();
+        } catch (Exception e) {
+          // broken or timed out: not every thread was free; counted below
+        }
+      }
+      ran.incrementAndGet();
+    });
+    for (int i = 0; i < 3_000; i++) {
+      mail.confirmation("short" + i, null);
+    }
+    started(RedwireMailer.work(jobs, redwire, 4));
+    Await.until(Duration.ofSeconds(60), () -> ran.get() == 3_000, () -> "ran " + ran.get() + " of 3,000");
+    for (int i = 0; i < 4; i++) {
+      mail.confirmation("together" + i, null);
+    }
+    Await.until(Duration.ofSeconds(30), () -> ran.get() == 3_004, () -> "ran " + ran.get() + " of 3,004");
+    assertEquals(4, metTheOthers.get(), "the four last jobs ran at the same time, on four free threads");
+  }
+
+  /**
    * Review: a job that returns with its thread's interrupt status set (its own business, e.g. it caught
    * an InterruptedException and restored the status) must still have its ack sent before the thread
    * takes its next job; the wait for the batch on the wire gave up at once, and the ack stayed unsent

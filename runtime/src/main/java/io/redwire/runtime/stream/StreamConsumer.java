@@ -396,9 +396,7 @@ public final class StreamConsumer implements AutoCloseable {
   /** The handler's own recent run time (without waiting for acks), an exponential moving average. */
   private volatile long runNanos = READ_AHEAD_WAIT_NANOS;
   /** The handler thread that lingers before sending an ack batch (see {@link #linger}), or null. */
-  private final AtomicReference<Thread> lingerer = new AtomicReference<>();
-  /** Set by the thread that took {@link #lingerer} once it has unparked the lingering thread. */
-  private volatile boolean lingererWoken;
+  private final AtomicReference<Linger> lingerer = new AtomicReference<>();
   /** Sends left before the sender lingers again, after a linger that waited its whole bound. */
   private int lingerPause; // guarded by sending (one sender at a time)
   /** Acknowledgements not yet sent, for the acker: handled entries, and entries skipped without running. */
@@ -1365,14 +1363,26 @@ public final class StreamConsumer implements AutoCloseable {
     boolean interruptedMeanwhile = false;
     a.waiting = true;
     handlerAcks.add(a);
-    Thread waitingToSend = lingerer.get();
-    if (waitingToSend != null && handlerAcks.size() >= s.concurrency()
-        && lingerer.compareAndSet(waitingToSend, null)) { // one wake-up per linger, by whoever takes it
-      LockSupport.unpark(waitingToSend);
-      lingererWoken = true;
-    }
     List<Ack> batch = new ArrayList<>();
     try {
+      Linger waitingToSend = lingerer.get();
+      if (waitingToSend != null && handlerAcks.size() >= s.concurrency()
+          && lingerer.compareAndSet(waitingToSend, null)) {
+        // this ack fills the batch another thread lingers for: sent from here, in that thread's turn
+        // (its sending flag passes to this thread), and that thread is woken once its ack went with it;
+        // waking it to send would put one more thread wake-up between the batches
+        try {
+          handlerAcks.drainTo(batch, MAX_ACK_BATCH);
+          if (!batch.isEmpty()) {
+            send(batch);
+          }
+        } finally {
+          waitingToSend.release();
+          sending.set(false);
+          handTurn();
+        }
+        batch.clear();
+      }
       while (!a.isSent()) {
         if (!sending.compareAndSet(false, true)) {
           // another thread's batch is on its way: woken when a batch carried this ack, or when this
@@ -1388,18 +1398,24 @@ public final class StreamConsumer implements AutoCloseable {
           }
           continue;
         }
+        boolean passedOn = false;
         try {
           if (a.isSent()) {
             return interruptedMeanwhile; // sent by the batch that was on the wire; the finally hands on
           }
-          linger();
+          if (linger()) {
+            passedOn = true; // the thread that filled the batch sent it and ended this turn
+            continue;
+          }
           handlerAcks.drainTo(batch, MAX_ACK_BATCH);
           if (!batch.isEmpty()) {
             send(batch);
           }
         } finally {
-          sending.set(false);
-          handTurn();
+          if (!passedOn) {
+            sending.set(false);
+            handTurn();
+          }
         }
         if (batch.isEmpty()) { // taken by the close's last send
           a.awaitSent();
@@ -1436,44 +1452,90 @@ public final class StreamConsumer implements AutoCloseable {
    * the rest: twice the round trips and script runs per entry for short jobs, on both sides of the wire.
    * A linger that waited its whole bound (a handler ran long) pauses lingering for the next
    * {@link #LINGER_PAUSE} sends. Called by the sending thread only.
+   *
+   * <p>Returns true when the thread whose ack filled the batch sent it instead (see {@link #sendInTurn}):
+   * it took over this thread's turn and has ended it. This thread is back from the wait only once that
+   * thread unparked it, and no unpark is left over for the job it runs next.
    */
-  private void linger() {
+  private boolean linger() {
     if (lingerPause > 0) {
       lingerPause--;
-      return;
+      return false;
     }
     int waitingAcks = handlerAcks.size();
     int others = s.concurrency() - waitingAcks;
     long run = runNanos;
     if (others <= 0 || run > MAX_LINGER_NANOS || handlers.getQueue().size() < others || !running) {
-      return;
+      return false;
     }
     long deadline = System.nanoTime() + Math.min(MAX_LINGER_NANOS, 4 * run + LINGER_SLACK_NANOS);
     Thread me = Thread.currentThread();
-    lingererWoken = false;
-    lingerer.set(me);
-    try {
-      while (handlerAcks.size() < s.concurrency()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          lingerPause = LINGER_PAUSE;
-          return;
-        }
-        if (me.isInterrupted()) {
-          return;
-        }
-        LockSupport.parkNanos(this, left);
+    Linger linger = new Linger(me);
+    lingerer.set(linger);
+    boolean outlasted = false;
+    while (handlerAcks.size() < s.concurrency() && lingerer.get() == linger) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        outlasted = true;
+        break;
       }
-    } finally {
-      if (!lingerer.compareAndSet(me, null)) {
-        // a handler thread took the reference to unpark this one, and its unpark may not have been
-        // used up by the park above (the loop ended on the deadline or the count): once it was made,
-        // one unpark of its own and one park leave no permit behind for the job this thread runs next
-        while (!lingererWoken) {
-          Thread.yield(); // the other thread is between taking the reference and its unpark
-        }
-        LockSupport.unpark(me);
+      if (me.isInterrupted()) {
+        break;
+      }
+      LockSupport.parkNanos(this, left);
+    }
+    if (lingerer.compareAndSet(linger, null)) {
+      if (outlasted) {
+        lingerPause = LINGER_PAUSE;
+      }
+      return false; // still this thread's turn: it sends
+    }
+    linger.awaitRelease(); // taken over: the other thread sends this batch, then releases this one
+    return true;
+  }
+
+  /**
+   * One linger of a handler thread, for the thread that takes it over (see {@link #sendInTurn}): that
+   * thread sends the batch, then {@link #release releases} the lingering one with an unpark.
+   */
+  private static final class Linger {
+    private static final int WAITS = 0;
+    private static final int RELEASING = 1;
+    private static final int RELEASED = 2;
+
+    private final Thread thread;
+    private volatile int state = WAITS;
+
+    Linger(Thread thread) {
+      this.thread = thread;
+    }
+
+    /** Called once, by the thread that took this linger over, after its send. */
+    void release() {
+      state = RELEASING;
+      LockSupport.unpark(thread);
+      state = RELEASED;
+    }
+
+    /**
+     * Waits until released. An interrupt meanwhile is kept aside (a park returns at once while the status
+     * is set) and restored at the end. The releasing unpark may come after this thread saw the state
+     * change: one unpark of its own and one park after it was made leave no permit behind for the job
+     * this thread runs next.
+     */
+    void awaitRelease() {
+      boolean interrupted = false;
+      while (state == WAITS) {
         LockSupport.park(this);
+        interrupted |= Thread.interrupted();
+      }
+      while (state != RELEASED) {
+        Thread.yield(); // the other thread is between its send and its unpark
+      }
+      LockSupport.unpark(thread);
+      LockSupport.park(this);
+      if (interrupted) {
+        thread.interrupt();
       }
     }
   }
