@@ -42,23 +42,18 @@ public final class BoardRegion<M> {
    * stored value is the negated score), taken back in the same script when the new score leaves the
    * range: the old score and the points are each within 2^52 (the points are checked before the call),
    * so the sum and its reversal are exact integers below 2^53. Other writes read the score first.
+   * A period's key gets its expiry (ARGV[6], the same instant for every write of the period) from the
+   * write that created it: only a write whose member had no score (or 0) before sets it, as a member
+   * already there means the key was created, with its expiry, by an earlier write. A board without
+   * periods slides its time to live (ARGV[7]) on every write.
    * Returns the new score; with ARGV[11] = '1' {new score, members ranked before it} read after the
    * write ({new score, -1} when trimming took the member off the board).
    */
   private static final Script WRITE = new Script("redwire-board-write", """
       local key, member = KEYS[1], ARGV[2]
       local range = tonumber(ARGV[4])
-      local function answer(new)
-        if ARGV[11] ~= '1' then return new end
-        local before
-        if range > 0 then
-          before = redis.call('ZRANK', key, member)
-        elseif ARGV[8] == '0' or redis.call('ZSCORE', key, member) then
-          before = redis.call('ZCOUNT', key, '-inf', '(' .. string.format('%.0f', -new))
-        end
-        return {new, before or -1}
-      end
-      local new
+      local new, fresh
+      local written = true
       if ARGV[10] == '1' then
         local points = tonumber(ARGV[3])
         new = -tonumber(redis.call('ZINCRBY', key, 0 - points, member)) -- 0 - 0 is 0, where -0 would store -0
@@ -67,6 +62,7 @@ public final class BoardRegion<M> {
           return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
             .. ' is outside the board range of +-' .. ARGV[9])
         end
+        fresh = new == points -- no score before (or 0): the key may be new
       else
         local current = redis.call('ZSCORE', key, member)
         local score = nil
@@ -74,39 +70,51 @@ public final class BoardRegion<M> {
           current = tonumber(current)
           if range > 0 then score = -math.floor(current / range) else score = -current end
         end
+        fresh = score == nil
         if ARGV[1] == 'add' then
           new = (score or 0) + tonumber(ARGV[3])
         elseif score ~= nil and score >= tonumber(ARGV[3]) then
-          return answer(score)
+          new, written = score, false
         else
           new = tonumber(ARGV[3])
         end
-        if score ~= nil and new == score then
-          return answer(score) -- unchanged: a first-come member keeps the moment it reached its score
+        if written and score ~= nil and new == score then
+          written = false -- unchanged: a first-come member keeps the moment it reached its score
         end
-        if math.abs(new) > tonumber(ARGV[9]) then
-          return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
-            .. ' is outside the board range of +-' .. ARGV[9])
+        if written then
+          if math.abs(new) > tonumber(ARGV[9]) then
+            return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
+              .. ' is outside the board range of +-' .. ARGV[9])
+          end
+          local stored = -new
+          if range > 0 then
+            local t = redis.call('TIME')
+            local into = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[5])
+            if into < 0 then into = 0 elseif into >= range then into = range - 1 end
+            stored = -new * range + into
+          end
+          if stored == 0 then stored = 0 end -- never -0, which some servers list as "-0"
+          redis.call('ZADD', key, string.format('%.0f', stored), member)
         end
-        local stored = -new
-        if range > 0 then
-          local t = redis.call('TIME')
-          local into = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[5])
-          if into < 0 then into = 0 elseif into >= range then into = range - 1 end
-          stored = -new * range + into
+      end
+      if written then
+        if ARGV[6] ~= '0' then
+          if fresh then redis.call('PEXPIREAT', key, ARGV[6]) end
+        elseif ARGV[7] ~= '0' then
+          redis.call('PEXPIRE', key, ARGV[7])
         end
-        if stored == 0 then stored = 0 end -- never -0, which some servers list as "-0"
-        redis.call('ZADD', key, string.format('%.0f', stored), member)
+        if ARGV[8] ~= '0' then
+          redis.call('ZREMRANGEBYRANK', key, tonumber(ARGV[8]), -1)
+        end
       end
-      if ARGV[6] ~= '0' then
-        redis.call('PEXPIREAT', key, ARGV[6])
-      elseif ARGV[7] ~= '0' then
-        redis.call('PEXPIRE', key, ARGV[7])
+      if ARGV[11] ~= '1' then return new end
+      local before
+      if range > 0 then
+        before = redis.call('ZRANK', key, member)
+      elseif ARGV[8] == '0' or redis.call('ZSCORE', key, member) then
+        before = redis.call('ZCOUNT', key, '-inf', '(' .. string.format('%.0f', -new))
       end
-      if ARGV[8] ~= '0' then
-        redis.call('ZREMRANGEBYRANK', key, tonumber(ARGV[8]), -1)
-      end
-      return answer(new)
+      return {new, before or -1}
       """);
 
   /** {stored, rank - 1} of one member, or nil. */

@@ -344,6 +344,37 @@ class BoardTest {
     }
   }
 
+  /**
+   * A period's key takes its expiry from the write that creates it (a write whose member is already on
+   * the board does not set it again). A key that went away within its period (its last member removed,
+   * or the key deleted, or evicted) and is written again must expire again, whichever write creates it:
+   * an {@code add} of a shared board (one {@code ZINCRBY}), of a first-come board, or a {@code best}.
+   */
+  @Test
+  void aPeriodKeyWrittenAgainAfterItWentAwayExpiresAgain() {
+    for (BoardSettings.Ties ties : BoardSettings.Ties.values()) {
+      BoardRegion<String> region = BoardRegion.of(redwire, new BoardSettings("again-" + ties, ties,
+          BoardSettings.Period.rolling(Duration.ofHours(1), Duration.ofMinutes(1)), 0, 1000), MemberCodec.STRING);
+      Board<String> board = board(region, "g");
+      board.add("a", 1);
+      String key = plain.keys(redwire.namespace() + ":board:again-" + ties + ":*").iterator().next();
+      assertTrue(plain.pttl(key) > 0, ties + ": the first write sets the expiry");
+      board.add("a", 2);
+      board.best("a", 5);
+      assertTrue(plain.pttl(key) > 0, ties + ": later writes keep it");
+      assertTrue(board.remove("a"));
+      assertEquals(0, plain.exists(key) ? 1 : 0, ties + ": the last member removed, the key is gone");
+      board.add("a", 3);
+      assertTrue(plain.pttl(key) > 0, ties + ": an add that creates the key again sets the expiry again");
+      plain.del(key);
+      board.best("b", 4);
+      assertTrue(plain.pttl(key) > 0, ties + ": a best that creates the key again sets the expiry again");
+      plain.persist(key); // what a key that lost its expiry would look like: later writes of members
+      board.add("c", 1); // not yet on the board set it again
+      assertTrue(plain.pttl(key) > 0, ties + ": a new member's write sets the expiry");
+    }
+  }
+
   @Test
   void calendarDayKeysExpireAtTheEndOfTheDayInTheirZone() {
     ZoneId zone = ZoneId.of("Pacific/Auckland");
