@@ -42,17 +42,18 @@ public final class BoardRegion<M> {
    * stored value is the negated score), taken back in the same script when the new score leaves the
    * range: the old score and the points are each within 2^52 (the points are checked before the call),
    * so the sum and its reversal are exact integers below 2^53. Other writes read the score first.
-   * A period's key gets its expiry (ARGV[6], the same instant for every write of the period) from the
-   * write that created it: only a write whose member had no score (or 0) before sets it, as a member
-   * already there means the key was created, with its expiry, by an earlier write. A board without
-   * periods slides its time to live (ARGV[7]) on every write.
+   * Every write that changes a score sets the key's expiry: a period's end plus grace (ARGV[6]), or, without periods, the
+   * time to live slid from now (ARGV[7]). Setting a period's expiry only on the write that creates the
+   * key saved one call per write, too little to measure, and left a key that lost its expiry (a
+   * {@code PERSIST}, a {@code RESTORE} without one) or a grace changed by a deploy unrepaired until a
+   * new member came.
    * Returns the new score; with ARGV[11] = '1' {new score, members ranked before it} read after the
    * write ({new score, -1} when trimming took the member off the board).
    */
   private static final Script WRITE = new Script("redwire-board-write", """
       local key, member = KEYS[1], ARGV[2]
       local range = tonumber(ARGV[4])
-      local new, fresh
+      local new
       local written = true
       if ARGV[10] == '1' then
         local points = tonumber(ARGV[3])
@@ -62,7 +63,6 @@ public final class BoardRegion<M> {
           return redis.error_reply('ERR redwire: score ' .. string.format('%.0f', new)
             .. ' is outside the board range of +-' .. ARGV[9])
         end
-        fresh = new == points -- no score before (or 0): the key may be new
       else
         local current = redis.call('ZSCORE', key, member)
         local score = nil
@@ -70,7 +70,6 @@ public final class BoardRegion<M> {
           current = tonumber(current)
           if range > 0 then score = -math.floor(current / range) else score = -current end
         end
-        fresh = score == nil
         if ARGV[1] == 'add' then
           new = (score or 0) + tonumber(ARGV[3])
         elseif score ~= nil and score >= tonumber(ARGV[3]) then
@@ -99,7 +98,7 @@ public final class BoardRegion<M> {
       end
       if written then
         if ARGV[6] ~= '0' then
-          if fresh then redis.call('PEXPIREAT', key, ARGV[6]) end
+          redis.call('PEXPIREAT', key, ARGV[6])
         elseif ARGV[7] ~= '0' then
           redis.call('PEXPIRE', key, ARGV[7])
         end

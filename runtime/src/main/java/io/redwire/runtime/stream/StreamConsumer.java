@@ -398,7 +398,8 @@ public final class StreamConsumer implements AutoCloseable {
   /** The handler thread that lingers before sending an ack batch (see {@link #linger}), or null. */
   private final AtomicReference<Linger> lingerer = new AtomicReference<>();
   /** Sends left before the sender lingers again, after a linger that waited its whole bound. */
-  private int lingerPause; // guarded by sending (one sender at a time)
+  private int lingerPause; // guarded by sending (one sender at a time; a taken-over linger's thread no
+  // longer writes it once its turn was taken: the thread that took it ends that turn)
   /** Acknowledgements not yet sent, for the acker: handled entries, and entries skipped without running. */
   private final LinkedBlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
   /** With {@link StreamSettings#ackBeforeNext}: handled entries whose handler threads send their acks. */
@@ -1519,7 +1520,9 @@ public final class StreamConsumer implements AutoCloseable {
 
     /**
      * Waits until released. An interrupt meanwhile is kept aside (a park returns at once while the status
-     * is set) and restored at the end. The releasing unpark may come after this thread saw the state
+     * is set) and restored at the end; the close's too, so a close that interrupts the handlers waits
+     * for this thread as long as the send of the thread that took its turn lasts (its job is finished;
+     * its ack is in that send). The releasing unpark may come after this thread saw the state
      * change: one unpark of its own and one park after it was made leave no permit behind for the job
      * this thread runs next.
      */

@@ -345,10 +345,11 @@ class BoardTest {
   }
 
   /**
-   * A period's key takes its expiry from the write that creates it (a write whose member is already on
-   * the board does not set it again). A key that went away within its period (its last member removed,
-   * or the key deleted, or evicted) and is written again must expire again, whichever write creates it:
-   * an {@code add} of a shared board (one {@code ZINCRBY}), of a first-come board, or a {@code best}.
+   * A period's key expires whatever wrote it last: a key that went away within its period (its last
+   * member removed, or the key deleted, or evicted) and is written again must expire again, whichever
+   * write creates it (an {@code add} of a shared board, one {@code ZINCRBY}; of a first-come board; a
+   * {@code best}), and a key that lost its expiry ({@code PERSIST}, a {@code RESTORE} without one) gets
+   * it back from the next write, even of a member already on the board.
    */
   @Test
   void aPeriodKeyWrittenAgainAfterItWentAwayExpiresAgain() {
@@ -369,9 +370,9 @@ class BoardTest {
       plain.del(key);
       board.best("b", 4);
       assertTrue(plain.pttl(key) > 0, ties + ": a best that creates the key again sets the expiry again");
-      plain.persist(key); // what a key that lost its expiry would look like: later writes of members
-      board.add("c", 1); // not yet on the board set it again
-      assertTrue(plain.pttl(key) > 0, ties + ": a new member's write sets the expiry");
+      plain.persist(key); // a key that lost its expiry
+      board.add("b", 1); // a member already on the board
+      assertTrue(plain.pttl(key) > 0, ties + ": the next write gives the expiry back");
     }
   }
 
