@@ -1373,14 +1373,10 @@ public final class StreamConsumer implements AutoCloseable {
         // (its sending flag passes to this thread), and that thread is woken once its ack went with it;
         // waking it to send would put one more thread wake-up between the batches
         try {
-          handlerAcks.drainTo(batch, MAX_ACK_BATCH);
-          if (!batch.isEmpty()) {
-            send(batch);
-          }
+          sendWaiting(batch);
         } finally {
           waitingToSend.release();
-          sending.set(false);
-          handTurn();
+          endTurn();
         }
         batch.clear();
       }
@@ -1408,14 +1404,10 @@ public final class StreamConsumer implements AutoCloseable {
             passedOn = true; // the thread that filled the batch sent it and ended this turn
             continue;
           }
-          handlerAcks.drainTo(batch, MAX_ACK_BATCH);
-          if (!batch.isEmpty()) {
-            send(batch);
-          }
+          sendWaiting(batch);
         } finally {
           if (!passedOn) {
-            sending.set(false);
-            handTurn();
+            endTurn();
           }
         }
         if (batch.isEmpty()) { // taken by the close's last send
@@ -1428,6 +1420,20 @@ public final class StreamConsumer implements AutoCloseable {
     } finally {
       a.waiting = false;
     }
+  }
+
+  /** Sends the handler threads' acks queued so far (at most {@link #MAX_ACK_BATCH}) in one batch, if any. */
+  private void sendWaiting(List<Ack> batch) {
+    handlerAcks.drainTo(batch, MAX_ACK_BATCH);
+    if (!batch.isEmpty()) {
+      send(batch);
+    }
+  }
+
+  /** Ends a handler thread's turn to send: puts {@link #sending} down and hands the next turn on. */
+  private void endTurn() {
+    sending.set(false);
+    handTurn();
   }
 
   /**
